@@ -1,0 +1,73 @@
+"""Stock changes. Stock is only ever changed through these functions, inside
+transactions, so it can never go negative (there is a CHECK too) and a
+variant coming back in stock emails its waiting alerts exactly once."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from marketplace.notifications.services import notify
+
+from .models import StockAlert, Variant
+
+
+def stock_take(*, variant_id: int, quantity: int) -> bool:
+    """Take ``quantity`` pieces if that many are left; False otherwise.
+
+    A conditional UPDATE: two buyers racing for the last piece cannot both
+    get it, on any database.
+    """
+    return bool(
+        Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(
+            stock=F("stock") - quantity
+        )
+    )
+
+
+@transaction.atomic
+def stock_release(*, variant_id: int, quantity: int) -> Variant | None:
+    """Put ``quantity`` pieces back (declined payment, refusal, cancellation).
+
+    Returns the variant, or None if it no longer exists.
+    """
+    variant = Variant.objects.select_for_update().filter(pk=variant_id).first()
+    if variant is None:
+        return None
+    return stock_set(variant=variant, stock=variant.stock + quantity)
+
+
+@transaction.atomic
+def stock_set(*, variant: Variant, stock: int) -> Variant:
+    """Set a variant's stock; when it goes from 0 to more, email the buyers
+    waiting for it (in the same transaction)."""
+    locked = Variant.objects.select_for_update().select_related("item").get(pk=variant.pk)
+    was_empty = locked.stock == 0
+    locked.stock = stock
+    locked.save(update_fields=["stock", "updated_at"])
+    variant.stock = stock
+    if was_empty and stock > 0:
+        notify_back_in_stock(variant=locked)
+    return locked
+
+
+def notify_back_in_stock(*, variant: Variant) -> int:
+    """Email every waiting alert of ``variant`` once; returns how many."""
+    alerts = list(
+        StockAlert.objects.select_for_update()
+        .filter(variant=variant, notified_at__isnull=True)
+        .select_related("user")
+    )
+    now = timezone.now()
+    for alert in alerts:
+        notify(
+            recipient=alert.user,
+            event="back_in_stock",
+            context={
+                "item_title": variant.item.title,
+                "variant_name": variant.name,
+                "item_url": variant.item.get_absolute_url(),
+            },
+            dedupe_key=f"stock-alert:{alert.pk}",
+        )
+    StockAlert.objects.filter(pk__in=[a.pk for a in alerts]).update(notified_at=now)
+    return len(alerts)

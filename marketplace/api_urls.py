@@ -1,0 +1,7 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("marketplace.accounts.api_urls")),
+    path("", include("artists.api_urls")),
+    path("", include("orders.api_urls")),
+]

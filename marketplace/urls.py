@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("artists.urls")),
+    path("accounts/", include("marketplace.accounts.urls")),
+    path("account/", include("orders.account_urls")),
+    path("dashboard/", include("artists.dashboard_urls")),
+    path("", include("orders.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("marketplace.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Public media only (shop and item photos); private files have their own views.
+    re_path(
+        r"^media/(?P<path>.*)$",
+        serve,
+        {"document_root": settings.STORAGES["default"]["OPTIONS"]["location"]},
+        name="media",
+    ),
+]

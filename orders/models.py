@@ -1,0 +1,376 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from artists.models import Artist, Variant
+from marketplace.storage import private_storage
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def personalisation_path(instance, filename):
+    return f"personalisation/{timezone.now():%Y/%m}/{filename}"
+
+
+class Cart(models.Model):
+    """A buyer's cart; anonymous carts hang on the session until login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cart",
+    )
+    session_key = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    country = CountryField(_("deliver to"), default="FR")
+    discount_code = models.ForeignKey(
+        "DiscountCode",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("discount code"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+
+    def __str__(self):
+        return f"cart {self.pk} ({self.user or self.session_key})"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    personalisation_text = models.CharField(
+        _("personalisation text"), max_length=500, blank=True
+    )
+    personalisation_photo = models.ImageField(
+        _("personalisation photo"),
+        upload_to=personalisation_path,
+        storage=private_storage,
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("cart line")
+        verbose_name_plural = _("cart lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_line_quantity_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.variant}"
+
+
+class DiscountKind(models.TextChoices):
+    PERCENT = "percent", _("percentage")
+    FIXED = "fixed", _("fixed amount")
+
+
+class DiscountCode(models.Model):
+    """A code for the whole marketplace (no artist) or for one artist's items."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    artist = models.ForeignKey(
+        Artist,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="discount_codes",
+        verbose_name=_("artist"),
+        help_text=_("Empty for a marketplace-wide code."),
+    )
+    kind = models.CharField(_("kind"), max_length=7, choices=DiscountKind.choices)
+    value = models.DecimalField(
+        _("value"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
+    )
+    starts_at = models.DateTimeField(_("valid from"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("valid until"), null=True, blank=True)
+    minimum_amount = models.DecimalField(
+        _("minimum amount"), default=Decimal("0.00"), **MONEY
+    )
+    usage_limit = models.PositiveIntegerField(_("usage limit"), null=True, blank=True)
+    times_used = models.PositiveIntegerField(_("times used"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("discount code")
+        verbose_name_plural = _("discount codes")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="discount_value_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind="percent") | Q(value__lte=100),
+                name="discount_percent_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(usage_limit__isnull=True) | Q(times_used__lte=F("usage_limit")),
+                name="discount_used_within_limit",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.strip().upper()
+        super().save(*args, **kwargs)
+
+
+class OrderNumberCounter(models.Model):
+    """Gapless invoice numbering per year: the row is locked while a number is taken."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("order number counter")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class Order(models.Model):
+    """One checkout. Its number is also its invoice number."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("buyer"),
+    )
+    email = models.EmailField(_("email"))
+    shipping_name = models.CharField(_("name"), max_length=120)
+    shipping_line1 = models.CharField(_("address"), max_length=200)
+    shipping_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    shipping_city = models.CharField(_("city"), max_length=120)
+    shipping_postcode = models.CharField(_("postcode"), max_length=20)
+    shipping_country = CountryField(_("country"))
+    discount_code = models.CharField(_("discount code"), max_length=40, blank=True)
+    items_total = models.DecimalField(_("items"), **MONEY)
+    shipping_total = models.DecimalField(_("shipping"), **MONEY)
+    discount_total = models.DecimalField(_("discount"), default=Decimal("0.00"), **MONEY)
+    total = models.DecimalField(_("total"), **MONEY)
+    language = models.CharField(max_length=2, default="en")
+    created_at = models.DateTimeField(_("placed at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [models.Index(fields=["buyer", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total=F("items_total") + F("shipping_total") - F("discount_total")),
+                name="order_total_adds_up",
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("account:order", kwargs={"number": self.number})
+
+
+class ArtistOrderState(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", _("awaiting payment")
+    AWAITING_ACCEPTANCE = "awaiting_acceptance", _("awaiting acceptance")
+    ACCEPTED = "accepted", _("accepted")
+    SHIPPED = "shipped", _("shipped")
+    DELIVERED = "delivered", _("delivered")
+    COMPLETED = "completed", _("completed")
+    REFUSED = "refused", _("refused")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+S = ArtistOrderState
+
+
+class ArtistOrder(ConcurrentTransitionMixin, models.Model):
+    """One artist's part of an order; the artist runs it through its states."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="artist_orders")
+    artist = models.ForeignKey(
+        Artist, on_delete=models.PROTECT, related_name="artist_orders", verbose_name=_("artist")
+    )
+    state = FSMField(
+        _("state"),
+        max_length=24,
+        choices=ArtistOrderState.choices,
+        default=S.AWAITING_PAYMENT,
+        protected=True,
+    )
+    items_total = models.DecimalField(_("items"), **MONEY)
+    shipping_fee = models.DecimalField(_("shipping"), **MONEY)
+    discount = models.DecimalField(_("discount"), default=Decimal("0.00"), **MONEY)
+    total = models.DecimalField(_("total"), **MONEY)
+    paid = models.DecimalField(_("paid"), default=Decimal("0.00"), **MONEY)
+    refunded = models.DecimalField(_("refunded"), default=Decimal("0.00"), **MONEY)
+    terms = models.JSONField(_("terms of sale at purchase"), default=dict)
+    shipping_zone = models.CharField(_("shipping zone"), max_length=10)
+    dispatch_date = models.DateField(_("expected dispatch"), null=True, blank=True)
+    acceptance_deadline = models.DateTimeField(_("accept before"), null=True, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=80, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=80, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("artist order")
+        verbose_name_plural = _("artist orders")
+        indexes = [
+            models.Index(fields=["artist", "state", "-created_at"]),
+            models.Index(fields=["artist", "-created_at"]),
+            models.Index(fields=["state", "acceptance_deadline"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "artist"], name="one_artist_order_per_artist"),
+            models.CheckConstraint(
+                condition=Q(total=F("items_total") + F("shipping_fee") - F("discount")),
+                name="artist_order_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded__gte=0) & Q(refunded__lte=F("paid")),
+                name="artist_order_refunded_within_paid",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid__gte=0) & Q(paid__lte=F("total")),
+                name="artist_order_paid_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id and self.order.number} / {self.artist}"
+
+    # Transitions only change state and stamp times: services do the rest.
+    @transition(field=state, source=S.AWAITING_PAYMENT, target=S.AWAITING_ACCEPTANCE)
+    def pay(self, *, at, acceptance_deadline):
+        self.paid = self.total
+        self.paid_at = at
+        self.acceptance_deadline = acceptance_deadline
+
+    @transition(field=state, source=S.AWAITING_PAYMENT, target=S.CANCELLED)
+    def fail_payment(self, *, at):
+        self.closed_at = at
+
+
+class OrderLine(models.Model):
+    """A snapshot of what was bought: it never changes with the catalog."""
+
+    artist_order = models.ForeignKey(ArtistOrder, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(
+        Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    item_id_snapshot = models.PositiveBigIntegerField(null=True, blank=True)
+    title = models.CharField(_("title"), max_length=160)
+    variant_name = models.CharField(_("variant"), max_length=80)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    line_total = models.DecimalField(_("line total"), **MONEY)
+    personalised = models.BooleanField(default=False)
+    personalisation_text = models.CharField(max_length=500, blank=True)
+    personalisation_photo = models.ImageField(
+        upload_to=personalisation_path, storage=private_storage, blank=True
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(line_total=F("unit_price") * F("quantity")),
+                name="order_line_total_adds_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.title} ({self.variant_name})"
+
+
+class ArtistOrderEvent(models.Model):
+    """The history of an artist order: one row per transition."""
+
+    artist_order = models.ForeignKey(ArtistOrder, on_delete=models.CASCADE, related_name="history")
+    from_state = models.CharField(_("from"), max_length=24, choices=ArtistOrderState.choices)
+    to_state = models.CharField(_("to"), max_length=24, choices=ArtistOrderState.choices)
+    transition = models.CharField(_("transition"), max_length=40)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+
+    def __str__(self):
+        return f"{self.from_state} → {self.to_state}"
+
+
+class PaymentStatus(models.TextChoices):
+    CAPTURED = "captured", _("captured")
+    DECLINED = "declined", _("declined")
+    ERROR = "error", _("error")
+
+
+class Payment(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(max_length=20)
+    amount = models.DecimalField(**MONEY)
+    status = models.CharField(max_length=10, choices=PaymentStatus.choices)
+    reference = models.CharField(max_length=100, blank=True)
+    message = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=Q(status="captured"),
+                name="one_captured_payment_per_order",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.order} {self.amount} {self.status}"

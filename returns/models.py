@@ -1,0 +1,1 @@
+"""Return and exchange requests: built by the returns issue."""
