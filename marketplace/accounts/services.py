@@ -1,0 +1,246 @@
+"""Account services: sign-up, profile changes and suspension.
+
+Every door (sign-up page, profile page, API, admin) calls these functions.
+"""
+
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from marketplace.errors import DomainError
+
+from .models import Language, User
+
+
+class Role:
+    BUYER = "buyer"
+    ARTIST = "artist"
+    CHOICES = (BUYER, ARTIST)
+
+
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
+NAME_MAX_LENGTH = User._meta.get_field("first_name").max_length
+SHOP_NAME_MAX_LENGTH = 120
+SLUG_MAX_LENGTH = 80
+
+
+def _raise_if(errors: dict) -> None:
+    if errors:
+        raise DomainError(_("Please correct the errors below."), errors=errors)
+
+
+def _email_errors(email: str, *, exclude_user: User | None = None) -> list[str]:
+    if not email:
+        return [_("Enter an email address.")]
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        return [str(m) for m in error.messages]
+    taken = User.objects.filter(email__iexact=email)
+    if exclude_user is not None:
+        taken = taken.exclude(pk=exclude_user.pk)
+    if taken.exists():
+        return [_("An account with this email address already exists.")]
+    return []
+
+
+def _language_errors(language: str) -> list[str]:
+    if language not in Language.values:
+        return [_("Choose English or French.")]
+    return []
+
+
+def _username_errors(username: str) -> list[str]:
+    if not username:
+        return [_("Choose a username.")]
+    if len(username) > USERNAME_MAX_LENGTH:
+        return [_("A username has at most 150 characters.")]
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as error:
+        return [str(m) for m in error.messages]
+    if User.objects.filter(username__iexact=username).exists():
+        return [_("This username is already taken.")]
+    return []
+
+
+def artist_slug_for(name: str) -> str:
+    """A free shop address made from ``name``: ``slugify(name)``, then
+    ``name-2``, ``name-3``... when taken."""
+    from artists.models import Artist
+
+    base = slugify(name)[: SLUG_MAX_LENGTH - 6].strip("-") or "shop"
+    slug = base
+    suffix = 1
+    while Artist.objects.filter(slug=slug).exists():
+        suffix += 1
+        slug = f"{base}-{suffix}"
+    return slug
+
+
+def _create_artist(*, user: User, shop_name: str):
+    from artists.models import Artist
+
+    # Two sign-ups with the same shop name may race for one slug: the loser
+    # retries with the next free suffix.
+    for _attempt in range(5):
+        slug = artist_slug_for(shop_name)
+        try:
+            with transaction.atomic():
+                return Artist.objects.create(user=user, name=shop_name, slug=slug)
+        except IntegrityError:
+            continue
+    raise DomainError(_("Please try another shop name."), field="shop_name")
+
+
+def user_register(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    language: str,
+    role: str,
+    shop_name: str | None = None,
+) -> User:
+    """Create an account; for an artist, also its shop, awaiting staff approval.
+
+    :raises DomainError: with field errors (``username``, ``email``,
+        ``password``, ``language``, ``role``, ``shop_name``); nothing is created.
+    """
+    username = (username or "").strip()
+    email = User.objects.normalize_email((email or "").strip())
+    shop_name = (shop_name or "").strip()
+    errors: dict[str, list[str]] = {}
+
+    with transaction.atomic():
+        if problems := _username_errors(username):
+            errors["username"] = problems
+        if problems := _email_errors(email):
+            errors["email"] = problems
+        if problems := _language_errors(language):
+            errors["language"] = problems
+        if role not in Role.CHOICES:
+            errors["role"] = [_("Choose whether you buy or sell.")]
+        if role == Role.ARTIST:
+            if not shop_name:
+                errors["shop_name"] = [_("Give your shop a name.")]
+            elif len(shop_name) > SHOP_NAME_MAX_LENGTH:
+                errors["shop_name"] = [_("A shop name has at most 120 characters.")]
+        if not password:
+            errors["password"] = [_("Choose a password.")]
+        else:
+            try:
+                password_validation.validate_password(
+                    password, user=User(username=username, email=email)
+                )
+            except ValidationError as error:
+                errors["password"] = [str(m) for m in error.messages]
+        _raise_if(errors)
+
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    username=username, email=email, password=password, language=language
+                )
+        except IntegrityError as error:  # a concurrent sign-up took the username
+            raise DomainError(
+                _("This username is already taken."), field="username"
+            ) from error
+        if role == Role.ARTIST:
+            _create_artist(user=user, shop_name=shop_name)
+    return user
+
+
+def user_update_profile(
+    *,
+    user: User,
+    email: str | None = None,
+    language: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+) -> User:
+    """Change what the user may change about themselves; ``None`` keeps a value.
+
+    :raises DomainError: with field errors; nothing is changed.
+    """
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        errors: dict[str, list[str]] = {}
+        changed: list[str] = []
+        if email is not None:
+            email = User.objects.normalize_email(email.strip())
+            if email.lower() != locked.email.lower():
+                if problems := _email_errors(email, exclude_user=locked):
+                    errors["email"] = problems
+            if email != locked.email:
+                locked.email = email
+                changed.append("email")
+        if language is not None:
+            if problems := _language_errors(language):
+                errors["language"] = problems
+            elif language != locked.language:
+                locked.language = language
+                changed.append("language")
+        for field, value in (("first_name", first_name), ("last_name", last_name)):
+            if value is None:
+                continue
+            value = value.strip()
+            if len(value) > NAME_MAX_LENGTH:
+                errors[field] = [_("At most 150 characters.")]
+            elif value != getattr(locked, field):
+                setattr(locked, field, value)
+                changed.append(field)
+        _raise_if(errors)
+        if changed:
+            locked.save(update_fields=changed)
+    for field in changed:
+        setattr(user, field, getattr(locked, field))
+    return user
+
+
+def _log(*, by: User, user: User, message: str) -> None:
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=[user],
+        action_flag=CHANGE,
+        change_message=message,
+        single_object=True,
+    )
+
+
+def user_suspend(*, user: User, by: User, reason: str = "") -> User:
+    """Suspend an account (code of conduct): it can no longer log in, and its
+    API token is revoked. The action is logged with its author.
+
+    :raises DomainError: when staff tries to suspend their own account.
+    """
+    if user.pk == by.pk:
+        raise DomainError(_("You cannot suspend your own account."))
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active:
+            locked.is_active = False
+            locked.save(update_fields=["is_active"])
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=locked).delete()
+            _log(by=by, user=locked, message=" ".join(["Suspended.", reason]).strip())
+    user.is_active = False
+    return user
+
+
+def user_reactivate(*, user: User, by: User) -> User:
+    """Lift a suspension; logged with its author."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if not locked.is_active:
+            locked.is_active = True
+            locked.save(update_fields=["is_active"])
+            _log(by=by, user=locked, message="Reactivated.")
+    user.is_active = True
+    return user
