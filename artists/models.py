@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -124,6 +125,23 @@ class Artist(models.Model):
             and self.holiday_start_date <= day <= self.holiday_end_date
         ):
             return self.holiday_end_date
+        return None
+
+    def holiday_dispatch_date(self, day=None):
+        """The first day orders can be dispatched again when the shop is on
+        holiday on ``day`` (the day after the holiday), else None."""
+        end = self.holiday_end_after(day)
+        return end + timedelta(days=1) if end else None
+
+    def upcoming_holiday(self, day=None):
+        """``(start, end)`` of the current or next planned holiday, else None."""
+        day = day or timezone.localdate()
+        if (
+            self.holiday_start_date
+            and self.holiday_end_date
+            and self.holiday_end_date >= day
+        ):
+            return self.holiday_start_date, self.holiday_end_date
         return None
 
     def terms_snapshot(self) -> dict:
