@@ -170,6 +170,9 @@ class Order(models.Model):
     discount_total = models.DecimalField(_("discount"), default=Decimal("0.00"), **MONEY)
     total = models.DecimalField(_("total"), **MONEY)
     language = models.CharField(max_length=2, default="en")
+    # The buyer's idempotency key for this checkout (a double-submitted form
+    # or a retried API call finds the order instead of creating a second one).
+    checkout_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("placed at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -193,6 +196,39 @@ class Order(models.Model):
         from django.urls import reverse
 
         return reverse("account:order", kwargs={"number": self.number})
+
+    @property
+    def status(self) -> str:
+        """The buyer-level status (an ``OrderStatus`` value), derived from the
+        artist orders (prefetch ``artist_orders`` to avoid a query)."""
+        from .selectors import order_status
+
+        return order_status(self)
+
+    @property
+    def status_label(self) -> str:
+        return str(OrderStatus(self.status).label)
+
+    @property
+    def customs_notice(self) -> bool:
+        from .pricing import needs_customs_notice
+
+        return needs_customs_notice(self.shipping_country)
+
+
+class OrderStatus(models.TextChoices):
+    """The buyer-level status of an order, derived from its artist orders."""
+
+    AWAITING_PAYMENT = "awaiting_payment", _("awaiting payment")
+    PAID = "paid", _("paid")
+    IN_PROGRESS = "in_progress", _("in progress")
+    PARTIALLY_SHIPPED = "partially_shipped", _("partially shipped")
+    SHIPPED = "shipped", _("shipped")
+    DELIVERED = "delivered", _("delivered")
+    COMPLETED = "completed", _("completed")
+    CANCELLED = "cancelled", _("cancelled")
+    PARTIALLY_REFUNDED = "partially_refunded", _("partially refunded")
+    REFUNDED = "refunded", _("refunded")
 
 
 class ArtistOrderState(models.TextChoices):
@@ -357,6 +393,7 @@ class Payment(models.Model):
     amount = models.DecimalField(**MONEY)
     status = models.CharField(max_length=10, choices=PaymentStatus.choices)
     reference = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=120, blank=True)
     message = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -369,7 +406,13 @@ class Payment(models.Model):
                 fields=["order"],
                 condition=Q(status="captured"),
                 name="one_captured_payment_per_order",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="payment_idempotency_key_unique",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
         ]
 
     def __str__(self):

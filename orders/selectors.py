@@ -1,38 +1,225 @@
 """Reads scoped to the person asking."""
 
-from django.db.models import Sum
+from __future__ import annotations
 
-from .models import Cart
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from .models import (
+    ArtistOrder,
+    ArtistOrderEvent,
+    ArtistOrderState,
+    Cart,
+    CartLine,
+    Order,
+    OrderLine,
+    OrderStatus,
+)
+
+SESSION_CART_KEY = "cart_id"
+
+
+def _anonymous_cart(request) -> Cart | None:
+    cart_id = request.session.get(SESSION_CART_KEY)
+    if not cart_id:
+        return None
+    try:
+        return Cart.objects.select_related("discount_code__artist").get(pk=cart_id, user=None)
+    except (Cart.DoesNotExist, ValueError, TypeError):
+        return None
 
 
 def cart_for_request(request, *, create: bool = False) -> Cart | None:
-    """The cart of the logged-in user, or of the anonymous session."""
-    if request.user.is_authenticated:
-        if create:
-            cart, _ = Cart.objects.get_or_create(user=request.user)
-            return cart
-        return Cart.objects.filter(user=request.user).first()
-    session_key = request.session.session_key
-    if session_key is None:
-        if not create:
-            return None
-        request.session.save()
-        session_key = request.session.session_key
-    if create:
-        cart, _ = Cart.objects.get_or_create(session_key=session_key, user=None)
+    """The cart of the logged-in user, or of the anonymous session.
+
+    The anonymous cart's id is kept in ``request.session["cart_id"]``; session
+    data survives the key cycling at login, where the cart is merged into the
+    user's (``orders.receivers``). With ``create``, a missing cart is created.
+    """
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        cart = Cart.objects.select_related("discount_code__artist").filter(user=user).first()
+        if cart is None and create:
+            cart, _ = Cart.objects.get_or_create(user=user)
         return cart
-    return Cart.objects.filter(session_key=session_key, user=None).first()
+    cart = _anonymous_cart(request)
+    if cart is None and create:
+        cart = Cart.objects.create()
+        request.session[SESSION_CART_KEY] = cart.pk
+    return cart
 
 
 def cart_size_for_request(request) -> int:
     """How many pieces the visitor's cart holds (for the page header)."""
-    if not hasattr(request, "user"):
+    if not hasattr(request, "user") or not hasattr(request, "session"):
         return 0
     if request.user.is_authenticated:
-        lines = Cart.lines.rel.related_model.objects.filter(cart__user=request.user)
+        lines = CartLine.objects.filter(cart__user=request.user)
     else:
-        key = request.session.session_key
-        if key is None:
+        cart_id = request.session.get(SESSION_CART_KEY)
+        if not cart_id:
             return 0
-        lines = Cart.lines.rel.related_model.objects.filter(cart__session_key=key, cart__user=None)
-    return lines.aggregate(n=Sum("quantity"))["n"] or 0
+        lines = CartLine.objects.filter(cart_id=cart_id, cart__user=None)
+    try:
+        return lines.aggregate(n=Sum("quantity"))["n"] or 0
+    except (ValueError, TypeError):
+        return 0
+
+
+def cart_line_get(*, cart: Cart | None, pk) -> CartLine:
+    """A line of ``cart``; any other line (or none) is a 404.
+
+    :raises Http404: when the line is not in the cart.
+    """
+    if cart is None:
+        raise Http404
+    try:
+        return CartLine.objects.select_related("cart").get(cart=cart, pk=int(pk))
+    except (CartLine.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# Orders -------------------------------------------------------------------
+
+
+def artist_order_prefetches() -> list:
+    """What an artist order's page or API representation reads: lines and
+    history with their author, in a constant number of queries."""
+    return [
+        Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+        Prefetch(
+            "history",
+            queryset=ArtistOrderEvent.objects.select_related("by").order_by("at", "id"),
+        ),
+    ]
+
+
+def orders_for_buyer(*, buyer) -> QuerySet[Order]:
+    """The buyer's orders, newest first, with artist orders, lines and history."""
+    return (
+        Order.objects.filter(buyer=buyer)
+        .select_related("buyer")
+        .prefetch_related(
+            Prefetch(
+                "artist_orders",
+                queryset=ArtistOrder.objects.select_related("artist", "order")
+                .prefetch_related(*artist_order_prefetches())
+                .order_by("artist__name", "id"),
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def order_get_for_buyer(*, buyer, number: str) -> Order:
+    """One of the buyer's orders by number.
+
+    :raises Http404: when it is not the buyer's.
+    """
+    order = orders_for_buyer(buyer=buyer).filter(number=str(number)).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+def last_order_for_buyer(*, buyer) -> Order | None:
+    return Order.objects.filter(buyer=buyer).order_by("-created_at", "-id").first()
+
+
+def artist_orders_visible_to(*, user, role: str | None = None) -> QuerySet[ArtistOrder]:
+    """Artist orders ``user`` may read: those of its orders as a buyer, those
+    of its shop as an artist (``role`` "buyer" or "artist" narrows to one
+    side; default both), every one for staff asking with ``role="staff"``."""
+    queryset = ArtistOrder.objects.select_related("artist", "order", "order__buyer").prefetch_related(
+        *artist_order_prefetches()
+    )
+    if role == "staff" and user.is_staff:
+        return queryset
+    artist = getattr(user, "artist_or_none", None)
+    condition = Q(pk__in=[])
+    if role in (None, "", "buyer"):
+        condition |= Q(order__buyer=user)
+    if role in (None, "", "artist") and artist is not None:
+        condition |= Q(artist=artist)
+    return queryset.filter(condition)
+
+
+def artist_order_get_for_user(*, user, pk) -> ArtistOrder:
+    """An artist order its buyer, its artist or staff may read.
+
+    :raises Http404: for anyone else.
+    """
+    role = "staff" if user.is_staff else None
+    try:
+        return artist_orders_visible_to(user=user, role=role).get(pk=int(pk))
+    except (ArtistOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def order_line_get_for_photo(*, user, pk) -> OrderLine:
+    """An order line whose personalisation photo ``user`` may see: the buyer,
+    the artist of that line, or staff.
+
+    :raises Http404: for anyone else, or when the line has no photo.
+    """
+    lines = OrderLine.objects.select_related("artist_order__order", "artist_order__artist")
+    if not user.is_staff:
+        condition = Q(artist_order__order__buyer=user)
+        artist = getattr(user, "artist_or_none", None)
+        if artist is not None:
+            condition |= Q(artist_order__artist=artist)
+        lines = lines.filter(condition)
+    try:
+        line = lines.get(pk=int(pk))
+    except (OrderLine.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not line.personalisation_photo:
+        raise Http404
+    return line
+
+
+# Derived status -------------------------------------------------------------
+
+_SHIPPED_OR_LATER = {S.value for S in (ArtistOrderState.SHIPPED, ArtistOrderState.DELIVERED, ArtistOrderState.COMPLETED)}
+_CLOSED_UNSOLD = {ArtistOrderState.CANCELLED.value, ArtistOrderState.REFUSED.value}
+
+
+def order_status(order: Order) -> str:
+    """The buyer-level status of ``order`` (an ``OrderStatus`` value).
+
+    In order of precedence: awaiting payment while any artist order waits
+    for it; cancelled when every artist order is cancelled or refused;
+    refunded when everything paid was refunded; partially refunded when
+    something was; then the progress of the artist orders still running:
+    completed, delivered, shipped when all reached that point, partially
+    shipped when some did, in progress when an artist accepted, else paid.
+    """
+    artist_orders = list(order.artist_orders.all())
+    states = [ao.state for ao in artist_orders]
+    if not states or ArtistOrderState.AWAITING_PAYMENT in states:
+        return OrderStatus.AWAITING_PAYMENT
+    active = [ao for ao in artist_orders if ao.state not in _CLOSED_UNSOLD]
+    if not active:
+        return OrderStatus.CANCELLED
+    paid = sum(ao.paid for ao in artist_orders)
+    refunded = sum(ao.refunded for ao in artist_orders)
+    if refunded > 0 and refunded >= paid:
+        return OrderStatus.REFUNDED
+    if refunded > 0:
+        return OrderStatus.PARTIALLY_REFUNDED
+    active_states = {ao.state for ao in active}
+    if active_states == {ArtistOrderState.COMPLETED}:
+        return OrderStatus.COMPLETED
+    if active_states <= {ArtistOrderState.DELIVERED, ArtistOrderState.COMPLETED}:
+        return OrderStatus.DELIVERED
+    if active_states <= _SHIPPED_OR_LATER:
+        return OrderStatus.SHIPPED
+    if active_states & _SHIPPED_OR_LATER:
+        return OrderStatus.PARTIALLY_SHIPPED
+    if ArtistOrderState.ACCEPTED in active_states:
+        return OrderStatus.IN_PROGRESS
+    return OrderStatus.PAID
+
+
+def order_status_label(order: Order) -> str:
+    return str(OrderStatus(order_status(order)).label)

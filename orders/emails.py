@@ -1,0 +1,112 @@
+"""Contexts of the order emails: JSON-serialisable, dates already formatted
+in the recipient's language (the outbox stores the context as JSON)."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django_countries import countries
+
+from .models import ArtistOrder, Order
+from .pricing import needs_customs_notice
+
+
+def _date(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    return date_format(value, "DATE_FORMAT")
+
+
+def shipping_address(order: Order) -> dict:
+    return {
+        "name": order.shipping_name,
+        "line1": order.shipping_line1,
+        "line2": order.shipping_line2,
+        "postcode": order.shipping_postcode,
+        "city": order.shipping_city,
+        "country": str(order.shipping_country),
+        "country_name": str(countries.name(str(order.shipping_country))),
+    }
+
+
+def _lines(artist_order: ArtistOrder) -> list[dict]:
+    return [
+        {
+            "title": line.title,
+            "variant": line.variant_name,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "line_total": line.line_total,
+            "personalisation": line.personalisation_text,
+            "has_photo": bool(line.personalisation_photo),
+        }
+        for line in artist_order.lines.all()
+    ]
+
+
+def _artist_block(artist_order: ArtistOrder) -> dict:
+    return {
+        "id": artist_order.pk,
+        "artist": artist_order.artist.name,
+        "artist_slug": artist_order.artist.slug,
+        "lines": _lines(artist_order),
+        "items_total": artist_order.items_total,
+        "shipping_fee": artist_order.shipping_fee,
+        "discount": artist_order.discount,
+        "total": artist_order.total,
+        "dispatch_date": _date(artist_order.dispatch_date),
+        "acceptance_deadline": _date(artist_order.acceptance_deadline),
+        "return_window_days": artist_order.terms.get("return_window_days"),
+        "processing_days": artist_order.terms.get("processing_days"),
+    }
+
+
+def order_confirmation_context(*, order: Order, artist_orders, language: str) -> dict:
+    """Everything the buyer's confirmation shows: every artist's block with
+    its lines, fees, totals and dispatch date, and the customs notice."""
+    with translation.override(language):
+        return {
+            "order_number": order.number,
+            "order_url": order.get_absolute_url(),
+            "placed_at": _date(order.created_at),
+            "artists": [_artist_block(ao) for ao in artist_orders],
+            "items_total": order.items_total,
+            "shipping_total": order.shipping_total,
+            "discount_total": order.discount_total,
+            "discount_code": order.discount_code,
+            "total": order.total,
+            "customs_notice": needs_customs_notice(order.shipping_country),
+            "shipping_address": shipping_address(order),
+        }
+
+
+def dashboard_url(artist_order: ArtistOrder) -> str:
+    """The artist's page for this order in the dashboard (or its home)."""
+    for name, kwargs in (
+        ("dashboard:order", {"pk": artist_order.pk}),
+        ("dashboard:artist_order", {"pk": artist_order.pk}),
+        ("dashboard:orders", {}),
+        ("dashboard:home", {}),
+    ):
+        try:
+            return reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return "/dashboard/"
+
+
+def new_order_context(*, artist_order: ArtistOrder, language: str) -> dict:
+    """What the artist needs to accept and prepare its part of an order."""
+    order = artist_order.order
+    with translation.override(language):
+        return {
+            "order_number": order.number,
+            "artist_name": artist_order.artist.name,
+            **_artist_block(artist_order),
+            "shipping_address": shipping_address(order),
+            "customs_notice": needs_customs_notice(order.shipping_country),
+            "dashboard_url": dashboard_url(artist_order),
+        }

@@ -1,0 +1,485 @@
+"""Checkout: reserve (stock, code, number, order) in one transaction, charge
+outside any transaction, then record the outcome in a second transaction."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from artists.models import Variant
+from artists.stock import stock_take
+from marketplace.errors import Conflict, DomainError, PaymentDeclined
+from marketplace.money import ZERO
+from marketplace.notifications.services import notify
+
+from ..emails import new_order_context, order_confirmation_context
+from ..models import (
+    ArtistOrder,
+    ArtistOrderState,
+    Cart,
+    CartLine,
+    DiscountCode,
+    Order,
+    OrderLine,
+    OrderNumberCounter,
+    Payment,
+    PaymentStatus,
+)
+from ..payments import PaymentProvider, PaymentResult, get_provider
+from ..pricing import (
+    acceptance_deadline,
+    cart_lines_for_pricing,
+    is_buyable,
+    price_cart,
+)
+from .cart import clean_country
+from .history import log_transition, release_stock_of
+
+logger = logging.getLogger(__name__)
+
+ADDRESS_FIELDS = {
+    # field: (required, max length)
+    "name": (True, 120),
+    "line1": (True, 200),
+    "line2": (False, 200),
+    "city": (True, 120),
+    "postcode": (True, 20),
+    "country": (True, 2),
+}
+
+
+def validate_shipping_address(data) -> dict:
+    """The cleaned address (``name, line1, line2, city, postcode, country``).
+
+    :raises DomainError: with one error per faulty field.
+    """
+    if not isinstance(data, dict):
+        raise DomainError(_("Enter a shipping address."), field="shipping_address")
+    cleaned, errors = {}, {}
+    for name, (required, max_length) in ADDRESS_FIELDS.items():
+        value = data.get(name)
+        value = "" if value is None else str(value).strip()
+        if name == "country" and value:
+            try:
+                value = clean_country(value)
+            except DomainError as error:
+                errors[name] = [str(error.message)]
+                continue
+        if required and not value:
+            errors[name] = [_("This field is required.")]
+        elif len(value) > max_length:
+            errors[name] = [
+                _("At most %(max)s characters.") % {"max": max_length}
+            ]
+        cleaned[name] = value
+    if errors:
+        raise DomainError(_("Check the shipping address."), errors=errors)
+    return cleaned
+
+
+def next_order_number(*, year: int) -> str:
+    """The next gapless order number of ``year``, e.g. ``MP-2026-000123``.
+
+    Call inside a transaction: the counter row stays locked until it ends,
+    so numbers of rolled-back checkouts are given again.
+    """
+    counter = OrderNumberCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                OrderNumberCounter.objects.create(year=year, last_number=0)
+        except IntegrityError:
+            pass  # created meanwhile by a concurrent checkout
+        counter = OrderNumberCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"MP-{year}-{counter.last_number:06d}"
+
+
+def checkout(
+    *,
+    cart: Cart,
+    buyer,
+    shipping_address: dict,
+    payment: dict,
+    idempotency_key: str | None = None,
+) -> Order:
+    """Turn ``buyer``'s cart into a paid order, one artist order per artist.
+
+    Transaction 1 locks the cart, re-prices it, takes the stock, counts the
+    code's use, numbers the order, creates it and empties the cart. The
+    provider is charged outside any transaction. Transaction 2 records the
+    payment and runs ``pay`` on every artist order (with history and the
+    emails), or on a decline runs ``fail_payment``, releases the stock, gives
+    the code's use back and puts the lines back in the cart.
+
+    With ``idempotency_key``, the same key returns the order it created.
+
+    :raises DomainError: invalid address (one error per field), unknown
+        provider (``payment``), empty cart (``cart``), a piece no longer for
+        sale (``lines``) or no longer in stock (``quantity``), a code that no
+        longer applies (``code``).
+    :raises PaymentDeclined: the provider declined; ``payload`` has the
+        order number.
+    :raises Conflict: the same idempotency key is still being paid.
+    """
+    address = validate_shipping_address(shipping_address)
+    if not isinstance(payment, dict):
+        raise DomainError(_("Choose a payment method."), field="payment")
+    provider = get_provider(payment.get("provider"))
+    token = str(payment.get("token") or "")
+    checkout_key = f"{buyer.pk}:{idempotency_key}"[:120] if idempotency_key else None
+
+    order, created = _reserve(cart=cart, buyer=buyer, address=address, checkout_key=checkout_key)
+    if not created:
+        return _replay(order)
+
+    charge_key = f"charge:{order.number}:{uuid.uuid4().hex}"
+    if order.total == ZERO:
+        result = PaymentResult(ok=True, reference="free")
+    else:
+        try:
+            result = provider.charge(
+                amount=order.total, token=token, reference=order.number, idempotency_key=charge_key
+            )
+        except Exception:
+            logger.exception("Payment provider %s failed for order %s", provider.name, order.number)
+            result = None
+    if result is not None and result.ok:
+        if _record_payment(order=order, buyer=buyer, provider=provider, result=result, key=charge_key):
+            return order
+        # The order timed out (fail_stale_payments) while the provider was
+        # answering: its stock is gone, so the money goes back.
+        provider.refund(
+            amount=order.total, payment_reference=result.reference, idempotency_key=f"refund:{charge_key}"
+        )
+        raise PaymentDeclined(
+            _("Your payment took too long and was refunded. Please check your cart and try again."),
+            payload={"order": order.number},
+        )
+    message = (
+        result.message
+        if result is not None
+        else _("The payment service could not be reached. Nothing was charged; please try again.")
+    )
+    _record_decline(
+        order=order,
+        cart=cart,
+        buyer=buyer,
+        provider=provider,
+        status=PaymentStatus.DECLINED if result is not None else PaymentStatus.ERROR,
+        message=message,
+        key=charge_key,
+    )
+    raise PaymentDeclined(message or None, payload={"order": order.number})
+
+
+def _replay(order: Order) -> Order:
+    if order.payments.filter(status=PaymentStatus.CAPTURED).exists():
+        return order
+    if order.artist_orders.filter(state=ArtistOrderState.AWAITING_PAYMENT).exists():
+        raise Conflict(
+            _("This checkout is still being paid."), state=ArtistOrderState.AWAITING_PAYMENT
+        )
+    raise PaymentDeclined(payload={"order": order.number})
+
+
+def _stock_error(variant_id: int, wanted: int) -> DomainError:
+    variant = Variant.objects.select_related("item").get(pk=variant_id)
+    if variant.stock == 0:
+        message = _("Sorry, %(title)s (%(variant)s) is no longer available.")
+    else:
+        message = _(
+            "Sorry, only %(stock)s of %(title)s (%(variant)s) left: you asked for %(wanted)s."
+        )
+    return DomainError(
+        message
+        % {"title": variant.item.title, "variant": variant.name, "stock": variant.stock, "wanted": wanted},
+        field="quantity",
+    )
+
+
+def _reserve(*, cart: Cart, buyer, address: dict, checkout_key: str | None) -> tuple[Order, bool]:
+    """Transaction 1: everything but the charge. Returns (order, created)."""
+    with transaction.atomic():
+        # Locking the cart serialises checkouts of the same cart: a second
+        # submission waits, then finds the cart empty (or the key used).
+        cart = (
+            Cart.objects.select_for_update(of=("self",))
+            .select_related("discount_code__artist")
+            .get(pk=cart.pk)
+        )
+        if checkout_key:
+            existing = Order.objects.filter(checkout_key=checkout_key, buyer=buyer).first()
+            if existing is not None:
+                return existing, False
+        lines = cart_lines_for_pricing(cart)
+        if not lines:
+            raise DomainError(_("Your cart is empty."), field="cart")
+        for line in lines:
+            if not is_buyable(line):
+                raise DomainError(
+                    _("%(title)s is no longer for sale: remove it from your cart.")
+                    % {"title": line.variant.item.title},
+                    field="lines",
+                )
+        summary = price_cart(cart, lines=lines, country=address["country"])
+        code = summary.discount_code
+        if code is not None and summary.discount_problem:
+            raise DomainError(summary.discount_problem, field="code")
+
+        wanted: dict[int, int] = defaultdict(int)
+        for line in lines:
+            wanted[line.variant_id] += line.quantity
+        for variant_id in sorted(wanted):
+            if not stock_take(variant_id=variant_id, quantity=wanted[variant_id]):
+                raise _stock_error(variant_id, wanted[variant_id])
+
+        if code is not None:
+            counted = (
+                DiscountCode.objects.filter(pk=code.pk, is_active=True)
+                .filter(Q(usage_limit__isnull=True) | Q(times_used__lt=F("usage_limit")))
+                .update(times_used=F("times_used") + 1)
+            )
+            if not counted:
+                raise DomainError(
+                    _("This code has already been used as many times as allowed."), field="code"
+                )
+
+        now = timezone.now()
+        order = Order.objects.create(
+            number=next_order_number(year=timezone.localdate(now).year),
+            buyer=buyer,
+            email=buyer.email,
+            shipping_name=address["name"],
+            shipping_line1=address["line1"],
+            shipping_line2=address["line2"],
+            shipping_city=address["city"],
+            shipping_postcode=address["postcode"],
+            shipping_country=address["country"],
+            discount_code=code.code if code is not None else "",
+            items_total=summary.items_total,
+            shipping_total=summary.shipping_total,
+            discount_total=summary.discount_total,
+            total=summary.total,
+            language=buyer.language or settings.LANGUAGE_CODE,
+            checkout_key=checkout_key,
+            created_at=now,
+        )
+        order_lines = []
+        for group in summary.groups:
+            artist_order = ArtistOrder.objects.create(
+                order=order,
+                artist=group.artist,
+                items_total=group.items_subtotal,
+                shipping_fee=group.shipping_fee,
+                discount=group.discount,
+                total=group.total,
+                terms=group.artist.terms_snapshot(),
+                shipping_zone=group.shipping_zone,
+                dispatch_date=group.dispatch_date,
+                created_at=now,
+            )
+            for priced in group.lines:
+                order_lines.append(
+                    OrderLine(
+                        artist_order=artist_order,
+                        variant_id=priced.variant_id,
+                        item_id_snapshot=priced.item_id,
+                        title=priced.title,
+                        variant_name=priced.variant_name,
+                        unit_price=priced.unit_price,
+                        quantity=priced.quantity,
+                        line_total=priced.line_total,
+                        personalised=bool(priced.personalisation_text or priced.has_photo),
+                        personalisation_text=priced.personalisation_text,
+                        # The private file now belongs to the order line too.
+                        personalisation_photo=priced.line.personalisation_photo.name or "",
+                    )
+                )
+        OrderLine.objects.bulk_create(order_lines)
+        CartLine.objects.filter(cart=cart).delete()
+        cart.country = address["country"]
+        cart.discount_code = None
+        cart.save(update_fields=["country", "discount_code", "updated_at"])
+    return order, True
+
+
+def _lock_artist_orders(order: Order) -> list[ArtistOrder]:
+    return list(
+        ArtistOrder.objects.select_for_update(of=("self",))
+        .select_related("artist__user", "order")
+        .filter(order=order)
+        .order_by("id")
+    )
+
+
+def _record_payment(*, order: Order, buyer, provider: PaymentProvider, result: PaymentResult, key: str) -> bool:
+    """Transaction 2 on success. False when the order is no longer awaiting
+    payment (it timed out meanwhile)."""
+    with transaction.atomic():
+        artist_orders = _lock_artist_orders(order)
+        if any(ao.state != ArtistOrderState.AWAITING_PAYMENT for ao in artist_orders):
+            return False
+        Payment.objects.create(
+            order=order,
+            provider=provider.name,
+            amount=order.total,
+            status=PaymentStatus.CAPTURED,
+            reference=result.reference,
+            idempotency_key=key,
+        )
+        now = timezone.now()
+        for artist_order in artist_orders:
+            artist_order.pay(
+                at=now,
+                acceptance_deadline=acceptance_deadline(
+                    artist_order.artist, paid_at=now, hours=settings.ACCEPTANCE_DEADLINE_HOURS
+                ),
+            )
+            artist_order.save()
+            log_transition(
+                artist_order=artist_order,
+                from_state=ArtistOrderState.AWAITING_PAYMENT,
+                transition="pay",
+                by=buyer,
+                note=_("Paid %(amount)s €.") % {"amount": artist_order.total},
+                at=now,
+            )
+        _send_order_emails(order=order, buyer=buyer, artist_orders=artist_orders)
+    return True
+
+
+def _send_order_emails(*, order: Order, buyer, artist_orders: list[ArtistOrder]) -> None:
+    language = buyer.language or settings.LANGUAGE_CODE
+    notify(
+        recipient=buyer,
+        event="order_confirmation",
+        context=order_confirmation_context(order=order, artist_orders=artist_orders, language=language),
+        dedupe_key=f"order-confirmation:{order.pk}",
+    )
+    for artist_order in artist_orders:
+        artist_user = artist_order.artist.user
+        notify(
+            recipient=artist_user,
+            event="new_order",
+            context=new_order_context(
+                artist_order=artist_order, language=artist_user.language or settings.LANGUAGE_CODE
+            ),
+            dedupe_key=f"new-order:{artist_order.pk}",
+        )
+
+
+def fail_order_payment(*, order: Order, by=None, note: str = "") -> int:
+    """Run ``fail_payment`` on the artist orders of ``order`` still awaiting
+    payment, release their stock and give the code's use back (once).
+    Call inside a transaction. Returns how many artist orders failed."""
+    artist_orders = _lock_artist_orders(order)
+    waiting = [ao for ao in artist_orders if ao.state == ArtistOrderState.AWAITING_PAYMENT]
+    if not waiting:
+        return 0
+    now = timezone.now()
+    for artist_order in waiting:
+        artist_order.fail_payment(at=now)
+        artist_order.save()
+        log_transition(
+            artist_order=artist_order,
+            from_state=ArtistOrderState.AWAITING_PAYMENT,
+            transition="fail_payment",
+            by=by,
+            note=note,
+            at=now,
+        )
+    release_stock_of(artist_orders=waiting)
+    if order.discount_code and len(waiting) == len(artist_orders):
+        DiscountCode.objects.filter(code=order.discount_code, times_used__gt=0).update(
+            times_used=F("times_used") - 1
+        )
+    return len(waiting)
+
+
+def _restore_cart(*, cart: Cart, order: Order) -> None:
+    """Put the lines of a failed order back in the cart, so that the buyer can
+    try again."""
+    lines = OrderLine.objects.filter(artist_order__order=order, variant__isnull=False).order_by("id")
+    for line in lines:
+        plain = not line.personalisation_text and not line.personalisation_photo
+        existing = None
+        if plain:
+            existing = CartLine.objects.filter(
+                cart=cart, variant_id=line.variant_id, personalisation_text="", personalisation_photo=""
+            ).first()
+        if existing is not None:
+            existing.quantity += line.quantity
+            existing.save(update_fields=["quantity"])
+        else:
+            CartLine.objects.create(
+                cart=cart,
+                variant_id=line.variant_id,
+                quantity=line.quantity,
+                personalisation_text=line.personalisation_text,
+                personalisation_photo=line.personalisation_photo.name or "",
+            )
+    fields = ["country", "updated_at"]
+    cart.country = order.shipping_country
+    if order.discount_code and cart.discount_code_id is None:
+        code = DiscountCode.objects.filter(code=order.discount_code).first()
+        if code is not None:
+            cart.discount_code = code
+            fields.append("discount_code")
+    cart.save(update_fields=fields)
+
+
+def _record_decline(
+    *, order: Order, cart: Cart, buyer, provider: PaymentProvider, status: str, message: str, key: str
+) -> None:
+    """Transaction 2 on a decline (or a provider error)."""
+    with transaction.atomic():
+        # Same lock order as checkout: cart first, then stock.
+        cart = Cart.objects.select_for_update().filter(pk=cart.pk).first()
+        if cart is None:
+            cart, _created = Cart.objects.get_or_create(user=buyer)
+            cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        Payment.objects.create(
+            order=order,
+            provider=provider.name,
+            amount=order.total,
+            status=status,
+            message=str(message)[:255],
+            idempotency_key=key,
+        )
+        failed = fail_order_payment(order=order, by=buyer, note=str(message))
+        if failed:
+            _restore_cart(cart=cart, order=order)
+
+
+def fail_stale_payments_before(*, cutoff) -> int:
+    """Fail every order whose artist orders still await payment since before
+    ``cutoff`` (a crash between reserving and paying). Returns how many
+    artist orders failed. Idempotent."""
+    order_ids = (
+        ArtistOrder.objects.filter(state=ArtistOrderState.AWAITING_PAYMENT, created_at__lt=cutoff)
+        .values_list("order_id", flat=True)
+        .distinct()
+    )
+    failed = 0
+    for order in Order.objects.filter(pk__in=list(order_ids)).order_by("id"):
+        with transaction.atomic():
+            if order.payments.filter(status=PaymentStatus.CAPTURED).exists():
+                continue
+            failed += fail_order_payment(
+                order=order, note=_("Payment not completed in time: the order was cancelled.")
+            )
+    return failed
+
+
+def stale_payment_cutoff():
+    return timezone.now() - timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES)
