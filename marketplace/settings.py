@@ -147,6 +147,10 @@ _email = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(_email)
 if env.str("EMAIL_BACKEND", default=""):
     EMAIL_BACKEND = env.str("EMAIL_BACKEND")
+if env.str("EMAIL_FILE_PATH", default=""):  # for the file-based backend
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")
+# An SMTP server that hangs must not hold a worker (and the outbox claim) forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Atelier <hello@atelier.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = env.json("ANYMAIL", default={})
@@ -157,9 +161,18 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
+# Workers and beat wait for the broker for as long as it is away (None: retry
+# forever; with 0 a worker exits as soon as Redis restarts).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 0
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0, "socket_connect_timeout": 1}
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Publishing from a web request never waits on the broker: no retry, and a
+# broker that refuses (or hangs) fails within 1 s (or 2 s); the outbox row
+# stays pending and the sweep sends it later (marketplace/notifications).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
