@@ -1,0 +1,129 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Artist, ArtistPhoto, Item, ItemPhoto, StockAlert, Variant
+from .stock import notify_back_in_stock
+
+
+class ApprovedFilter(admin.SimpleListFilter):
+    title = _("approved")
+    parameter_name = "approved"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Approved")), ("no", _("Awaiting approval"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(approved_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(approved_at__isnull=True)
+        return queryset
+
+
+class ArtistPhotoInline(admin.TabularInline):
+    model = ArtistPhoto
+    extra = 0
+    fields = ["image", "thumbnail", "position"]
+    readonly_fields = ["thumbnail"]
+
+
+@admin.register(Artist)
+class ArtistAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user", "approved_at", "country"]
+    list_filter = [ApprovedFilter, "country"]
+    search_fields = ["name", "slug", "user__email", "user__username"]
+    readonly_fields = ["approved_at", "approved_by", "created_at", "updated_at"]
+    raw_id_fields = ["user"]
+    inlines = [ArtistPhotoInline]
+    actions = ["approve_selected"]
+    fieldsets = [
+        (None, {"fields": ["user", "name", "slug", "story", "location", "country"]}),
+        (_("Approval"), {"fields": ["approved_at", "approved_by"]}),
+        (
+            _("Terms of sale"),
+            {
+                "fields": [
+                    "return_window_days",
+                    "accepts_exchanges",
+                    "refunds_original_shipping",
+                    "return_postage_paid_by",
+                    "processing_days",
+                    "shipping_domestic",
+                    "shipping_eu",
+                    "shipping_world",
+                    "free_shipping_over",
+                ]
+            },
+        ),
+        (_("Holiday"), {"fields": ["holiday_start_date", "holiday_end_date", "holiday_message"]}),
+        (_("Dates"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    @admin.action(description=_("Approve selected shops"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for artist in queryset.filter(approved_at__isnull=True):
+            services.artist_approve(artist=artist, by=request.user)
+            approved += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d shop approved; its artist was emailed.",
+                "%(count)d shops approved; their artists were emailed.",
+                approved,
+            )
+            % {"count": approved},
+            messages.SUCCESS,
+        )
+
+
+class ItemPhotoInline(admin.TabularInline):
+    model = ItemPhoto
+    extra = 0
+    fields = ["image", "thumbnail", "position"]
+    readonly_fields = ["thumbnail"]
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    extra = 0
+    fields = ["name", "price", "stock", "position"]
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "artist", "price", "personalisable", "is_active", "created_at"]
+    list_filter = ["is_active", "personalisable"]
+    search_fields = ["title", "artist__name"]
+    list_select_related = ["artist"]
+    autocomplete_fields = ["artist"]
+    inlines = [VariantInline, ItemPhotoInline]
+
+    def save_formset(self, request, form, formset, change):
+        """Variants whose stock an admin moved from 0 email their waiting
+        alerts now, as the dashboard does (the periodic job is the backstop)."""
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Variant:
+            return
+        for variant_form in formset.forms:
+            variant = variant_form.instance
+            if (
+                variant.pk
+                and "stock" in variant_form.changed_data
+                and not variant_form.initial.get("stock")
+                and variant.stock > 0
+            ):
+                locked = Variant.objects.select_for_update().select_related("item").get(pk=variant.pk)
+                notify_back_in_stock(variant=locked)
+
+
+@admin.register(StockAlert)
+class StockAlertAdmin(admin.ModelAdmin):
+    list_display = ["variant", "user", "created_at", "notified_at"]
+    list_filter = [("notified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["variant__item__title", "variant__name", "user__email", "user__username"]
+    list_select_related = ["variant", "variant__item", "user"]
+    raw_id_fields = ["variant", "user"]
+    readonly_fields = ["created_at", "notified_at"]
