@@ -1,6 +1,7 @@
 """Accounts API: register, obtain a token, read and change my profile."""
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -18,7 +19,7 @@ from .services import Role, user_register, user_update_profile
 USER_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 
-class UserSerializer(serializers.ModelSerializer):
+class AccountSerializer(serializers.ModelSerializer):
     is_artist = serializers.SerializerMethodField()
     artist = serializers.SerializerMethodField(
         help_text="The slug of the user's shop, or null."
@@ -48,7 +49,9 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class RegisterSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+    username = serializers.CharField(
+        max_length=150, validators=[UnicodeUsernameValidator()]
+    )
     email = serializers.EmailField()
     password = serializers.CharField(write_only=True, trim_whitespace=False)
     language = serializers.ChoiceField(choices=Language.choices, default=Language.EN)
@@ -61,7 +64,7 @@ class RegisterSerializer(serializers.Serializer):
     )
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class AuthTokenSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False, write_only=True)
 
@@ -93,7 +96,7 @@ class RegisterView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=RegisterSerializer, responses={201: UserSerializer})
+    @extend_schema(request=RegisterSerializer, responses={201: AccountSerializer})
     def post(self, request):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -106,7 +109,7 @@ class RegisterView(APIView):
             role=data["role"],
             shop_name=data.get("shop_name") if data["role"] == Role.ARTIST else None,
         )
-        return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
+        return Response(AccountSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
 class TokenView(APIView):
@@ -116,11 +119,11 @@ class TokenView(APIView):
     authentication_classes = []
 
     @extend_schema(
-        request=TokenRequestSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
+        request=AuthTokenSerializer,
+        responses={200: inline_serializer("AuthToken", {"token": serializers.CharField()})},
     )
     def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
@@ -132,13 +135,13 @@ class MeView(APIView):
     authentication_classes = USER_AUTHENTICATION
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=UserSerializer)
+    @extend_schema(responses=AccountSerializer)
     def get(self, request):
-        return Response(UserSerializer(request.user).data)
+        return Response(AccountSerializer(request.user).data)
 
-    @extend_schema(request=ProfileUpdateSerializer, responses=UserSerializer)
+    @extend_schema(request=ProfileUpdateSerializer, responses=AccountSerializer)
     def patch(self, request):
         serializer = ProfileUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         user = user_update_profile(user=request.user, **serializer.validated_data)
-        return Response(UserSerializer(user).data)
+        return Response(AccountSerializer(user).data)
