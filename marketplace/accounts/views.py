@@ -142,6 +142,13 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The preference also outlives the session (after logging out).
+        if self.request.user.language:
+            _set_language_cookie(response, self.request.user.language)
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     pass

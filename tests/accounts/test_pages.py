@@ -112,6 +112,17 @@ class TestLoginAndLogout:
         assert response.url == reverse("accounts:home")
         assert client.session[SESSION_KEY] == str(buyer.pk)
 
+    def test_keeps_the_users_language_after_logging_out(self, client, french_buyer):
+        client.post(
+            reverse("accounts:login"),
+            {"username": "acheteuse", "password": "correct-horse-battery"},
+        )
+        client.post(reverse("accounts:logout"))
+
+        response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en")
+
+        assert response.headers["Content-Language"] == "fr"
+
     def test_shows_an_error_for_a_wrong_password(self, client, buyer):
         response = client.post(
             reverse("accounts:login"), {"username": "buyer", "password": "nope"}
