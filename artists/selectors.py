@@ -23,6 +23,7 @@ def artist_list_visible():
         Artist.objects.visible()
         .prefetch_related("photos")
         .annotate(items_on_sale=Count("items", filter=Q(items__is_active=True)))
+        .order_by("name", "pk")
     )
 
 

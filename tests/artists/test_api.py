@@ -1,0 +1,409 @@
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from artists.models import Artist, Item, ItemPhoto, StockAlert
+from tests.artists.factories import fake_image_upload, jpeg_upload
+from tests.factories import ArtistFactory, ItemFactory, UserFactory, VariantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def stored_files():
+    root = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+class TestPublicShops:
+    def test_lists_only_approved_shops(self, api_client, artist):
+        ArtistFactory(name="Hidden workshop", approved_at=None)
+
+        response = api_client.get("/api/v1/artists/")
+
+        assert response.status_code == 200
+        assert [shop["slug"] for shop in response.json()["results"]] == [artist.slug]
+
+    def test_shows_an_approved_shop_with_its_terms(self, api_client, artist):
+        artist.return_window_days = 30
+        artist.free_shipping_over = Decimal("80.00")
+        artist.save()
+
+        response = api_client.get(f"/api/v1/artists/{artist.slug}/")
+
+        assert response.status_code == 200
+        body = response.json()
+        assert body["name"] == artist.name
+        assert body["terms"] == {
+            "return_window_days": 30,
+            "accepts_exchanges": True,
+            "refunds_original_shipping": False,
+            "return_postage_paid_by": "buyer",
+            "processing_days": 3,
+            "shipping_fees": {"domestic": "5.00", "eu": "9.00", "world": "18.00"},
+            "free_shipping_over": "80.00",
+        }
+
+    def test_answers_404_for_a_shop_awaiting_approval(self, api_client):
+        pending = ArtistFactory(approved_at=None)
+
+        response = api_client.get(f"/api/v1/artists/{pending.slug}/")
+
+        assert response.status_code == 404
+
+
+class TestPublicItems:
+    def test_lists_only_items_on_sale_in_approved_shops(self, api_client, artist):
+        on_sale = ItemFactory(artist=artist)
+        ItemFactory(artist=artist, is_active=False)
+        ItemFactory(artist=ArtistFactory(approved_at=None))
+
+        response = api_client.get("/api/v1/items/")
+
+        assert response.status_code == 200
+        assert [item["id"] for item in response.json()["results"]] == [on_sale.pk]
+
+    def test_filters_items_by_shop(self, api_client, artist, other_artist):
+        mine = ItemFactory(artist=artist)
+        ItemFactory(artist=other_artist)
+
+        response = api_client.get("/api/v1/items/", {"artist": artist.slug})
+
+        assert [item["id"] for item in response.json()["results"]] == [mine.pk]
+
+    def test_shows_variants_with_the_price_a_buyer_pays(self, api_client, artist):
+        item = ItemFactory(artist=artist, price=Decimal("24.00"))
+        plain = VariantFactory(item=item, name="Small", stock=2)
+        large = VariantFactory(item=item, name="Large", price=Decimal("30.00"), stock=0)
+
+        response = api_client.get(f"/api/v1/items/{item.pk}/")
+
+        assert response.status_code == 200
+        body = response.json()
+        assert body["artist"] == artist.slug
+        assert body["price"] == "24.00"
+        assert [(v["id"], v["name"], v["price"], v["stock"]) for v in body["variants"]] == [
+            (plain.pk, "Small", "24.00", 2),
+            (large.pk, "Large", "30.00", 0),
+        ]
+
+    @pytest.mark.parametrize("hidden", ["inactive", "unapproved"])
+    def test_answers_404_for_an_item_buyers_cannot_see(self, api_client, hidden):
+        if hidden == "inactive":
+            item = ItemFactory(is_active=False)
+        else:
+            item = ItemFactory(artist=ArtistFactory(approved_at=None))
+
+        response = api_client.get(f"/api/v1/items/{item.pk}/")
+
+        assert response.status_code == 404
+
+
+class TestShop:
+    def test_is_refused_to_a_buyer_and_to_anonymous_callers(self, buyer):
+        assert client_for(buyer).get("/api/v1/shop/").status_code == 403
+        assert APIClient().get("/api/v1/shop/").status_code == 401
+
+    def test_shows_the_artist_its_own_shop_even_before_approval(self):
+        pending = ArtistFactory(approved_at=None)
+
+        response = client_for(pending.user).get("/api/v1/shop/")
+
+        assert response.status_code == 200
+        assert response.json()["slug"] == pending.slug
+        assert response.json()["is_approved"] is False
+
+    def test_changes_some_terms_and_keeps_the_others(self, artist_api, artist):
+        response = artist_api.patch(
+            "/api/v1/shop/",
+            {
+                "story": "Wood-fired stoneware.",
+                "terms": {
+                    "return_window_days": 0,
+                    "shipping_fees": {"eu": "11.50"},
+                    "free_shipping_over": "60",
+                },
+            },
+            format="json",
+        )
+
+        assert response.status_code == 200, response.json()
+        terms = response.json()["terms"]
+        assert terms["return_window_days"] == 0
+        assert terms["shipping_fees"] == {"domestic": "5.00", "eu": "11.50", "world": "18.00"}
+        assert terms["free_shipping_over"] == "60.00"
+        artist.refresh_from_db()
+        assert artist.story == "Wood-fired stoneware."
+        assert artist.return_window_days == 0
+        assert artist.shipping_eu == Decimal("11.50")
+        assert artist.shipping_domestic == Decimal("5.00")
+        assert artist.accepts_exchanges is True
+
+    def test_removes_the_free_shipping_threshold_with_null(self, artist_api, artist):
+        artist.free_shipping_over = Decimal("50.00")
+        artist.save()
+
+        response = artist_api.patch(
+            "/api/v1/shop/", {"terms": {"free_shipping_over": None}}, format="json"
+        )
+
+        assert response.status_code == 200
+        artist.refresh_from_db()
+        assert artist.free_shipping_over is None
+
+    def test_refuses_a_negative_shipping_fee_and_changes_nothing(self, artist_api, artist):
+        response = artist_api.patch(
+            "/api/v1/shop/",
+            {"name": "Renamed", "terms": {"shipping_fees": {"domestic": "-1.00"}}},
+            format="json",
+        )
+
+        assert response.status_code == 400
+        assert "domestic" in str(response.json())
+        artist.refresh_from_db()
+        assert artist.shipping_domestic == Decimal("5.00")
+        assert artist.name != "Renamed"
+
+    def test_sets_a_holiday_and_refuses_one_ending_before_it_starts(self, artist_api, artist):
+        good = artist_api.patch(
+            "/api/v1/shop/",
+            {"holiday": {"start_date": "2099-08-01", "end_date": "2099-08-20", "message": "Kiln repairs"}},
+            format="json",
+        )
+        bad = artist_api.patch(
+            "/api/v1/shop/",
+            {"holiday": {"start_date": "2099-09-10", "end_date": "2099-09-01"}},
+            format="json",
+        )
+
+        assert good.status_code == 200
+        assert good.json()["holiday"]["end_date"] == "2099-08-20"
+        assert bad.status_code == 400
+        assert "holiday" in bad.json()
+        artist.refresh_from_db()
+        assert str(artist.holiday_start_date) == "2099-08-01"
+        assert artist.holiday_message == "Kiln repairs"
+
+
+class TestShopItems:
+    def test_creates_an_item_with_one_standard_variant(self, artist_api, artist):
+        response = artist_api.post(
+            "/api/v1/shop/items/",
+            {"title": "Moon jar", "description": "Tall.", "price": "120.00", "personalisable": True, "stock": 2},
+            format="json",
+        )
+
+        assert response.status_code == 201, response.json()
+        body = response.json()
+        assert body["title"] == "Moon jar"
+        assert body["personalisable"] is True
+        assert [(v["name"], v["price"], v["stock"]) for v in body["variants"]] == [("Standard", "120.00", 2)]
+        assert Item.objects.get(pk=body["id"]).artist == artist
+
+    def test_creates_an_item_with_its_options(self, artist_api):
+        response = artist_api.post(
+            "/api/v1/shop/items/",
+            {
+                "title": "Linen apron",
+                "price": "45.00",
+                "variants": [{"name": "S", "stock": 1}, {"name": "XL", "price": "49.00", "stock": 0}],
+            },
+            format="json",
+        )
+
+        assert response.status_code == 201
+        assert [(v["name"], v["price"], v["stock"]) for v in response.json()["variants"]] == [
+            ("S", "45.00", 1),
+            ("XL", "49.00", 0),
+        ]
+
+    def test_refuses_a_zero_price(self, artist_api):
+        response = artist_api.post("/api/v1/shop/items/", {"title": "Free bowl", "price": "0"}, format="json")
+
+        assert response.status_code == 400
+        assert "price" in response.json()
+        assert not Item.objects.filter(title="Free bowl").exists()
+
+    def test_is_refused_to_a_buyer(self, buyer_api):
+        response = buyer_api.post("/api/v1/shop/items/", {"title": "Bowl", "price": "10"}, format="json")
+
+        assert response.status_code == 403
+
+    def test_updates_an_item_and_takes_it_off_sale(self, artist_api, api_client, variant):
+        item = variant.item
+
+        response = artist_api.patch(
+            f"/api/v1/shop/items/{item.pk}/",
+            {"title": "Blue bowl", "price": "26.50", "size_guide": "12 cm wide", "is_active": False},
+            format="json",
+        )
+
+        assert response.status_code == 200
+        item.refresh_from_db()
+        assert (item.title, item.price, item.size_guide, item.is_active) == ("Blue bowl", Decimal("26.50"), "12 cm wide", False)
+        assert api_client.get(f"/api/v1/items/{item.pk}/").status_code == 404
+
+    def test_answers_404_for_another_artists_item_and_changes_nothing(self, other_artist, variant):
+        intruder = client_for(other_artist.user)
+
+        patch = intruder.patch(f"/api/v1/shop/items/{variant.item.pk}/", {"title": "Stolen"}, format="json")
+        add_variant = intruder.post(f"/api/v1/shop/items/{variant.item.pk}/variants/", {"name": "Mine"}, format="json")
+        photo = intruder.post(f"/api/v1/shop/items/{variant.item.pk}/photos/", {"image": jpeg_upload()}, format="multipart")
+
+        assert (patch.status_code, add_variant.status_code, photo.status_code) == (404, 404, 404)
+        variant.item.refresh_from_db()
+        assert variant.item.title != "Stolen"
+        assert variant.item.variants.count() == 1
+        assert not ItemPhoto.objects.exists()
+
+
+class TestShopItemPhotos:
+    def test_adds_a_jpeg_photo_with_a_thumbnail(self, artist_api, variant):
+        response = artist_api.post(
+            f"/api/v1/shop/items/{variant.item.pk}/photos/", {"image": jpeg_upload()}, format="multipart"
+        )
+
+        assert response.status_code == 201, response.json()
+        photo = ItemPhoto.objects.get(item=variant.item)
+        assert photo.thumbnail.name.endswith("-thumb.jpg")
+        assert response.json()["thumbnail"].endswith(photo.thumbnail.url)
+        assert len(stored_files()) == 2
+        public = artist_api.get(f"/api/v1/items/{variant.item.pk}/").json()
+        assert public["photos"][0]["url"].endswith(photo.image.url)
+
+    def test_refuses_a_file_that_is_not_a_photo_and_stores_nothing(self, artist_api, variant):
+        response = artist_api.post(
+            f"/api/v1/shop/items/{variant.item.pk}/photos/", {"image": fake_image_upload()}, format="multipart"
+        )
+
+        assert response.status_code == 400
+        assert "image" in response.json()
+        assert not ItemPhoto.objects.exists()
+        assert stored_files() == []
+
+    def test_deletes_a_photo_and_its_files(self, artist_api, variant, django_capture_on_commit_callbacks):
+        photo_id = artist_api.post(
+            f"/api/v1/shop/items/{variant.item.pk}/photos/", {"image": jpeg_upload()}, format="multipart"
+        ).json()["id"]
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = artist_api.delete(f"/api/v1/shop/items/{variant.item.pk}/photos/{photo_id}/")
+
+        assert response.status_code == 204
+        assert not ItemPhoto.objects.exists()
+        assert stored_files() == []
+
+
+class TestShopVariants:
+    def test_adds_a_variant_using_the_item_price(self, artist_api, variant):
+        response = artist_api.post(
+            f"/api/v1/shop/items/{variant.item.pk}/variants/", {"name": "Celadon", "stock": 4}, format="json"
+        )
+
+        assert response.status_code == 201
+        assert (response.json()["name"], response.json()["price"], response.json()["stock"]) == ("Celadon", "24.00", 4)
+
+    def test_refuses_a_second_variant_with_the_same_name(self, artist_api, variant):
+        response = artist_api.post(
+            f"/api/v1/shop/items/{variant.item.pk}/variants/", {"name": variant.name.upper()}, format="json"
+        )
+
+        assert response.status_code == 400
+        assert "name" in response.json()
+
+    def test_changes_stock_and_price_then_goes_back_to_the_item_price(self, artist_api, variant):
+        changed = artist_api.patch(f"/api/v1/shop/variants/{variant.pk}/", {"stock": 9, "price": "31.00"}, format="json")
+        reset = artist_api.patch(f"/api/v1/shop/variants/{variant.pk}/", {"price": None}, format="json")
+
+        assert changed.status_code == 200
+        assert (changed.json()["stock"], changed.json()["price"]) == (9, "31.00")
+        assert reset.json()["price"] == "24.00"
+        variant.refresh_from_db()
+        assert (variant.stock, variant.price) == (9, None)
+
+    def test_refuses_negative_stock_and_changes_nothing(self, artist_api, variant):
+        response = artist_api.patch(f"/api/v1/shop/variants/{variant.pk}/", {"stock": -1, "name": "Renamed"}, format="json")
+
+        assert response.status_code == 400
+        assert "stock" in response.json()
+        variant.refresh_from_db()
+        assert variant.stock == 5
+        assert variant.name != "Renamed"
+
+    def test_answers_404_for_another_artists_variant(self, other_artist, variant):
+        response = client_for(other_artist.user).patch(f"/api/v1/shop/variants/{variant.pk}/", {"stock": 0}, format="json")
+
+        assert response.status_code == 404
+        variant.refresh_from_db()
+        assert variant.stock == 5
+
+
+class TestStockAlerts:
+    def test_creates_an_alert_for_an_out_of_stock_variant(self, buyer_api, buyer, artist):
+        sold_out = VariantFactory(item__artist=artist, stock=0)
+
+        first = buyer_api.post(f"/api/v1/items/{sold_out.item.pk}/stock-alerts/", {"variant": sold_out.pk}, format="json")
+        again = buyer_api.post(f"/api/v1/items/{sold_out.item.pk}/stock-alerts/", {"variant": sold_out.pk}, format="json")
+
+        assert first.status_code == 201
+        assert again.status_code == 200
+        assert StockAlert.objects.filter(user=buyer, variant=sold_out).count() == 1
+
+    def test_refuses_a_variant_in_stock_or_of_another_item(self, buyer_api, variant):
+        sold_out_elsewhere = VariantFactory(stock=0)
+
+        in_stock = buyer_api.post(f"/api/v1/items/{variant.item.pk}/stock-alerts/", {"variant": variant.pk}, format="json")
+        elsewhere = buyer_api.post(
+            f"/api/v1/items/{variant.item.pk}/stock-alerts/", {"variant": sold_out_elsewhere.pk}, format="json"
+        )
+
+        assert in_stock.status_code == 400
+        assert "variant" in in_stock.json()
+        assert elsewhere.status_code == 400
+        assert not StockAlert.objects.exists()
+
+    def test_needs_a_logged_in_user(self, api_client, artist):
+        sold_out = VariantFactory(item__artist=artist, stock=0)
+
+        response = api_client.post(f"/api/v1/items/{sold_out.item.pk}/stock-alerts/", {"variant": sold_out.pk}, format="json")
+
+        assert response.status_code == 401
+
+
+class TestStaffApprove:
+    def test_makes_the_shop_visible_and_emails_the_artist(
+        self, api_client, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        staff = UserFactory(username="staff", is_staff=True)
+        pending = ArtistFactory(approved_at=None, name="Terre & Feu", user=UserFactory(username="camille", email="camille@example.com"))
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(staff).post(f"/api/v1/staff/artists/{pending.slug}/approve/")
+
+        assert response.status_code == 200
+        assert response.json()["is_approved"] is True
+        pending.refresh_from_db()
+        assert pending.approved_by == staff
+        assert api_client.get(f"/api/v1/artists/{pending.slug}/").status_code == 200
+        assert len(mailoutbox) == 1
+        assert mailoutbox[0].to == ["camille@example.com"]
+        assert "Terre & Feu" in mailoutbox[0].subject
+        assert f"/artists/{pending.slug}/" in mailoutbox[0].body
+
+    def test_is_refused_to_non_staff_and_unknown_shops_answer_404(self, buyer_api):
+        pending = ArtistFactory(approved_at=None)
+        staff = client_for(UserFactory(username="staff", is_staff=True))
+
+        assert buyer_api.post(f"/api/v1/staff/artists/{pending.slug}/approve/").status_code == 403
+        assert staff.post("/api/v1/staff/artists/no-such-shop/approve/").status_code == 404
+        pending.refresh_from_db()
+        assert pending.approved_at is None
+        assert Artist.objects.visible().count() == 0
