@@ -1,7 +1,16 @@
 import os
+import re
 import shutil
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+import redis
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -26,14 +35,32 @@ def pytest_collection_modifyitems(config, items):
     """Skip what this machine cannot run, saying why; .ci/run provides it all."""
     on_postgres = connection.vendor == "postgresql"
     has_chromium = os.path.exists(CHROMIUM)
-    has_worker = bool(os.environ.get("CELERY_BROKER_URL")) and os.environ.get("CELERY_WORKER_RUNNING") == "1"
+    # Tests marked worker start their own Celery worker (celery_worker_process)
+    # on the test database; they need the broker to answer and a database that
+    # a second process can open (PostgreSQL; the test SQLite is in memory).
+    wants_worker = any("worker" in item.keywords for item in items)
+    worker_missing = _worker_missing_reason() if wants_worker else None
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL)"))
         if "browser" in item.keywords and not has_chromium:
             item.add_marker(pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM}"))
-        if "worker" in item.keywords and not has_worker:
-            item.add_marker(pytest.mark.skip(reason="needs Redis and a Celery worker (.ci/run starts them)"))
+        if "worker" in item.keywords and worker_missing:
+            item.add_marker(pytest.mark.skip(reason=worker_missing))
+
+
+def _worker_missing_reason() -> str | None:
+    """Why tests marked worker cannot run here, or None when they can."""
+    broker_url = os.environ.get("CELERY_BROKER_URL")
+    if not broker_url:
+        return "needs CELERY_BROKER_URL and Redis (.ci/run starts them)"
+    try:
+        redis.Redis.from_url(broker_url, socket_connect_timeout=1, socket_timeout=1).ping()
+    except redis.RedisError as error:
+        return f"the broker at CELERY_BROKER_URL does not answer: {error}"
+    if connection.vendor != "postgresql":
+        return "needs PostgreSQL (DATABASE_URL): the worker shares the test database"
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -99,3 +126,151 @@ def artist_api(artist):
     client = APIClient()
     client.force_authenticate(artist.user)
     return client
+
+
+# ---------------------------------------------------------------- Celery
+# Outside tests marked worker, tasks run in-process after commit even when
+# CELERY_BROKER_URL is set, so that both CI runs (SQLite without a broker,
+# PostgreSQL with Redis) see the same emails in mailoutbox. Tests marked
+# worker publish to Redis for real and use celery_worker_process.
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _celery_tasks_in_process(request):
+    from marketplace.celery import app
+
+    if "worker" in request.keywords:
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def _reset_publisher(app):
+    """Forget pooled broker connections so the next publish uses the current URL."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker_unreachable(port: int = 6399):
+    """Point this process's Celery publisher at a closed port (the worker is
+    untouched): publishing fails as it does when Redis is down."""
+    from marketplace.celery import app
+
+    previous_url = app.conf.broker_write_url
+    previous_eager = app.conf.task_always_eager
+    app.conf.broker_write_url = f"redis://127.0.0.1:{port}/0"
+    app.conf.task_always_eager = False
+    _reset_publisher(app)
+    try:
+        yield
+    finally:
+        app.conf.broker_write_url = previous_url
+        app.conf.task_always_eager = previous_eager
+        _reset_publisher(app)
+
+
+@pytest.fixture
+def broker_down():
+    """While the test runs, publishing fails as if Redis were down."""
+    with broker_unreachable():
+        yield
+
+
+class WorkerProcess:
+    """A real Celery worker on the test database, writing emails to files."""
+
+    def __init__(self, *, process, name, mail_dir, log_path):
+        self.process = process
+        self.name = name
+        self.mail_dir = mail_dir
+        self.log_path = log_path
+
+    def emails_to(self, address: str) -> list[str]:
+        """Every email the worker wrote to ``address`` (one string each)."""
+        found = []
+        for path in sorted(self.mail_dir.glob("*.log")):
+            for message in path.read_text(errors="replace").split("-" * 79):
+                if re.search(rf"^To: {re.escape(address)}$", message, re.MULTILINE):
+                    found.append(message)
+        return found
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def _database_url(settings_dict) -> str:
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = quote(settings_dict.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{credentials}{host}{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Start ``celery -A marketplace worker --pool=solo`` on the TEST database.
+
+    Emails go to files in ``worker.mail_dir`` (file-based backend), the test
+    email templates of tests/templates are visible (tests.infra.worker_settings).
+    Waits until the worker answers a ping; stops it before the test database
+    is dropped.
+    """
+    from marketplace.celery import app
+
+    reason = _worker_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    base = tmp_path_factory.mktemp("celery-worker")
+    mail_dir = base / "mail"
+    mail_dir.mkdir()
+    log_path = base / "worker.log"
+    name = f"pytest-{uuid.uuid4().hex[:8]}@localhost"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.infra.worker_settings",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    env.pop("EMAIL_URL", None)
+    with django_db_blocker.unblock():
+        _reset_publisher(app)
+        app.control.purge()  # tasks left by an earlier run point at other rows
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - fixed command line
+            [
+                sys.executable, "-m", "celery", "-A", "marketplace", "worker",
+                "--pool=solo", "-l", "warning", "-n", name,
+                "--without-gossip", "--without-mingle", "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    worker = WorkerProcess(process=process, name=name, mail_dir=mail_dir, log_path=log_path)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the Celery worker exited ({process.returncode}):\n{worker.log()}")
+            if app.control.ping(destination=[name], timeout=0.5):
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not answer within 30 s:\n{worker.log()}")
+        yield worker
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

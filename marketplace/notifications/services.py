@@ -1,17 +1,25 @@
-"""Recording and sending notifications.
+"""Recording and sending notifications (the outbox).
 
 ``notify`` is called inside the transaction of the change that causes the
-email; the row is dispatched to Celery only after that transaction commits.
-If the broker is down, the row stays pending and ``sweep_pending`` sends it
-later.
+email: the row commits or rolls back with that change. After the commit it
+is handed to Celery (``dispatch``); when the broker is down the row stays
+pending and ``sweep_pending`` hands it over later.
+
+A row is claimed (``pending`` → ``sending``) by one conditional UPDATE
+before the email goes out, so two deliveries of the same task, or a task
+racing the sweep, never send it twice. A failed attempt puts the row back to
+``pending`` with a later ``available_at`` (back-off); after ``MAX_ATTEMPTS``
+it is ``failed`` and waits for staff (``retry``). A claim whose sender died
+(``claimed_until`` passed) is released by the sweep.
 """
 
 import logging
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -21,46 +29,74 @@ from .models import Notification, NotificationStatus
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# How long a sender may hold a claim before the sweep gives the row to
+# another one; well above EMAIL_TIMEOUT so a slow but live send is not doubled.
 CLAIM_SECONDS = 300
+SKIPPED = "skipped"
 
 
 def backoff_seconds(attempts: int) -> int:
-    """Seconds to wait before attempt number ``attempts + 1``: 30 s, 1 min, 2 min... up to 1 h."""
+    """Seconds to wait after failed attempt number ``attempts`` (1-based).
+
+    30 s, 1 min, 2 min, 4 min... doubling, at most one hour.
+    """
     return int(min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
 def notify(*, recipient, event: str, context: dict, dedupe_key: str | None = None):
-    """Record an email to ``recipient`` about ``event`` and send it after commit.
+    """Record an email to ``recipient`` about ``event``; it is sent after commit.
 
     ``context`` must be JSON-serialisable (Decimals and dates are fine); it is
     rendered with ``templates/emails/<event>_*`` in the recipient's language.
     With ``dedupe_key``, a second call with the same key records nothing.
-    Returns the notification, or None when the recipient has no email.
+    Returns the notification, or None when nothing was recorded (no email
+    address, or a duplicate key).
+
+    :raises TypeError: when ``context`` cannot be stored as JSON.
     """
     if not recipient.email:
         return None
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    notification = Notification.objects.create(
-        recipient=recipient,
-        to_email=recipient.email,
-        event=event,
-        language=recipient.language or settings.LANGUAGE_CODE,
-        context=context,
-        dedupe_key=dedupe_key,
-    )
-    transaction.on_commit(lambda: dispatch(notification_id=notification.pk))
+    try:
+        # A savepoint: a concurrent duplicate key must not break the caller's
+        # transaction.
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                to_email=recipient.email,
+                event=event,
+                language=recipient.language or settings.LANGUAGE_CODE,
+                context=context,
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:
+        if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
+    transaction.on_commit(partial(dispatch, notification_id=notification.pk), robust=True)
     return notification
 
 
-def dispatch(*, notification_id: int) -> None:
-    """Hand a notification to Celery; a broker failure leaves it for the sweep."""
+def dispatch(*, notification_id: int) -> bool:
+    """Hand a notification to Celery (in-process when there is no broker).
+
+    Never raises: when the broker cannot be reached the row stays pending for
+    the sweep. Returns whether the task was queued.
+    """
     from .tasks import send_notification
 
     try:
         send_notification.apply_async(kwargs={"notification_id": notification_id})
-    except Exception:  # the broker is down: the sweep will send it later
-        logger.warning("Could not queue notification %s; left for the sweep", notification_id)
+    except Exception as error:  # the broker is down or hangs
+        logger.warning(
+            "Could not queue notification %s (%s: %s); left pending for the sweep",
+            notification_id,
+            type(error).__name__,
+            error,
+        )
+        return False
+    return True
 
 
 def render(notification: Notification) -> tuple[str, str, str]:
@@ -79,7 +115,8 @@ def render(notification: Notification) -> tuple[str, str, str]:
 
 
 def claim(*, notification_id: int) -> bool:
-    """Take a pending notification for sending; False if someone else has it."""
+    """Take a due pending notification for sending; False if it is not due,
+    already taken, sent or failed. Counts the attempt."""
     now = timezone.now()
     return bool(
         Notification.objects.filter(
@@ -97,12 +134,17 @@ def claim(*, notification_id: int) -> bool:
 def send(*, notification_id: int) -> str:
     """Send one notification if it can be claimed.
 
-    Returns the resulting status ("sent", "pending" for a retry later,
-    "failed" after the last attempt, or "skipped" when not claimed).
+    Returns the resulting status: ``"sent"``, ``"pending"`` (failed, retried
+    after the back-off), ``"failed"`` (after the last attempt) or
+    ``"skipped"`` (not due, or claimed by someone else).
     """
     if not claim(notification_id=notification_id):
-        return "skipped"
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+        return SKIPPED
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None:  # deleted with its recipient meanwhile
+        return SKIPPED
     try:
         subject, text, html = render(notification)
         message = EmailMultiAlternatives(
@@ -114,44 +156,121 @@ def send(*, notification_id: int) -> str:
         message.attach_alternative(html, "text/html")
         message.send()
     except Exception as error:
-        failed = notification.attempts >= MAX_ATTEMPTS
-        Notification.objects.filter(pk=notification_id).update(
-            status=NotificationStatus.FAILED if failed else NotificationStatus.PENDING,
-            available_at=timezone.now() + timedelta(seconds=backoff_seconds(notification.attempts)),
-            claimed_until=None,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
-        )
-        logger.warning("Notification %s failed (attempt %s): %s", notification_id, notification.attempts, error)
-        return NotificationStatus.FAILED if failed else NotificationStatus.PENDING
-    Notification.objects.filter(pk=notification_id).update(
-        status=NotificationStatus.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""
+        return _record_failure(notification, error)
+    # A successful send wins even when the claim was released meanwhile (a
+    # very slow provider): marking it sent stops any other attempt.
+    Notification.objects.filter(
+        pk=notification_id,
+        status__in=[NotificationStatus.SENDING, NotificationStatus.PENDING],
+    ).update(
+        status=NotificationStatus.SENT,
+        sent_at=timezone.now(),
+        claimed_until=None,
+        last_error="",
     )
     return NotificationStatus.SENT
 
 
-def sweep_pending(*, limit: int = 500) -> int:
-    """Dispatch what is due and still pending, and release stale claims
-    (a worker that died mid-send). Returns how many were dispatched."""
-    now = timezone.now()
-    Notification.objects.filter(status=NotificationStatus.SENDING, claimed_until__lt=now).update(
-        status=NotificationStatus.PENDING, claimed_until=None
+def _record_failure(notification: Notification, error: Exception) -> str:
+    """Back to pending after the back-off, or failed after the last attempt."""
+    failed = notification.attempts >= MAX_ATTEMPTS
+    status = NotificationStatus.FAILED if failed else NotificationStatus.PENDING
+    Notification.objects.filter(
+        pk=notification.pk,
+        status=NotificationStatus.SENDING,
+        attempts=notification.attempts,
+    ).update(
+        status=status,
+        available_at=timezone.now() + timedelta(seconds=backoff_seconds(notification.attempts)),
+        claimed_until=None,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
     )
+    logger.warning(
+        "Notification %s (%s) failed, attempt %s of %s: %s",
+        notification.pk,
+        notification.event,
+        notification.attempts,
+        MAX_ATTEMPTS,
+        error,
+    )
+    return status
+
+
+def seconds_until_due(*, notification_id: int) -> float:
+    """Seconds until a pending notification may be tried again (0 if due)."""
+    available_at = (
+        Notification.objects.filter(pk=notification_id)
+        .values_list("available_at", flat=True)
+        .first()
+    )
+    if available_at is None:
+        return 0.0
+    return max((available_at - timezone.now()).total_seconds(), 0.0)
+
+
+def release_stale_claims() -> int:
+    """Give back rows whose sender stopped mid-send (claim expired).
+
+    The email may or may not have left: the row goes back to pending (or to
+    failed after the last attempt), choosing a rare duplicate over a lost
+    email. Returns how many rows were released.
+    """
+    now = timezone.now()
+    stale = Notification.objects.filter(
+        status=NotificationStatus.SENDING, claimed_until__lt=now
+    )
+    note = "Claim expired: the sender stopped before recording the result."
+    failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=NotificationStatus.FAILED, claimed_until=None, last_error=note
+    )
+    released = stale.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=NotificationStatus.PENDING, claimed_until=None, available_at=now, last_error=note
+    )
+    if failed or released:
+        logger.warning("Released %s stale notification claims (%s now failed)", released, failed)
+    return failed + released
+
+
+def sweep_pending(*, limit: int = 500) -> int:
+    """Release stale claims, then dispatch up to ``limit`` due pending rows.
+
+    Stops at the first row the broker refuses (the next sweep goes on).
+    Returns how many were dispatched.
+    """
+    release_stale_claims()
     due = list(
-        Notification.objects.filter(status=NotificationStatus.PENDING, available_at__lte=now)
+        Notification.objects.filter(
+            status=NotificationStatus.PENDING, available_at__lte=timezone.now()
+        )
         .order_by("available_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
+    dispatched = 0
     for pk in due:
-        dispatch(notification_id=pk)
-    return len(due)
+        if not dispatch(notification_id=pk):
+            break
+        dispatched += 1
+    return dispatched
 
 
 def retry(*, notification_ids) -> int:
-    """Put failed or pending notifications back in the queue now (staff action)."""
-    count = Notification.objects.filter(
-        Q(status=NotificationStatus.FAILED) | Q(status=NotificationStatus.PENDING),
-        pk__in=notification_ids,
-    ).update(status=NotificationStatus.PENDING, available_at=timezone.now(), attempts=0)
-    for pk in notification_ids:
-        transaction.on_commit(lambda pk=pk: dispatch(notification_id=pk))
-    return count
+    """Put failed, pending or stale notifications back in the queue now, with
+    a fresh set of attempts (staff action). Sent ones and live claims are
+    left alone. Returns how many were re-queued."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update()
+            .filter(pk__in=list(notification_ids))
+            .filter(
+                Q(status__in=[NotificationStatus.FAILED, NotificationStatus.PENDING])
+                | Q(status=NotificationStatus.SENDING, claimed_until__lt=now)
+            )
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            status=NotificationStatus.PENDING, available_at=now, attempts=0, claimed_until=None
+        )
+        for pk in ids:
+            transaction.on_commit(partial(dispatch, notification_id=pk), robust=True)
+    return len(ids)
