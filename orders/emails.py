@@ -56,6 +56,7 @@ def _artist_block(artist_order: ArtistOrder) -> dict:
         "items_total": artist_order.items_total,
         "shipping_fee": artist_order.shipping_fee,
         "discount": artist_order.discount,
+        "has_discount": artist_order.discount > 0,
         "total": artist_order.total,
         "dispatch_date": _date(artist_order.dispatch_date),
         "acceptance_deadline": _date(artist_order.acceptance_deadline),

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -13,6 +13,19 @@ from artists.models import Artist, Variant
 from marketplace.storage import private_storage
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+HALF_CENT = Decimal("0.005")
+
+
+def to_the_cent(field: str, expression) -> Q:
+    """``field`` equals ``expression`` to the cent. On PostgreSQL's exact
+    numeric(12, 2) this is plain equality; SQLite stores decimals as floating
+    point, where 145.05 + 12.50 - 14.51 is not exactly 143.04."""
+    half_cent = Value(HALF_CENT, output_field=models.DecimalField(max_digits=12, decimal_places=3))
+    return Q(**{f"{field}__gt": expression - half_cent}) & Q(
+        **{f"{field}__lt": expression + half_cent}
+    )
 
 
 def personalisation_path(instance, filename):
@@ -183,7 +196,7 @@ class Order(models.Model):
         indexes = [models.Index(fields=["buyer", "-created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total=F("items_total") + F("shipping_total") - F("discount_total")),
+                condition=to_the_cent("total", F("items_total") + F("shipping_total") - F("discount_total")),
                 name="order_total_adds_up",
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
@@ -291,7 +304,7 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order", "artist"], name="one_artist_order_per_artist"),
             models.CheckConstraint(
-                condition=Q(total=F("items_total") + F("shipping_fee") - F("discount")),
+                condition=to_the_cent("total", F("items_total") + F("shipping_fee") - F("discount")),
                 name="artist_order_total_adds_up",
             ),
             models.CheckConstraint(
@@ -345,7 +358,7 @@ class OrderLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
             models.CheckConstraint(
-                condition=Q(line_total=F("unit_price") * F("quantity")),
+                condition=to_the_cent("line_total", F("unit_price") * F("quantity")),
                 name="order_line_total_adds_up",
             ),
         ]

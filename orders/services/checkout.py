@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from artists.models import Variant
 from artists.stock import stock_take
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
-from marketplace.money import ZERO
+from marketplace.money import ZERO, to_money
 from marketplace.notifications.services import notify
 
 from ..emails import new_order_context, order_confirmation_context
@@ -111,6 +111,7 @@ def checkout(
     shipping_address: dict,
     payment: dict,
     idempotency_key: str | None = None,
+    expected_total=None,
 ) -> Order:
     """Turn ``buyer``'s cart into a paid order, one artist order per artist.
 
@@ -122,11 +123,13 @@ def checkout(
     the code's use back and puts the lines back in the cart.
 
     With ``idempotency_key``, the same key returns the order it created.
+    With ``expected_total`` (the total the buyer was shown), a different
+    total stops the checkout before anything is charged.
 
     :raises DomainError: invalid address (one error per field), unknown
         provider (``payment``), empty cart (``cart``), a piece no longer for
         sale (``lines``) or no longer in stock (``quantity``), a code that no
-        longer applies (``code``).
+        longer applies (``code``), a total that changed (``total``).
     :raises PaymentDeclined: the provider declined; ``payload`` has the
         order number.
     :raises Conflict: the same idempotency key is still being paid.
@@ -138,7 +141,13 @@ def checkout(
     token = str(payment.get("token") or "")
     checkout_key = f"{buyer.pk}:{idempotency_key}"[:120] if idempotency_key else None
 
-    order, created = _reserve(cart=cart, buyer=buyer, address=address, checkout_key=checkout_key)
+    order, created = _reserve(
+        cart=cart,
+        buyer=buyer,
+        address=address,
+        checkout_key=checkout_key,
+        expected_total=expected_total,
+    )
     if not created:
         return _replay(order)
 
@@ -207,7 +216,9 @@ def _stock_error(variant_id: int, wanted: int) -> DomainError:
     )
 
 
-def _reserve(*, cart: Cart, buyer, address: dict, checkout_key: str | None) -> tuple[Order, bool]:
+def _reserve(
+    *, cart: Cart, buyer, address: dict, checkout_key: str | None, expected_total=None
+) -> tuple[Order, bool]:
     """Transaction 1: everything but the charge. Returns (order, created)."""
     with transaction.atomic():
         # Locking the cart serialises checkouts of the same cart: a second
@@ -235,6 +246,12 @@ def _reserve(*, cart: Cart, buyer, address: dict, checkout_key: str | None) -> t
         code = summary.discount_code
         if code is not None and summary.discount_problem:
             raise DomainError(summary.discount_problem, field="code")
+        if expected_total is not None and summary.total != to_money(expected_total):
+            raise DomainError(
+                _("The total is now %(total)s €: please check your order and pay again.")
+                % {"total": summary.total},
+                field="total",
+            )
 
         wanted: dict[int, int] = defaultdict(int)
         for line in lines:

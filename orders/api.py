@@ -1,0 +1,222 @@
+"""The cart, checkout and order endpoints of api.md (thin doors to services)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .models import ArtistOrderState
+from .pricing import price_cart
+from .serializers import (
+    ArtistOrderSerializer,
+    CartCountrySerializer,
+    CartLineCreateSerializer,
+    CartLineSerializer,
+    CartLineUpdateSerializer,
+    CartSerializer,
+    CheckoutSerializer,
+    DiscountApplySerializer,
+    OrderSerializer,
+    PaymentDeclinedSerializer,
+)
+
+
+def _cart(request):
+    return selectors.cart_for_request(request, create=True)
+
+
+def _cart_response(cart, *, status_code=status.HTTP_200_OK) -> Response:
+    return Response(CartSerializer(price_cart(cart)).data, status=status_code)
+
+
+def _line_response(cart, line_id, *, status_code) -> Response:
+    summary = price_cart(cart)
+    priced = next(line for line in summary.lines if line.id == line_id)
+    return Response(CartLineSerializer(priced).data, status=status_code)
+
+
+class CartView(APIView):
+    """The caller's cart, priced and grouped by artist."""
+
+    @extend_schema(responses=CartSerializer)
+    def get(self, request):
+        return _cart_response(_cart(request))
+
+    @extend_schema(request=CartCountrySerializer, responses=CartSerializer)
+    def patch(self, request):
+        serializer = CartCountrySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cart = services.cart_set_country(
+            cart=_cart(request), country=serializer.validated_data["country"]
+        )
+        return _cart_response(cart)
+
+
+class CartLinesView(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={
+            "application/json": CartLineCreateSerializer,
+            "multipart/form-data": CartLineCreateSerializer,
+        },
+        responses={201: CartLineSerializer},
+    )
+    def post(self, request):
+        serializer = CartLineCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        cart = _cart(request)
+        line = services.cart_add_line(
+            cart=cart,
+            variant_id=data["variant"],
+            quantity=data["quantity"],
+            personalisation_text=data.get("personalisation") or "",
+            personalisation_photo=data.get("personalisation_photo"),
+        )
+        return _line_response(cart, line.pk, status_code=status.HTTP_201_CREATED)
+
+
+class CartLineDetailView(APIView):
+    @extend_schema(request=CartLineUpdateSerializer, responses=CartLineSerializer)
+    def patch(self, request, pk):
+        cart = _cart(request)
+        line = selectors.cart_line_get(cart=cart, pk=pk)
+        serializer = CartLineUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.cart_update_line(
+            cart=cart, line_id=line.pk, quantity=serializer.validated_data["quantity"]
+        )
+        return _line_response(cart, line.pk, status_code=status.HTTP_200_OK)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        cart = _cart(request)
+        line = selectors.cart_line_get(cart=cart, pk=pk)
+        services.cart_remove_line(cart=cart, line_id=line.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CartDiscountView(APIView):
+    @extend_schema(request=DiscountApplySerializer, responses=CartSerializer)
+    def post(self, request):
+        serializer = DiscountApplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cart = services.cart_apply_discount(
+            cart=_cart(request), code=serializer.validated_data["code"]
+        )
+        return _cart_response(cart)
+
+    @extend_schema(request=None, responses=CartSerializer)
+    def delete(self, request):
+        return _cart_response(services.cart_remove_discount(cart=_cart(request)))
+
+
+class CheckoutView(APIView):
+    @extend_schema(
+        request=CheckoutSerializer,
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Send the same key again to get the same order back.",
+            )
+        ],
+        responses={
+            201: OrderSerializer,
+            402: OpenApiResponse(PaymentDeclinedSerializer, description="Payment declined."),
+        },
+    )
+    def post(self, request):
+        serializer = CheckoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        order = services.checkout(
+            cart=_cart(request),
+            buyer=request.user,
+            shipping_address=dict(data["shipping_address"]),
+            payment=dict(data["payment"]),
+            idempotency_key=request.headers.get("Idempotency-Key") or None,
+        )
+        order = selectors.order_get_for_buyer(buyer=request.user, number=order.number)
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class OrderListView(generics.ListAPIView):
+    """The caller's orders, newest first."""
+
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        return selectors.orders_for_buyer(buyer=self.request.user)
+
+
+class OrderDetailView(generics.RetrieveAPIView):
+    """One of the caller's orders; anyone else's is a 404."""
+
+    serializer_class = OrderSerializer
+    lookup_field = "number"
+
+    def get_queryset(self):
+        return selectors.orders_for_buyer(buyer=self.request.user)
+
+
+class ArtistOrderListView(generics.ListAPIView):
+    """Artist orders of the caller: those of its orders as a buyer and those
+    of its shop as an artist (``?as=`` narrows to one side)."""
+
+    serializer_class = ArtistOrderSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "state", OpenApiTypes.STR, enum=[s.value for s in ArtistOrderState]
+            ),
+            OpenApiParameter(
+                "as",
+                OpenApiTypes.STR,
+                enum=["buyer", "artist", "staff"],
+                description="Only as a buyer, only as an artist, or (staff) all.",
+            ),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = self.request.query_params
+        role = params.get("as") or None
+        if role not in (None, "buyer", "artist", "staff"):
+            raise ValidationError({"as": [_("Use buyer, artist or staff.")]})
+        queryset = selectors.artist_orders_visible_to(user=self.request.user, role=role)
+        state = params.get("state")
+        if state:
+            if state not in ArtistOrderState.values:
+                raise ValidationError({"state": [_("Unknown state.")]})
+            queryset = queryset.filter(state=state)
+        return queryset.order_by("-created_at", "-id")
+
+
+class ArtistOrderDetailView(generics.RetrieveAPIView):
+    """An artist order, for its buyer, its artist and staff; else a 404."""
+
+    serializer_class = ArtistOrderSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        return selectors.artist_orders_visible_to(
+            user=user, role="staff" if user.is_staff else None
+        )

@@ -1,0 +1,78 @@
+"""Forms of the cart and checkout pages (validation of the shape only: the
+rules live in the services, whose errors the views put back on the form)."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .services.cart import PERSONALISATION_MAX_LENGTH
+
+
+def country_choices():
+    return list(countries)
+
+
+class AddToCartForm(forms.Form):
+    variant = forms.IntegerField(label=_("Option"))
+    quantity = forms.IntegerField(label=_("Quantity"), initial=1)
+    personalisation_text = forms.CharField(
+        label=_("Your text"), required=False, max_length=PERSONALISATION_MAX_LENGTH
+    )
+    personalisation_photo = forms.FileField(label=_("Your photo"), required=False)
+
+
+class LineQuantityForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=999)
+
+
+class CountryForm(forms.Form):
+    country = forms.ChoiceField(label=_("Deliver to"), choices=country_choices)
+
+
+class DiscountForm(forms.Form):
+    code = forms.CharField(label=_("Discount code"), max_length=40)
+
+
+class ShippingAddressForm(forms.Form):
+    name = forms.CharField(label=_("Full name"), max_length=120)
+    line1 = forms.CharField(label=_("Address"), max_length=200)
+    line2 = forms.CharField(label=_("Address (continued)"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=20)
+    city = forms.CharField(label=_("City"), max_length=120)
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        autocomplete = {
+            "name": "name",
+            "line1": "address-line1",
+            "line2": "address-line2",
+            "postcode": "postal-code",
+            "city": "address-level2",
+            "country": "country",
+        }
+        for name, value in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+
+
+class PaymentForm(forms.Form):
+    """The payment block. With the test provider, the buyer picks a test card."""
+
+    TEST_CARDS = [
+        ("ok", _("Test card that pays")),
+        ("fail", _("Test card that is declined")),
+    ]
+
+    provider = forms.ChoiceField(widget=forms.HiddenInput, initial="test")
+    token = forms.ChoiceField(
+        label=_("Card"), choices=TEST_CARDS, initial="ok", widget=forms.RadioSelect
+    )
+    checkout_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    expected_total = forms.DecimalField(
+        widget=forms.HiddenInput, max_digits=12, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].choices = [(name, name) for name in settings.PAYMENT_PROVIDERS]

@@ -1,0 +1,37 @@
+from decimal import Decimal
+
+import pytest
+
+from .factories import make_artist, make_variant
+
+
+@pytest.fixture
+def three_artists(db):
+    """Three shops: a French one (English speaker), a French one whose owner
+    reads French with free shipping from 50 €, and a Belgian one."""
+    potter = make_artist("potter", name="Atelier Argile", country="FR")
+    weaver = make_artist(
+        "weaver",
+        language="fr",
+        name="Brins de Laine",
+        country="FR",
+        free_shipping_over=Decimal("50.00"),
+    )
+    smith = make_artist(
+        "smith",
+        name="Cuivre & Co",
+        country="BE",
+        shipping_domestic=Decimal("4.00"),
+        shipping_eu=Decimal("7.50"),
+    )
+    return potter, weaver, smith
+
+
+@pytest.fixture
+def three_variants(three_artists):
+    potter, weaver, smith = three_artists
+    return (
+        make_variant(potter, price="24.00", stock=5),
+        make_variant(weaver, price="30.00", stock=3),
+        make_variant(smith, price="12.35", stock=10),
+    )
