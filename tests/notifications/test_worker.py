@@ -3,14 +3,16 @@ committed transaction leave through the worker exactly once, and survive a
 broker that is down when the change commits."""
 
 import time
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from rest_framework.test import APIClient
 
 from marketplace.notifications import services
 from marketplace.notifications.models import Notification, NotificationStatus
 from tests.conftest import broker_unreachable
-from tests.factories import UserFactory
+from tests.factories import UserFactory, VariantFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -105,3 +107,70 @@ def test_the_sweep_stops_at_the_first_refusal_of_the_broker(celery_worker_proces
     for notification in Notification.objects.filter(recipient=recipient):
         wait_for_status(notification, NotificationStatus.SENT)
     assert len(celery_worker_process.emails_to("worker-sweep@example.com")) == 3
+
+
+# ---------------------------------------------------------------- checkout
+CHECKOUT = {
+    "shipping_address": {
+        "name": "Camille Martin",
+        "line1": "12 rue des Tisserands",
+        "city": "Nantes",
+        "postcode": "44000",
+        "country": "FR",
+    },
+    "payment": {"provider": "test", "token": "ok"},
+}
+
+
+def buyer_with_a_cart(username):
+    buyer = UserFactory(username=username, email=f"{username}@example.com", language="en")
+    variant = VariantFactory(item__price=Decimal("24.00"), stock=3)
+    client = APIClient()
+    client.force_authenticate(buyer)
+    response = client.post("/api/v1/cart/lines/", {"variant": variant.pk, "quantity": 1}, format="json")
+    assert response.status_code == 201, response.content
+    return buyer, client
+
+
+def test_the_order_confirmation_email_is_sent_by_the_worker_after_the_checkout_commits(
+    celery_worker_process,
+):
+    buyer, client = buyer_with_a_cart("worker-checkout")
+
+    response = client.post("/api/v1/checkout/", CHECKOUT, format="json")
+
+    assert response.status_code == 201, response.content
+    number = response.json()["number"]
+    confirmation = Notification.objects.get(recipient=buyer, event="order_confirmation")
+    wait_for_status(confirmation, NotificationStatus.SENT)
+    time.sleep(0.5)
+    emails = celery_worker_process.emails_to("worker-checkout@example.com")
+    assert len(emails) == 1
+    assert f"Your order {number} is confirmed" in emails[0]
+
+
+def test_with_the_broker_down_the_checkout_succeeds_and_the_confirmation_follows_the_sweep(
+    celery_worker_process,
+):
+    buyer, client = buyer_with_a_cart("worker-checkout-down")
+
+    with broker_unreachable():
+        started = time.monotonic()
+        response = client.post("/api/v1/checkout/", CHECKOUT, format="json")
+        elapsed = time.monotonic() - started
+
+    assert response.status_code == 201, response.content
+    assert elapsed < 5
+    number = response.json()["number"]
+    confirmation = Notification.objects.get(recipient=buyer, event="order_confirmation")
+    assert confirmation.status == NotificationStatus.PENDING
+    time.sleep(1)
+    assert celery_worker_process.emails_to("worker-checkout-down@example.com") == []
+
+    services.sweep_pending()
+
+    wait_for_status(confirmation, NotificationStatus.SENT)
+    time.sleep(0.5)
+    emails = celery_worker_process.emails_to("worker-checkout-down@example.com")
+    assert len(emails) == 1
+    assert f"Your order {number} is confirmed" in emails[0]
