@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test import override_settings
 
 from marketplace import demo
 
@@ -6,12 +7,25 @@ from marketplace import demo
 class Command(BaseCommand):
     help = "Load the demo marketplace (three shops, items, a buyer, staff, orders). Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--print-emails",
+            action="store_true",
+            help="Send the demo orders' emails through the configured backend "
+            "instead of discarding them.",
+        )
+
     def handle(self, *args, **options):
-        result = demo.seed()
+        if options["print_emails"]:
+            result = demo.seed()
+        else:
+            # The demo orders' confirmation emails would flood the console.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                result = demo.seed()
         self.stdout.write(self.style.SUCCESS(
             f"Demo marketplace ready ({result['orders_placed']} new demo orders)."
         ))
-        self.stdout.write("Demo logins (password for all: %s):" % demo.PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         self.stdout.write("  buyer      buyer        (English)")
         self.stdout.write("  buyer      acheteuse    (French)")
         for artist in result["artists"]:
