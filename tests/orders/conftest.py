@@ -35,3 +35,8 @@ def three_variants(three_artists):
         make_variant(weaver, price="30.00", stock=3),
         make_variant(smith, price="12.35", stock=10),
     )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
