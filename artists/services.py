@@ -18,6 +18,7 @@ from types import EllipsisType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -264,7 +265,7 @@ def artist_approve(*, artist: Artist, by) -> Artist:
         context={
             "shop_name": locked.name,
             "shop_url": locked.get_absolute_url(),
-            "dashboard_url": "/dashboard/",
+            "dashboard_url": reverse("dashboard:home"),
         },
         dedupe_key=f"shop-approved:{locked.pk}:{locked.approved_at.isoformat()}",
     )

@@ -48,21 +48,21 @@ def artist_detail(request, slug):
     )
 
 
-def _item_for_request(request, pk) -> Item:
-    own = _own_artist(request)
+def _item_for_request(request, pk) -> tuple[Item, bool]:
+    """The item and whether it is a preview (its own artist looking at an
+    item buyers cannot see)."""
     try:
-        return selectors.item_get_visible(pk=pk)
+        return selectors.item_get_visible(pk=pk), False
     except Http404:
+        own = _own_artist(request)
         if own is None:
             raise
-        # An artist previews its own items that buyers cannot see yet.
-        return selectors.item_get_for_artist(artist=own, pk=pk)
+        return selectors.item_get_for_artist(artist=own, pk=pk), True
 
 
 def item_detail(request, pk):
-    item = _item_for_request(request, pk)
+    item, preview = _item_for_request(request, pk)
     variants = list(item.variants.all())
-    visible = item.is_active and item.artist.is_approved and item.artist.user.is_active
     in_stock = [variant for variant in variants if variant.stock > 0]
     prices = sorted({variant.unit_price for variant in variants}) or [item.price]
     return render(
@@ -78,7 +78,7 @@ def item_detail(request, pk):
             "default_variant": in_stock[0] if in_stock else None,
             "any_in_stock": bool(in_stock),
             "alerted_ids": selectors.waiting_alert_variant_ids(user=request.user, item=item),
-            "preview": not visible,
+            "preview": preview,
         },
     )
 

@@ -134,6 +134,17 @@ class TestItemPage:
 
         assert client.get(f"/items/{item.pk}/").status_code == 404
 
+    def test_lets_the_artist_preview_its_own_item_off_sale_without_a_cart_form(self, client, artist):
+        item = ItemFactory(artist=artist, is_active=False)
+        VariantFactory(item=item)
+        client.force_login(artist.user)
+
+        response = client.get(f"/items/{item.pk}/")
+
+        assert response.status_code == 200
+        assert "this item is not on sale" in response.content.decode()
+        assert 'action="/cart/add/"' not in response.content.decode()
+
     def test_answers_404_to_another_artist_for_an_item_off_sale(self, client, other_artist):
         item = ItemFactory(is_active=False)
         client.force_login(other_artist.user)
