@@ -4,7 +4,14 @@ later). States are never edited by hand: transitions go through services."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ArtistOrder, ArtistOrderEvent, DiscountCode, Order, OrderLine, Payment
+from .models import (
+    ArtistOrder,
+    ArtistOrderEvent,
+    DiscountCode,
+    Order,
+    OrderLine,
+    Payment,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):

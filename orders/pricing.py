@@ -66,8 +66,10 @@ def add_business_days(start: date, days: int) -> date:
     With 0 days, a weekend start moves to the next Monday.
     """
     day = start
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
+    if days == 0:
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        return day
     added = 0
     while added < days:
         day += timedelta(days=1)
