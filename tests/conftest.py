@@ -69,6 +69,16 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories hash a password per user: MD5 keeps that from dominating the
+    suite (PBKDF2 takes about half a second each here). Tests only."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files go to a fresh folder per test."""
     settings.MEDIA_ROOT = tmp_path / "media"
