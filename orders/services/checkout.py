@@ -167,9 +167,13 @@ def checkout(
             return order
         # The order timed out (fail_stale_payments) while the provider was
         # answering: its stock is gone, so the money goes back.
-        provider.refund(
+        refund = provider.refund(
             amount=order.total, payment_reference=result.reference, idempotency_key=f"refund:{charge_key}"
         )
+        if not refund.ok:
+            logger.error(
+                "Order %s timed out while paid and its refund failed: %s", order.number, refund.message
+            )
         raise PaymentDeclined(
             _("Your payment took too long and was refunded. Please check your cart and try again."),
             payload={"order": order.number},

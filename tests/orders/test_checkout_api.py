@@ -355,6 +355,37 @@ class TestStalePayments:
         assert Order.objects.get().status == "cancelled"
 
 
+    def test_a_payment_that_succeeds_after_the_timeout_is_refunded(
+        self, buyer_api, full_cart, monkeypatch
+    ):
+        from orders.payments import TestPaymentProvider
+
+        original_charge = TestPaymentProvider.charge
+        refunds = []
+
+        def slow_charge(self, **kwargs):
+            ArtistOrder.objects.update(created_at=timezone.now() - timedelta(hours=1))
+            fail_stale_payments()  # the job runs while the provider is answering
+            return original_charge(self, **kwargs)
+
+        original_refund = TestPaymentProvider.refund
+
+        def refund(self, **kwargs):
+            refunds.append(kwargs["amount"])
+            return original_refund(self, **kwargs)
+
+        monkeypatch.setattr(TestPaymentProvider, "charge", slow_charge)
+        monkeypatch.setattr(TestPaymentProvider, "refund", refund)
+
+        response = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json")
+
+        assert response.status_code == 402
+        assert refunds == [Decimal("157.55")]
+        assert set(ArtistOrder.objects.values_list("state", flat=True)) == {"cancelled"}
+        assert not Payment.objects.filter(status="captured").exists()
+        assert [v.stock for v in Variant.objects.order_by("pk")] == [5, 3, 10]
+
+
 class TestAProviderOutage:
     def test_is_a_402_and_leaves_nothing_taken(self, buyer_api, full_cart, monkeypatch):
         from orders.payments import TestPaymentProvider
