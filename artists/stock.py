@@ -40,7 +40,9 @@ def stock_release(*, variant_id: int, quantity: int) -> Variant | None:
 def stock_set(*, variant: Variant, stock: int) -> Variant:
     """Set a variant's stock; when it goes from 0 to more, email the buyers
     waiting for it (in the same transaction)."""
-    locked = Variant.objects.select_for_update().select_related("item").get(pk=variant.pk)
+    locked = (
+        Variant.objects.select_for_update(of=("self",)).select_related("item").get(pk=variant.pk)
+    )
     was_empty = locked.stock == 0
     locked.stock = stock
     locked.save(update_fields=["stock", "updated_at"])
