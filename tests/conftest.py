@@ -56,7 +56,7 @@ def _worker_missing_reason() -> str | None:
         return "needs CELERY_BROKER_URL and Redis (.ci/run starts them)"
     try:
         redis.Redis.from_url(broker_url, socket_connect_timeout=1, socket_timeout=1).ping()
-    except redis.RedisError as error:
+    except (redis.RedisError, ValueError) as error:  # ValueError: not a redis:// URL
         return f"the broker at CELERY_BROKER_URL does not answer: {error}"
     if connection.vendor != "postgresql":
         return "needs PostgreSQL (DATABASE_URL): the worker shares the test database"
