@@ -289,6 +289,11 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True)
+    acceptance_reminder_sent_at = models.DateTimeField(
+        _("acceptance reminder sent at"), null=True, blank=True
+    )
+    delay_notified_at = models.DateTimeField(_("buyer told of the delay at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -330,6 +335,48 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=S.AWAITING_PAYMENT, target=S.CANCELLED)
     def fail_payment(self, *, at):
         self.closed_at = at
+
+    @transition(field=state, source=S.AWAITING_ACCEPTANCE, target=S.ACCEPTED)
+    def accept(self, *, at=None):
+        self.accepted_at = at or timezone.now()
+
+    @transition(field=state, source=[S.AWAITING_ACCEPTANCE, S.ACCEPTED], target=S.REFUSED)
+    def refuse(self, *, reason: str = "", at=None):
+        self.refusal_reason = reason
+        self.closed_at = at or timezone.now()
+
+    @transition(field=state, source=S.AWAITING_ACCEPTANCE, target=S.REFUSED)
+    def time_out(self, *, reason: str = "", at=None):
+        self.refusal_reason = reason
+        self.closed_at = at or timezone.now()
+
+    @transition(field=state, source=S.AWAITING_ACCEPTANCE, target=S.CANCELLED)
+    def cancel(self, *, at=None):
+        self.closed_at = at or timezone.now()
+
+    @transition(field=state, source=S.ACCEPTED, target=S.SHIPPED)
+    def ship(self, carrier: str, tracking_number: str, *, at=None):
+        self.carrier = carrier
+        self.tracking_number = tracking_number
+        self.shipped_at = at or timezone.now()
+
+    @transition(field=state, source=S.SHIPPED, target=S.DELIVERED)
+    def confirm_delivery(self, *, at=None):
+        self.delivered_at = at or timezone.now()
+
+    @transition(field=state, source=S.DELIVERED, target=S.COMPLETED)
+    def complete(self, *, at=None):
+        self.closed_at = at or timezone.now()
+
+    @transition(field=state, source=S.SHIPPED, target=S.COMPLETED)
+    def close_lost(self, *, at=None):
+        """A parcel reported lost and refunded in full: nothing more to do."""
+        self.closed_at = at or timezone.now()
+
+    @property
+    def refundable(self) -> Decimal:
+        """What can still be refunded: paid minus the non-failed refunds."""
+        return self.paid - self.refunded
 
 
 class OrderLine(models.Model):
@@ -430,3 +477,167 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.order} {self.amount} {self.status}"
+
+
+class RefundReason(models.TextChoices):
+    REFUSAL = "refusal", _("refused by the artist")
+    CANCELLATION = "cancellation", _("cancelled by the buyer")
+    RETURN = "return", _("return")
+    LOST_PARCEL = "lost_parcel", _("lost parcel")
+    STAFF = "staff", _("decided by staff")
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SUCCEEDED = "succeeded", _("succeeded")
+    FAILED = "failed", _("failed")
+
+
+class Refund(models.Model):
+    """Money given back on an artist order. ``ArtistOrder.refunded`` is the
+    running sum of the non-failed refunds (CHECK refunded <= paid); the
+    provider is called after commit with ``idempotency_key``."""
+
+    artist_order = models.ForeignKey(
+        ArtistOrder, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("artist order")
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=20, choices=RefundReason.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # When the provider may be called (again): after commit, then after each
+    # back-off; a worker holding the refund pushes it forward (its claim).
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    succeeded_at = models.DateTimeField(_("succeeded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} € ({self.get_reason_display()}, {self.get_status_display()})"
+
+
+class CancellationStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    ACCEPTED = "accepted", _("accepted: the order was refused and refunded")
+    DECLINED = "declined", _("declined: the order had already shipped")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class CancellationRequest(models.Model):
+    """A buyer asking to cancel an accepted artist order; the artist answers
+    by refusing the order (accepted) or shipping it (declined)."""
+
+    artist_order = models.ForeignKey(
+        ArtistOrder,
+        on_delete=models.CASCADE,
+        related_name="cancellation_requests",
+        verbose_name=_("artist order"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CancellationStatus.choices,
+        default=CancellationStatus.OPEN,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("cancellation request")
+        verbose_name_plural = _("cancellation requests")
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artist_order"],
+                condition=Q(status="open"),
+                name="one_open_cancellation_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.artist_order} ({self.get_status_display()})"
+
+
+class NotReceivedStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    RESHIPPED = "reshipped", _("shipped again")
+    REFUNDED = "refunded", _("refunded")
+
+
+class NotReceivedReport(models.Model):
+    """A buyer reporting a parcel as not received; the artist (or staff)
+    ships it again or refunds it."""
+
+    artist_order = models.ForeignKey(
+        ArtistOrder,
+        on_delete=models.CASCADE,
+        related_name="not_received_reports",
+        verbose_name=_("artist order"),
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NotReceivedStatus.choices, default=NotReceivedStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("not-received report")
+        verbose_name_plural = _("not-received reports")
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artist_order"],
+                condition=Q(status="open"),
+                name="one_open_not_received_report",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.artist_order} ({self.get_status_display()})"
