@@ -36,11 +36,15 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "django_countries",
     "anymail",
     "marketplace",
     "marketplace.accounts",
     "marketplace.notifications",
+    "marketplace.messaging",
+    "axes",
     "artists",
     "orders",
     "returns",
@@ -57,6 +61,9 @@ MIDDLEWARE = [
     "marketplace.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a login locked out by django-axes into a clear answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -95,6 +102,12 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "catalog:home"
+
+# django-axes first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "marketplace.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -136,6 +149,10 @@ STORAGES = {
         ),
     },
 }
+# CACHE_URL: e.g. redis://127.0.0.1:6379/1 in production (login lockouts and
+# message burst limits are counted there, shared by every web process).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
@@ -195,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
 # Marketplace rules (api.md). Deadlines may be fractional.
 ACCEPTANCE_DEADLINE_HOURS = env.float("ACCEPTANCE_DEADLINE_HOURS", default=72)
 AUTO_DELIVERY_DAYS = env.float("AUTO_DELIVERY_DAYS", default=30)
+# A shipped parcel can be reported as not received this long after shipping.
+NOT_RECEIVED_AFTER_DAYS = env.float("NOT_RECEIVED_AFTER_DAYS", default=14)
 RETURN_SHIP_BACK_DAYS = env.float("RETURN_SHIP_BACK_DAYS", default=14)
 RETURN_ANSWER_DAYS = env.float("RETURN_ANSWER_DAYS", default=3)
 # An order left awaiting payment this long (a crash between reserving stock
@@ -202,6 +221,29 @@ RETURN_ANSWER_DAYS = env.float("RETURN_ANSWER_DAYS", default=3)
 PAYMENT_TIMEOUT_MINUTES = env.float("PAYMENT_TIMEOUT_MINUTES", default=30)
 MARKETPLACE_COUNTRY = env.str("MARKETPLACE_COUNTRY", default="FR")
 PAYMENT_PROVIDERS = {"test": "orders.payments.TestPaymentProvider"}
+
+# Messages: emails about new messages wait this long, so that several
+# messages to the same person in a few minutes leave as one email (sent by the
+# periodic sweep; without a broker there is no beat, so they leave at once).
+MESSAGE_EMAIL_GROUP_SECONDS = env.int(
+    "MESSAGE_EMAIL_GROUP_SECONDS", default=120 if CELERY_BROKER_URL else 0
+)
+# Burst limit of messages per user (django-ratelimit rate: count/period).
+MESSAGE_BURST_RATE = env.str("MESSAGE_BURST_RATE", default="10/m")
+RATELIMIT_USE_CACHE = "default"
+
+# Login lockout (django-axes): 5 failures for one username from one address
+# lock that pair out for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "marketplace.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind N trusted proxies (TRUSTED_PROXY_COUNT=N), the client address is the
+# N-th from the right in X-Forwarded-For; otherwise REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "marketplace.accounts.lockout.client_ip"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -228,6 +270,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from the installed sidecar package, not a CDN: the
+    # docs work offline and under the Content-Security-Policy below.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Production hardening, on whenever DEBUG is off.
@@ -241,6 +288,25 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp), in development too so that a page
+# breaking it shows at once: scripts, styles, fonts and frames only from this
+# site, images also as data: URIs, no inline scripts or event handlers
+# (static/js/site.js holds the pages' behaviours). Inline styles stay allowed:
+# templates use style attributes, and styles cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,9 @@ in the recipient's language (the outbox stores the context as JSON)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -111,3 +114,43 @@ def new_order_context(*, artist_order: ArtistOrder, language: str) -> dict:
             "customs_notice": needs_customs_notice(order.shipping_country),
             "dashboard_url": dashboard_url(artist_order),
         }
+
+
+def artist_order_email_context(*, artist_order: ArtistOrder, recipient, **extra) -> dict:
+    """The context of the lifecycle emails of ``artist_order`` (buyer's or
+    artist's), in ``recipient``'s language: the order, the artist, the lines
+    and totals, tracking, deadlines, links (paths: templates prefix
+    ``site_url``). ``extra`` values are added; dates and datetimes among them
+    are formatted."""
+    from .tracking import tracking_url
+
+    order = artist_order.order
+    language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "order_number": order.number,
+            "order_url": order.get_absolute_url(),
+            "dashboard_url": dashboard_url(artist_order),
+            "artist_order_id": artist_order.pk,
+            "artist_name": artist_order.artist.name,
+            "buyer_name": order.shipping_name,
+            "lines": _lines(artist_order),
+            "items_total": artist_order.items_total,
+            "shipping_fee": artist_order.shipping_fee,
+            "discount": artist_order.discount,
+            "has_discount": artist_order.discount > 0,
+            "total": artist_order.total,
+            "paid": artist_order.paid,
+            "refunded": artist_order.refunded,
+            "carrier": artist_order.carrier,
+            "tracking_number": artist_order.tracking_number,
+            "tracking_url": tracking_url(artist_order.carrier, artist_order.tracking_number) or "",
+            "dispatch_date": _date(artist_order.dispatch_date),
+            "acceptance_deadline": _date(artist_order.acceptance_deadline),
+            "refusal_reason": artist_order.refusal_reason,
+            "return_window_days": artist_order.terms.get("return_window_days"),
+            "shipping_address": shipping_address(order),
+        }
+        for key, value in extra.items():
+            context[key] = _date(value) if isinstance(value, date | datetime) else value
+    return context

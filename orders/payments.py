@@ -73,6 +73,16 @@ class TestPaymentProvider(PaymentProvider):
     Token ``ok`` pays, ``fail`` is declined, any other token is declined with
     a message saying which tokens exist. Results are remembered per
     idempotency key, so a retried call returns the first answer.
+
+    Refunds are idempotent per payment and key too: ``refunds_paid`` lists
+    ``(payment_reference, idempotency_key, amount)`` of each refund paid,
+    exactly once. Tests make refunds go wrong with two class
+    attributes (set them with ``monkeypatch.setattr``):
+
+    - ``refund_outage = True``: ``refund`` raises ``ConnectionError`` (the
+      provider cannot be reached; nothing is remembered, a retry may pay);
+    - ``refund_decline = True``: refunds are declined for good (``ok=False``,
+      remembered for that key like any answer).
     """
 
     __test__ = False  # not a pytest test class
@@ -80,9 +90,13 @@ class TestPaymentProvider(PaymentProvider):
     TOKEN_OK = "ok"  # noqa: S105 (a test card, not a secret)
     TOKEN_FAIL = "fail"  # noqa: S105
 
+    refund_outage = False
+    refund_decline = False
+
     _lock = threading.Lock()
     _charges: dict[str, PaymentResult] = {}
-    _refunds: dict[str, RefundResult] = {}
+    _refunds: dict[tuple[str, str], RefundResult] = {}
+    refunds_paid: list[tuple[str, str, Decimal]] = []
 
     def charge(self, *, amount, token, reference, idempotency_key) -> PaymentResult:
         with self._lock:
@@ -104,14 +118,20 @@ class TestPaymentProvider(PaymentProvider):
             return result
 
     def refund(self, *, amount, payment_reference, idempotency_key) -> RefundResult:
+        remembered = (str(payment_reference), idempotency_key)
         with self._lock:
-            if idempotency_key in self._refunds:
-                return self._refunds[idempotency_key]
-            if not str(payment_reference).startswith("test_ch_") or amount <= 0:
+            if remembered in self._refunds:
+                return self._refunds[remembered]
+            if self.refund_outage:
+                raise ConnectionError("test provider: refunds are unreachable (refund_outage)")
+            if self.refund_decline:
+                result = RefundResult(ok=False, message=_("The refund was refused."))
+            elif not str(payment_reference).startswith("test_ch_") or amount <= 0:
                 result = RefundResult(ok=False, message=_("The refund was refused."))
             else:
                 result = RefundResult(ok=True, reference=_key_digest("test_re", idempotency_key))
-            self._refunds[idempotency_key] = result
+                type(self).refunds_paid.append((str(payment_reference), idempotency_key, Decimal(amount)))
+            self._refunds[remembered] = result
             return result
 
 
