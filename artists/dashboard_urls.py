@@ -1,5 +1,7 @@
 from django.urls import path
 
+from orders import dashboard_views as order_views
+
 from . import dashboard_views as views
 
 app_name = "dashboard"
@@ -20,4 +22,11 @@ urlpatterns = [
         name="item_photo_delete",
     ),
     path("variants/<int:pk>/", views.variant_edit, name="variant_edit"),
+    path("orders/", order_views.order_list, name="orders"),
+    path("orders/<int:pk>/", order_views.order_detail, name="order"),
+    path("orders/<int:pk>/accept/", order_views.order_accept, name="order_accept"),
+    path("orders/<int:pk>/refuse/", order_views.order_refuse, name="order_refuse"),
+    path("orders/<int:pk>/ship/", order_views.order_ship, name="order_ship"),
+    path("orders/<int:pk>/reship/", order_views.order_reship, name="order_reship"),
+    path("orders/<int:pk>/refund-lost/", order_views.order_refund_lost, name="order_refund_lost"),
 ]

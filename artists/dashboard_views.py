@@ -11,10 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.errors import DomainError
+from orders.selectors import artist_dashboard_queues
 
 from . import selectors, services
 from .forms import (
@@ -62,6 +64,8 @@ def home(request):
         {
             "artist": artist,
             "counts": selectors.artist_dashboard_counts(artist=artist),
+            "order_queues": artist_dashboard_queues(artist=artist),
+            "now": timezone.now(),
             "dash_section": "home",
         },
     )

@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,17 +19,25 @@ from . import selectors, services
 from .models import ArtistOrderState
 from .pricing import price_cart
 from .serializers import (
+    ArtistOrderCancelResultSerializer,
     ArtistOrderSerializer,
+    CancelInputSerializer,
     CartCountrySerializer,
     CartLineCreateSerializer,
     CartLineSerializer,
     CartLineUpdateSerializer,
     CartSerializer,
     CheckoutSerializer,
+    ConflictSerializer,
     DiscountApplySerializer,
+    OrderCancelResultSerializer,
     OrderSerializer,
     PaymentDeclinedSerializer,
+    RefuseInputSerializer,
+    ReportNotReceivedInputSerializer,
+    ShipInputSerializer,
 )
+from .services import lifecycle
 
 
 def _cart(request):
@@ -219,4 +227,206 @@ class ArtistOrderDetailView(generics.RetrieveAPIView):
         user = self.request.user
         return selectors.artist_orders_visible_to(
             user=user, role="staff" if user.is_staff else None
+        )
+
+
+# Lifecycle actions -----------------------------------------------------------
+#
+# Who may call what: an artist order the caller cannot read (another buyer's,
+# another shop's) is a 404; one it can read but not act on in the action's
+# role (the buyer calling an artist action, the artist or staff calling a
+# buyer action) is a 403; an action the state does not allow now is a 409
+# with the current state (raised by the service).
+
+BUYER = "buyer"
+ARTIST = "artist"
+
+_CONFLICT = OpenApiResponse(ConflictSerializer, description="Not allowed in the current state.")
+
+
+def _acts_as(artist_order, user, role: str) -> bool:
+    if role == BUYER:
+        return artist_order.order.buyer_id == user.pk
+    return user.is_staff or artist_order.artist.user_id == user.pk
+
+
+class ArtistOrderActionView(APIView):
+    """Base of ``POST artist-orders/{id}/<action>/``: find the artist order
+    among those the caller may read (404), check the caller's role (403),
+    validate the body (400), run the service (409 when the state forbids
+    it), answer the artist order as it is now."""
+
+    role = ARTIST
+    input_serializer_class = None
+    result_serializer_class = ArtistOrderSerializer
+
+    def perform(self, *, artist_order, user, data) -> dict:
+        """Call the service; return extra serializer context."""
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        user = request.user
+        artist_order = selectors.artist_order_get_for_user(user=user, pk=pk)
+        if not _acts_as(artist_order, user, self.role):
+            if self.role == BUYER:
+                raise PermissionDenied(_("Only the buyer of this order can do this."))
+            raise PermissionDenied(_("Only the artist of this order can do this."))
+        data = {}
+        if self.input_serializer_class is not None:
+            serializer = self.input_serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        extra = self.perform(artist_order=artist_order, user=user, data=data) or {}
+        fresh = selectors.artist_order_get_for_user(user=user, pk=artist_order.pk)
+        return Response(
+            self.result_serializer_class(fresh, context={"request": request, **extra}).data
+        )
+
+
+def _action_schema(*, request=None, response=ArtistOrderSerializer, summary: str):
+    return extend_schema(
+        request=request,
+        responses={200: response, 409: _CONFLICT},
+        summary=summary,
+    )
+
+
+class ArtistOrderAcceptView(ArtistOrderActionView):
+    @_action_schema(summary="Accept an artist order (artist).")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, *, artist_order, user, data):
+        lifecycle.artist_order_accept(artist_order=artist_order, by=user)
+
+
+class ArtistOrderRefuseView(ArtistOrderActionView):
+    input_serializer_class = RefuseInputSerializer
+
+    @_action_schema(
+        request=RefuseInputSerializer,
+        summary="Refuse an artist order (artist): refunded in full, stock put back.",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, *, artist_order, user, data):
+        lifecycle.artist_order_refuse(artist_order=artist_order, by=user, reason=data["reason"])
+
+
+class ArtistOrderShipView(ArtistOrderActionView):
+    input_serializer_class = ShipInputSerializer
+
+    @_action_schema(request=ShipInputSerializer, summary="Ship an artist order (artist).")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, *, artist_order, user, data):
+        lifecycle.artist_order_ship(
+            artist_order=artist_order,
+            by=user,
+            carrier=data["carrier"],
+            tracking_number=data["tracking_number"],
+        )
+
+
+class ArtistOrderReshipView(ArtistOrderActionView):
+    input_serializer_class = ShipInputSerializer
+
+    @_action_schema(
+        request=ShipInputSerializer,
+        summary="Ship a parcel reported as not received again (artist, staff).",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, *, artist_order, user, data):
+        lifecycle.artist_order_reship(
+            artist_order=artist_order,
+            by=user,
+            carrier=data["carrier"],
+            tracking_number=data["tracking_number"],
+        )
+
+
+class ArtistOrderRefundLostView(ArtistOrderActionView):
+    @_action_schema(
+        summary="Refund a parcel reported as not received in full (artist, staff).",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, *, artist_order, user, data):
+        lifecycle.artist_order_refund_lost(artist_order=artist_order, by=user)
+
+
+class ArtistOrderCancelView(ArtistOrderActionView):
+    role = BUYER
+    input_serializer_class = CancelInputSerializer
+    result_serializer_class = ArtistOrderCancelResultSerializer
+
+    @_action_schema(
+        request=CancelInputSerializer,
+        response=ArtistOrderCancelResultSerializer,
+        summary="Cancel (awaiting acceptance) or ask to cancel (accepted) (buyer).",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, *, artist_order, user, data):
+        outcome = lifecycle.artist_order_cancel(
+            artist_order=artist_order, by=user, reason=data["reason"]
+        )
+        return {"outcome": outcome}
+
+
+class ArtistOrderConfirmDeliveryView(ArtistOrderActionView):
+    role = BUYER
+
+    @_action_schema(summary="Confirm that the parcel arrived (buyer).")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, *, artist_order, user, data):
+        lifecycle.artist_order_confirm_delivery(artist_order=artist_order, by=user)
+
+
+class ArtistOrderReportNotReceivedView(ArtistOrderActionView):
+    role = BUYER
+    input_serializer_class = ReportNotReceivedInputSerializer
+
+    @_action_schema(
+        request=ReportNotReceivedInputSerializer,
+        summary="Report a shipped parcel as not received (buyer).",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, *, artist_order, user, data):
+        lifecycle.artist_order_report_not_received(
+            artist_order=artist_order, by=user, note=data["note"]
+        )
+
+
+class OrderCancelView(APIView):
+    """Cancel every artist order of one of the caller's orders that allows it
+    (instantly or by a cancellation request); 409 when none does."""
+
+    @extend_schema(
+        request=CancelInputSerializer,
+        responses={200: OrderCancelResultSerializer, 409: _CONFLICT},
+        summary="Cancel my order (buyer).",
+    )
+    def post(self, request, number):
+        order = selectors.order_get_for_buyer(buyer=request.user, number=number)
+        serializer = CancelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        outcomes = lifecycle.order_cancel(
+            order=order, by=request.user, reason=serializer.validated_data["reason"]
+        )
+        fresh = selectors.order_get_for_buyer(buyer=request.user, number=order.number)
+        return Response(
+            OrderCancelResultSerializer(
+                fresh, context={"request": request, "outcomes": outcomes}
+            ).data
         )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from .models import ArtistOrderState
 from .services.cart import PERSONALISATION_MAX_LENGTH
 
 
@@ -76,3 +77,56 @@ class PaymentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = [(name, name) for name in settings.PAYMENT_PROVIDERS]
+
+
+# Artist order lifecycle -------------------------------------------------------
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The buyer reads it in the refusal email. The order is refunded in full."),
+    )
+
+
+class ShipForm(forms.Form):
+    carrier = forms.CharField(
+        label=_("Carrier"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"list": "carriers", "autocomplete": "off"}),
+    )
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=80)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you cancel?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NotReceivedForm(forms.Form):
+    note = forms.CharField(
+        label=_("What happened?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DashboardOrderFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    q = forms.CharField(label=_("Order number"), max_length=40, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("All states"))] + [
+            (value, label)
+            for value, label in ArtistOrderState.choices
+            if value != ArtistOrderState.AWAITING_PAYMENT
+        ]
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": "MP-2026-000123"})

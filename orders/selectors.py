@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from .models import (
     ArtistOrder,
     ArtistOrderEvent,
     ArtistOrderState,
+    CancellationRequest,
+    CancellationStatus,
     Cart,
     CartLine,
+    NotReceivedReport,
+    NotReceivedStatus,
     Order,
     OrderLine,
     OrderStatus,
+    Refund,
 )
 
 SESSION_CART_KEY = "cart_id"
@@ -83,15 +88,38 @@ def cart_line_get(*, cart: Cart | None, pk) -> CartLine:
 
 
 def artist_order_prefetches() -> list:
-    """What an artist order's page or API representation reads: lines and
-    history with their author, in a constant number of queries."""
+    """What an artist order's page or API representation reads: lines,
+    history with its author, refunds, cancellation requests and not-received
+    reports (newest first), in a constant number of queries."""
     return [
         Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
         Prefetch(
             "history",
             queryset=ArtistOrderEvent.objects.select_related("by").order_by("at", "id"),
         ),
+        Prefetch("refunds", queryset=Refund.objects.order_by("created_at", "id")),
+        Prefetch(
+            "cancellation_requests",
+            queryset=CancellationRequest.objects.order_by("-created_at", "-id"),
+        ),
+        Prefetch(
+            "not_received_reports",
+            queryset=NotReceivedReport.objects.order_by("-created_at", "-id"),
+        ),
     ]
+
+
+def latest_cancellation_request(artist_order: ArtistOrder) -> CancellationRequest | None:
+    """The newest cancellation request of ``artist_order`` (prefetched by
+    ``artist_order_prefetches``), or None."""
+    requests = list(artist_order.cancellation_requests.all())
+    return requests[0] if requests else None
+
+
+def latest_not_received_report(artist_order: ArtistOrder) -> NotReceivedReport | None:
+    """The newest not-received report of ``artist_order`` (prefetched), or None."""
+    reports = list(artist_order.not_received_reports.all())
+    return reports[0] if reports else None
 
 
 def orders_for_buyer(*, buyer) -> QuerySet[Order]:
@@ -154,6 +182,122 @@ def artist_order_get_for_user(*, user, pk) -> ArtistOrder:
         return artist_orders_visible_to(user=user, role=role).get(pk=int(pk))
     except (ArtistOrder.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def artist_order_get_for_buyer(*, buyer, number: str, pk) -> ArtistOrder:
+    """An artist order of the buyer's order ``number``.
+
+    :raises Http404: when it is not part of one of the buyer's orders.
+    """
+    try:
+        return artist_orders_visible_to(user=buyer, role="buyer").get(
+            pk=int(pk), order__number=str(number)
+        )
+    except (ArtistOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def artist_order_get_for_artist(*, artist, pk) -> ArtistOrder:
+    """One of ``artist``'s artist orders, with everything its page shows.
+
+    :raises Http404: for another artist's artist order.
+    """
+    try:
+        return (
+            ArtistOrder.objects.filter(artist=artist)
+            .select_related("artist", "order", "order__buyer")
+            .prefetch_related(*artist_order_prefetches())
+            .get(pk=int(pk))
+        )
+    except (ArtistOrder.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _open_cancellation():
+    return Exists(
+        CancellationRequest.objects.filter(
+            artist_order=OuterRef("pk"), status=CancellationStatus.OPEN
+        )
+    )
+
+
+def _open_report():
+    return Exists(
+        NotReceivedReport.objects.filter(
+            artist_order=OuterRef("pk"), status=NotReceivedStatus.OPEN
+        )
+    )
+
+
+def artist_orders_for_dashboard(
+    *, artist, state: str | None = None, search: str = ""
+) -> QuerySet[ArtistOrder]:
+    """The artist's artist orders for the dashboard list, newest first, with
+    ``pieces`` (quantity bought), ``has_open_cancellation`` and
+    ``has_open_report`` annotated: one query per page whatever its size.
+    ``state`` narrows to one state, ``search`` to order numbers containing it."""
+    queryset = ArtistOrder.objects.filter(artist=artist).exclude(
+        state=ArtistOrderState.AWAITING_PAYMENT
+    )
+    if state:
+        queryset = queryset.filter(state=state)
+    search = (search or "").strip()
+    if search:
+        queryset = queryset.filter(order__number__icontains=search)
+    return (
+        queryset.select_related("order")
+        .annotate(
+            pieces=Sum("lines__quantity"),
+            has_open_cancellation=_open_cancellation(),
+            has_open_report=_open_report(),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+DASHBOARD_QUEUE_SIZE = 20
+
+
+def artist_dashboard_queues(*, artist, limit: int = DASHBOARD_QUEUE_SIZE) -> dict:
+    """What needs the artist now, most urgent first, ``limit`` rows each
+    (and the full count): open cancellation requests, artist orders to
+    accept (deadline first), to ship (dispatch date first; those with an
+    open cancellation request are in the first queue) and open not-received
+    reports. Eight queries whatever the sizes."""
+    mine = ArtistOrder.objects.filter(artist=artist).select_related("order")
+    cancellations = (
+        CancellationRequest.objects.filter(
+            artist_order__artist=artist, status=CancellationStatus.OPEN
+        )
+        .select_related("artist_order__order")
+        .order_by("created_at", "id")
+    )
+    to_accept = mine.filter(state=ArtistOrderState.AWAITING_ACCEPTANCE).order_by(
+        "acceptance_deadline", "id"
+    )
+    to_ship = (
+        mine.filter(state=ArtistOrderState.ACCEPTED)
+        .exclude(_open_cancellation())
+        .order_by("dispatch_date", "accepted_at", "id")
+    )
+    reports = (
+        NotReceivedReport.objects.filter(
+            artist_order__artist=artist, status=NotReceivedStatus.OPEN
+        )
+        .select_related("artist_order__order")
+        .order_by("created_at", "id")
+    )
+    queues = {}
+    for name, queryset in (
+        ("cancellation_requests", cancellations),
+        ("to_accept", to_accept),
+        ("to_ship", to_ship),
+        ("not_received", reports),
+    ):
+        rows = list(queryset[:limit])
+        count = len(rows) if len(rows) < limit else queryset.count()
+        queues[name] = {"rows": rows, "count": count}
+    return queues
 
 
 def order_line_get_for_photo(*, user, pk) -> OrderLine:

@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import ArtistOrder, ArtistOrderEvent, Order, OrderLine
+from . import selectors
+from .models import (
+    ArtistOrder,
+    ArtistOrderEvent,
+    CancellationRequest,
+    NotReceivedReport,
+    Order,
+    OrderLine,
+    Refund,
+)
+from .services.lifecycle import (
+    allowed_actions,
+    is_shipping_overdue,
+    not_received_available_at,
+)
+from .tracking import tracking_url
+
+ACTIONS = [
+    "accept",
+    "refuse",
+    "ship",
+    "cancel",
+    "request_cancellation",
+    "confirm_delivery",
+    "report_not_received",
+    "reship",
+    "refund_lost",
+]
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -189,10 +218,34 @@ class HistorySerializer(serializers.ModelSerializer):
         return event.by.username if event.by_id else None
 
 
-class RefundSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(**MONEY)
-    reason = serializers.CharField()
-    status = serializers.CharField()
+class RefundSerializer(serializers.ModelSerializer):
+    reason_label = serializers.CharField(source="get_reason_display")
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Refund
+        fields = [
+            "id",
+            "amount",
+            "reason",
+            "reason_label",
+            "status",
+            "status_label",
+            "created_at",
+            "succeeded_at",
+        ]
+
+
+class CancellationRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CancellationRequest
+        fields = ["status", "reason", "created_at", "resolved_at"]
+
+
+class NotReceivedReportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NotReceivedReport
+        fields = ["status", "note", "created_at", "resolved_at"]
 
 
 class ShippingAddressOutSerializer(serializers.Serializer):
@@ -205,20 +258,26 @@ class ShippingAddressOutSerializer(serializers.Serializer):
 
 
 class ArtistOrderSerializer(serializers.ModelSerializer):
-    """An artist order. ``refunds`` is always an empty list and
-    ``cancellation_request`` always null until refunds and cancellations
-    exist (no query is made for them)."""
+    """An artist order, with its refunds, its latest cancellation request and
+    not-received report, and the actions the caller may take now (read from
+    prefetched rows: see ``selectors.artist_order_prefetches``)."""
 
     order = serializers.CharField(source="order.number")
     artist = serializers.CharField(source="artist.slug")
     artist_name = serializers.CharField(source="artist.name")
     state_label = serializers.CharField(source="get_state_display")
     lines = OrderLineSerializer(many=True)
-    refunds = serializers.SerializerMethodField()
+    refunds = RefundSerializer(many=True)
     cancellation_request = serializers.SerializerMethodField()
+    not_received_report = serializers.SerializerMethodField()
     history = HistorySerializer(many=True)
     shipping_address = ShippingAddressOutSerializer(source="order")
     created = serializers.DateTimeField(source="created_at")
+    refused_reason = serializers.CharField(source="refusal_reason")
+    tracking_url = serializers.SerializerMethodField()
+    shipping_overdue = serializers.SerializerMethodField()
+    not_received_available_at = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = ArtistOrder
@@ -239,24 +298,63 @@ class ArtistOrderSerializer(serializers.ModelSerializer):
             "refunds",
             "carrier",
             "tracking_number",
+            "tracking_url",
             "acceptance_deadline",
+            "refused_reason",
             "cancellation_request",
+            "not_received_report",
+            "not_received_available_at",
+            "shipping_overdue",
+            "allowed_actions",
             "history",
             "dispatch_date",
             "terms",
             "shipping_zone",
             "shipping_address",
             "paid_at",
+            "accepted_at",
+            "shipped_at",
+            "delivered_at",
+            "closed_at",
             "created",
         ]
 
-    @extend_schema_field(RefundSerializer(many=True))
-    def get_refunds(self, artist_order) -> list:
-        return []
-
-    @extend_schema_field({"type": "object", "nullable": True})
+    @extend_schema_field(CancellationRequestSerializer(allow_null=True))
     def get_cancellation_request(self, artist_order) -> dict | None:
-        return None
+        request = selectors.latest_cancellation_request(artist_order)
+        return CancellationRequestSerializer(request).data if request else None
+
+    @extend_schema_field(NotReceivedReportSerializer(allow_null=True))
+    def get_not_received_report(self, artist_order) -> dict | None:
+        report = selectors.latest_not_received_report(artist_order)
+        return NotReceivedReportSerializer(report).data if report else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_tracking_url(self, artist_order) -> str | None:
+        if not artist_order.tracking_number:
+            return None
+        return tracking_url(artist_order.carrier, artist_order.tracking_number)
+
+    def get_shipping_overdue(self, artist_order) -> bool:
+        return is_shipping_overdue(artist_order)
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_not_received_available_at(self, artist_order) -> str | None:
+        """When the buyer may report the parcel as not received (shipped only)."""
+        if artist_order.state != "shipped":
+            return None
+        at = not_received_available_at(artist_order)
+        return serializers.DateTimeField().to_representation(at) if at else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
+    def get_allowed_actions(self, artist_order) -> list[str]:
+        """What the caller may do now (buyer actions for its buyer, artist
+        actions for its artist and staff)."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return []
+        return sorted(allowed_actions(artist_order=artist_order, user=user))
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -265,6 +363,7 @@ class OrderSerializer(serializers.ModelSerializer):
     created = serializers.DateTimeField(source="created_at")
     shipping_address = ShippingAddressOutSerializer(source="*")
     customs_notice = serializers.BooleanField()
+    refunded = serializers.SerializerMethodField()
     artist_orders = ArtistOrderSerializer(many=True)
 
     class Meta:
@@ -281,5 +380,71 @@ class OrderSerializer(serializers.ModelSerializer):
             "discount_code",
             "shipping_address",
             "customs_notice",
+            "refunded",
             "artist_orders",
         ]
+
+    @extend_schema_field(serializers.DecimalField(**MONEY))
+    def get_refunded(self, order) -> str:
+        """What was refunded across the order's artist orders (prefetched)."""
+        total = sum((ao.refunded for ao in order.artist_orders.all()), Decimal("0.00"))
+        return serializers.DecimalField(**MONEY).to_representation(total)
+
+
+# Lifecycle actions -------------------------------------------------------------
+
+
+class RefuseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the order is refused (the buyer reads it)."
+    )
+
+
+class ShipInputSerializer(serializers.Serializer):
+    carrier = serializers.CharField(max_length=80)
+    tracking_number = serializers.CharField(max_length=80)
+
+
+class CancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
+
+
+class ReportNotReceivedInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    state = serializers.CharField(help_text="The current state.")
+
+
+class ArtistOrderCancelResultSerializer(ArtistOrderSerializer):
+    """The artist order after ``cancel``, with what happened."""
+
+    outcome = serializers.SerializerMethodField()
+
+    class Meta(ArtistOrderSerializer.Meta):
+        fields = [*ArtistOrderSerializer.Meta.fields, "outcome"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=["cancelled", "requested"]))
+    def get_outcome(self, artist_order) -> str:
+        """``cancelled`` (instant, refunded) or ``requested`` (the artist must answer)."""
+        return self.context.get("outcome", "")
+
+
+class OrderCancelResultSerializer(OrderSerializer):
+    """The order after ``cancel``, with what happened to each artist order."""
+
+    outcomes = serializers.SerializerMethodField()
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "outcomes"]
+
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "string", "enum": ["cancelled", "requested"]}}
+    )
+    def get_outcomes(self, order) -> dict:
+        """Artist order id → ``cancelled`` or ``requested``."""
+        return {str(pk): outcome for pk, outcome in self.context.get("outcomes", {}).items()}

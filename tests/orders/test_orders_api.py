@@ -142,11 +142,11 @@ class TestQueryBudgets:
         variants = [make_variant(a, stock=50) for a in artists]
         numbers = [place_order(buyer_api, variants, 2)["number"] for _ in range(orders_count)]
 
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(9):
             listed = buyer_api.get("/api/v1/orders/")
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(9):
             detail = buyer_api.get(f"/api/v1/orders/{numbers[0]}/")
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(9):
             artist_orders = buyer_api.get("/api/v1/artist-orders/")
 
         assert listed.json()["count"] == orders_count
