@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("marketplace.accounts.api_urls")),
     path("", include("artists.api_urls")),
     path("", include("orders.api_urls")),
+    path("", include("marketplace.messaging.api_urls")),
 ]

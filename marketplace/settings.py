@@ -231,6 +231,7 @@ MESSAGE_EMAIL_GROUP_SECONDS = env.int(
 # Burst limit of messages per user (django-ratelimit rate: count/period).
 MESSAGE_BURST_RATE = env.str("MESSAGE_BURST_RATE", default="10/m")
 RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True  # a cache outage must not stop conversations
 
 # Login lockout (django-axes): 5 failures for one username from one address
 # lock that pair out for 15 minutes.

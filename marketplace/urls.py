@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("marketplace.accounts.urls")),
     path("account/", include("orders.account_urls")),
     path("dashboard/", include("artists.dashboard_urls")),
+    path("messages/", include("marketplace.messaging.urls")),
     path("", include("orders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

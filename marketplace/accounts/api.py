@@ -4,13 +4,14 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .lockout import lockout_message
 from .models import Language, User
 from .services import Role, user_register, user_update_profile
 
@@ -75,6 +76,9 @@ class AuthTokenSerializer(serializers.Serializer):
             password=attrs["password"],
         )
         if user is None:
+            if getattr(self.context.get("request"), "axes_locked_out", False):
+                # django-axes locked this username out from this address.
+                raise exceptions.Throttled(detail=lockout_message())
             raise serializers.ValidationError(
                 _("Unable to log in with the username and password provided."),
                 code="authorization",

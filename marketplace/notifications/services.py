@@ -43,8 +43,16 @@ def backoff_seconds(attempts: int) -> int:
     return int(min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-def notify(*, recipient, event: str, context: dict, dedupe_key: str | None = None):
-    """Record an email to ``recipient`` about ``event``; it is sent after commit.
+def notify(
+    *,
+    recipient,
+    event: str,
+    context: dict,
+    dedupe_key: str | None = None,
+    available_at=None,
+):
+    """Record an email to ``recipient`` about ``event``; it is sent after commit,
+    or, with ``available_at`` in the future, by the sweep once that time comes.
 
     ``context`` must be JSON-serialisable (Decimals and dates are fine); it is
     rendered with ``templates/emails/<event>_*`` in the recipient's language.
@@ -69,12 +77,14 @@ def notify(*, recipient, event: str, context: dict, dedupe_key: str | None = Non
                 language=recipient.language or settings.LANGUAGE_CODE,
                 context=context,
                 dedupe_key=dedupe_key,
+                **({"available_at": available_at} if available_at is not None else {}),
             )
     except IntegrityError:
         if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
             return None
         raise
-    transaction.on_commit(partial(dispatch, notification_id=notification.pk), robust=True)
+    if available_at is None or available_at <= timezone.now():
+        transaction.on_commit(partial(dispatch, notification_id=notification.pk), robust=True)
     return notification
 
 

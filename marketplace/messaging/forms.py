@@ -1,0 +1,65 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.accounts.forms import DomainErrorFormMixin
+
+from .models import MAX_PHOTOS_PER_MESSAGE
+from .services import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
+
+PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Up to three photos in one input; each is checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultiplePhotoInput(attrs={"accept": PHOTO_ACCEPT, "multiple": True})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(MultiplePhotoField, self).clean(file, initial) for file in files]
+        files = [file for file in files if file]
+        if len(files) > MAX_PHOTOS_PER_MESSAGE:
+            raise forms.ValidationError(
+                _("Attach at most %(max)s photos to a message."),
+                params={"max": MAX_PHOTOS_PER_MESSAGE},
+                code="too_many",
+            )
+        return files
+
+
+class MessageForm(DomainErrorFormMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=BODY_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    photos = MultiplePhotoField(
+        label=_("Photos"),
+        required=False,
+        help_text=_("Up to 3 photos: JPEG, PNG or WebP, at most 10 MB each."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("body") or "").strip() and not data.get("photos") and not self.errors:
+            self.add_error("body", _("Write a message."))
+        return data
+
+
+class ContactForm(MessageForm):
+    field_order = ["subject", "body", "photos"]
+
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX_LENGTH, required=False)
+
+
+class ModerationForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)

@@ -1,0 +1,290 @@
+"""Conversations between a buyer and an artist, and the staff's trace.
+
+A thread is about one of: an artist order, a return request (which owns its
+thread through ``ReturnRequest.thread``, ``related_name="return_request"``),
+an item, or the shop in general. Messages are written by a participant, by
+staff (``is_staff_post``) or by the system (``system``: a state change,
+stored as an ``event`` and its ``context`` and rendered in each reader's
+language when read).
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marketplace.storage import private_storage
+
+MAX_PHOTOS_PER_MESSAGE = 3
+
+
+class ThreadKind(models.TextChoices):
+    GENERAL = "general", _("the shop in general")
+    ITEM = "item", _("an item")
+    ARTIST_ORDER = "artist_order", _("an order")
+    RETURN_REQUEST = "return_request", _("a return request")
+
+
+class Thread(models.Model):
+    """A conversation between one buyer and one artist's shop."""
+
+    kind = models.CharField(
+        _("about"), max_length=20, choices=ThreadKind.choices, default=ThreadKind.GENERAL
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="message_threads",
+        verbose_name=_("buyer"),
+    )
+    artist = models.ForeignKey(
+        "artists.Artist",
+        on_delete=models.CASCADE,
+        related_name="message_threads",
+        verbose_name=_("artist"),
+    )
+    artist_order = models.ForeignKey(
+        "orders.ArtistOrder",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="message_threads",
+        verbose_name=_("artist order"),
+    )
+    item = models.ForeignKey(
+        "artists.Item",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="message_threads",
+        verbose_name=_("item"),
+    )
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("started at"), default=timezone.now)
+    last_message_at = models.DateTimeField(_("last message at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        verbose_name = _("message thread")
+        verbose_name_plural = _("message threads")
+        indexes = [
+            models.Index(fields=["buyer", "-last_message_at"], name="thread_buyer_recent"),
+            models.Index(fields=["artist", "-last_message_at"], name="thread_artist_recent"),
+            models.Index(fields=["artist", "created_at"], name="thread_artist_started"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "artist", "artist_order"],
+                condition=Q(kind="artist_order"),
+                name="one_thread_per_artist_order",
+            ),
+            models.UniqueConstraint(
+                fields=["buyer", "artist", "item"],
+                condition=Q(kind="item"),
+                name="one_thread_per_buyer_and_item",
+            ),
+            models.UniqueConstraint(
+                fields=["buyer", "artist"],
+                condition=Q(kind="general"),
+                name="one_general_thread_per_buyer_and_shop",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="artist_order") | Q(artist_order__isnull=False),
+                name="order_thread_has_its_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.buyer} ↔ {self.artist}: {self.display_subject}"
+
+    def get_absolute_url(self):
+        return reverse("messaging:thread", kwargs={"pk": self.pk})
+
+    @property
+    def return_request_or_none(self):
+        """The return request owning this thread, or None (the returns app
+        links it with a one-to-one ``thread`` field)."""
+        try:
+            return self.return_request
+        except (ObjectDoesNotExist, AttributeError):
+            return None
+
+    @property
+    def display_subject(self) -> str:
+        """The subject, or what the thread is about, in the active language."""
+        if self.subject:
+            return self.subject
+        if self.kind == ThreadKind.ARTIST_ORDER and self.artist_order_id:
+            return str(_("Order %(number)s")) % {"number": self.artist_order.order.number}
+        if self.kind == ThreadKind.RETURN_REQUEST:
+            return str(_("Return request"))
+        if self.kind == ThreadKind.ITEM and self.item_id:
+            return self.item.title
+        return str(_("Question to the shop"))
+
+    def is_participant(self, user) -> bool:
+        return bool(user.is_authenticated) and (
+            user.pk == self.buyer_id or user.pk == self.artist.user_id
+        )
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="messages", verbose_name=_("thread")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+        help_text=_("Empty for a system message."),
+    )
+    body = models.TextField(_("message"), blank=True)
+    system = models.BooleanField(_("system message"), default=False)
+    # A system message keeps what happened, not a sentence: it is rendered
+    # from templates/messaging/system/<event>.txt in each reader's language.
+    event = models.CharField(_("event"), max_length=60, blank=True)
+    context = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    is_staff_post = models.BooleanField(_("posted by staff"), default=False)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("flagged by"),
+    )
+    flagged_reason = models.TextField(_("reason for flagging"), blank=True)
+    # A retried worker posting the same state change finds this key taken.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["thread", "created_at"], name="message_thread_time"),
+            models.Index(
+                fields=["flagged_at"],
+                condition=Q(flagged_at__isnull=False),
+                name="message_flagged",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(system=True) | Q(author__isnull=False),
+                name="message_has_author_unless_system",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.author or _("system")
+        return f"{who} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.flagged_at is not None
+
+
+def message_photo_path(instance, filename):
+    return f"messages/{timezone.now():%Y/%m}/{filename}"
+
+
+class MessagePhoto(models.Model):
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="photos", verbose_name=_("message")
+    )
+    image = models.ImageField(
+        _("photo"), upload_to=message_photo_path, storage=private_storage
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("message photo")
+        verbose_name_plural = _("message photos")
+
+    def __str__(self):
+        return f"photo {self.pk} of message {self.message_id}"
+
+    def get_absolute_url(self):
+        return reverse("messaging:photo", kwargs={"pk": self.pk})
+
+
+class ThreadReadState(models.Model):
+    """Up to when a user has read a thread; later messages by others are unread."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_states")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    last_read_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("read state")
+        verbose_name_plural = _("read states")
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="one_read_state_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} read #{self.thread_id} until {self.last_read_at}"
+
+
+class StaffActionKind(models.TextChoices):
+    HIDE = "hide", _("hid a message")
+    FLAG = "flag", _("flagged a message")
+    SUSPEND = "suspend", _("suspended an account")
+    REINSTATE = "reinstate", _("reinstated an account")
+    STAFF_POST = "staff_post", _("posted as staff")
+
+
+class StaffAction(models.Model):
+    """What a member of staff did, to what, why and when: never edited."""
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=StaffActionKind.choices)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("target type")
+    )
+    target_id = models.CharField(_("target id"), max_length=40)
+    target_repr = models.CharField(_("target"), max_length=200)
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("staff action")
+        verbose_name_plural = _("staff actions")
+        indexes = [models.Index(fields=["target_type", "target_id"], name="staff_action_target")]
+
+    def __str__(self):
+        return f"{self.by} {self.get_action_display()} {self.target_repr}"

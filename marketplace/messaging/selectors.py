@@ -1,0 +1,189 @@
+"""Reads of conversations, scoped to the person asking."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.http import Http404
+
+from .models import Message, MessagePhoto, Thread, ThreadKind
+
+
+class Role:
+    BUYER = "buyer"
+    ARTIST = "artist"
+    CHOICES = (BUYER, ARTIST)
+
+
+def _participant_q(user, *, prefix: str = "", role: str | None = None) -> Q:
+    condition = Q(pk__in=[])
+    if role in (None, "", Role.BUYER):
+        condition |= Q(**{f"{prefix}buyer": user})
+    if role in (None, "", Role.ARTIST):
+        condition |= Q(**{f"{prefix}artist__user": user})
+    return condition
+
+
+def _unread_message_q(user, *, prefix: str, read_state: str) -> Q:
+    """Messages (reached through ``prefix``) that ``user`` has not read: not
+    written by ``user``, not hidden, newer than its read state (``read_state``
+    is a FilteredRelation of the user's read state of the thread)."""
+    return (
+        Q(**{f"{prefix}hidden_at__isnull": True})
+        & (Q(**{f"{prefix}author__isnull": True}) | ~Q(**{f"{prefix}author": user}))
+        & (
+            Q(**{f"{read_state}__last_read_at__isnull": True})
+            | Q(**{f"{prefix}created_at__gt": F(f"{read_state}__last_read_at")})
+        )
+    )
+
+
+def threads_for_user(*, user, role: str | None = None) -> QuerySet[Thread]:
+    """Threads ``user`` takes part in (as buyer, as artist, or both; ``role``
+    narrows to one side), each with ``unread`` (messages by others not read
+    yet) and ``role_for_user``; unread ones first, then by last message."""
+    if not user.is_authenticated:
+        return Thread.objects.none()
+    return (
+        Thread.objects.filter(_participant_q(user, role=role))
+        .select_related("buyer", "artist", "artist_order__order", "item")
+        .annotate(
+            my_read=FilteredRelation("read_states", condition=Q(read_states__user=user)),
+        )
+        .annotate(
+            unread=Count(
+                "messages",
+                filter=_unread_message_q(user, prefix="messages__", read_state="my_read"),
+            ),
+            role_for_user=Case(
+                When(buyer=user, then=Value(Role.BUYER)), default=Value(Role.ARTIST)
+            ),
+            has_unread=Case(
+                When(unread__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
+        )
+        .order_by("has_unread", "-last_message_at", "-id")
+    )
+
+
+def thread_get_for_user(*, user, pk) -> Thread:
+    """A thread its buyer, its artist or staff may read.
+
+    :raises Http404: for anyone else (and for anonymous users).
+    """
+    if not user.is_authenticated:
+        raise Http404
+    threads = Thread.objects.select_related(
+        "buyer", "artist__user", "artist_order__order", "item"
+    )
+    if not user.is_staff:
+        threads = threads.filter(_participant_q(user))
+    try:
+        return threads.get(pk=int(pk))
+    except (Thread.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def thread_messages(*, thread: Thread) -> QuerySet[Message]:
+    """The messages of ``thread``, oldest first, with authors and photos."""
+    return (
+        thread.messages.select_related("author", "hidden_by")
+        .prefetch_related(Prefetch("photos", queryset=MessagePhoto.objects.order_by("id")))
+        .order_by("created_at", "id")
+    )
+
+
+def unread_counts(*, user) -> dict[str, int]:
+    """Unread messages of ``user`` in one query: ``total`` (every thread it
+    takes part in) and ``shop`` (its shop's threads)."""
+    if not user.is_authenticated:
+        return {"total": 0, "shop": 0}
+    counts = (
+        Message.objects.filter(_participant_q(user, prefix="thread__"))
+        .annotate(
+            my_read=FilteredRelation(
+                "thread__read_states", condition=Q(thread__read_states__user=user)
+            )
+        )
+        .filter(_unread_message_q(user, prefix="", read_state="my_read"))
+        .aggregate(total=Count("id"), shop=Count("id", filter=Q(thread__artist__user=user)))
+    )
+    return {"total": counts["total"] or 0, "shop": counts["shop"] or 0}
+
+
+def thread_unread_count(*, thread: Thread, user) -> int:
+    """Messages of ``thread`` that ``user`` has not read."""
+    return (
+        Message.objects.filter(thread=thread)
+        .annotate(
+            my_read=FilteredRelation(
+                "thread__read_states", condition=Q(thread__read_states__user=user)
+            )
+        )
+        .filter(_unread_message_q(user, prefix="", read_state="my_read"))
+        .count()
+    )
+
+
+def message_photo_get_for_user(*, user, pk) -> MessagePhoto:
+    """A message photo its thread's buyer, artist or staff may see.
+
+    :raises Http404: for anyone else, and for photos of hidden messages
+        (except for staff).
+    """
+    if not user.is_authenticated:
+        raise Http404
+    photos = MessagePhoto.objects.select_related("message__thread")
+    if not user.is_staff:
+        photos = photos.filter(
+            _participant_q(user, prefix="message__thread__"), message__hidden_at__isnull=True
+        )
+    try:
+        return photos.get(pk=int(pk))
+    except (MessagePhoto.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def message_get_for_user(*, user, pk) -> Message:
+    """A message of a thread ``user`` takes part in (or any, for staff).
+
+    :raises Http404: for anyone else.
+    """
+    messages = Message.objects.select_related("thread__artist")
+    if not user.is_staff:
+        messages = messages.filter(_participant_q(user, prefix="thread__"))
+    try:
+        return messages.get(pk=int(pk))
+    except (Message.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def existing_contact_thread(*, buyer, artist, item=None, artist_order=None) -> Thread | None:
+    """The thread a contact form would continue, if there is one."""
+    if not buyer.is_authenticated:
+        return None
+    threads = Thread.objects.filter(buyer=buyer, artist=artist)
+    if artist_order is not None:
+        return threads.filter(kind=ThreadKind.ARTIST_ORDER, artist_order=artist_order).first()
+    if item is not None:
+        return threads.filter(kind=ThreadKind.ITEM, item=item).first()
+    return threads.filter(kind=ThreadKind.GENERAL).first()
+
+
+def flagged_messages() -> QuerySet[Message]:
+    """Flagged messages not hidden yet, oldest flag first (escalation queue)."""
+    return (
+        Message.objects.filter(flagged_at__isnull=False, hidden_at__isnull=True)
+        .select_related("thread__artist", "thread__buyer", "author", "flagged_by")
+        .order_by("flagged_at", "id")
+    )

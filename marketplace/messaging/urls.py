@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "messaging"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("shop/", views.shop_inbox, name="shop_inbox"),
+    path("<int:pk>/", views.thread_detail, name="thread"),
+    path("contact/<slug:slug>/", views.contact, name="contact"),
+    path("orders/<int:pk>/", views.contact_order, name="contact_order"),
+    path("photos/<int:pk>/", views.message_photo, name="photo"),
+    path("messages/<int:pk>/report/", views.message_report, name="report"),
+    path("messages/<int:pk>/hide/", views.message_hide, name="hide"),
+]
