@@ -11,6 +11,12 @@ logger = logging.getLogger(__name__)
 # Dotted paths of functions taking no argument and returning a count.
 JOBS = [
     "orders.jobs.fail_stale_payments",
+    "orders.jobs.remind_acceptance_deadlines",
+    "orders.jobs.refuse_overdue_acceptances",
+    "orders.jobs.auto_confirm_deliveries",
+    "orders.jobs.complete_finished_orders",
+    "orders.jobs.flag_overdue_shipping",
+    "orders.jobs.retry_pending_refunds",
     "artists.jobs.send_back_in_stock_alerts",
     "marketplace.notifications.services.sweep_pending",
 ]
