@@ -19,6 +19,14 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Only these decoders ever see an upload (no EPS/Ghostscript, PDF, SVG...).
+# Camera JPEGs with a multi-picture segment open as "MPO": JPEG all the same.
+OPEN_FORMATS = ("JPEG", "PNG", "WEBP")
+FORMAT_ALIASES = {"MPO": "JPEG"}
+# The only information of the source kept in the copy: a palette's
+# transparent colour. Everything else (EXIF, XMP, ICC, comments, text
+# chunks) is dropped; Pillow would otherwise write some of it back.
+KEPT_INFO = ("transparency",)
 THUMBNAIL_SIZE = (480, 480)
 
 
@@ -40,8 +48,8 @@ def clean_image(upload) -> ContentFile:
     Image.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
     try:
         upload.seek(0)
-        with Image.open(upload) as probe:
-            image_format = probe.format
+        with Image.open(upload, formats=OPEN_FORMATS) as probe:
+            image_format = FORMAT_ALIASES.get(probe.format, probe.format)
             if image_format not in ALLOWED_FORMATS:
                 raise ValidationError(
                     _("Upload a JPEG, PNG or WebP photo."), code="format"
@@ -51,9 +59,10 @@ def clean_image(upload) -> ContentFile:
                 raise ValidationError(_("The photo has too many pixels."), code="pixels")
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as image:
+        with Image.open(upload, formats=OPEN_FORMATS) as image:
             image.load()
             image = ImageOps.exif_transpose(image)
+            image.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
             output = io.BytesIO()
             if image_format == "JPEG":
                 image = image.convert("RGB")
