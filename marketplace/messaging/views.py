@@ -10,6 +10,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -45,18 +46,26 @@ def _post_or_form_error(request, form, call):
     return None
 
 
+THREADS_PER_PAGE = 30
+
+
+def _page(request, threads):
+    return Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+
+
 @login_required
 def inbox(request):
     """Every conversation of the user: unread ones first, labelled by side
     (as a buyer, or as the artist of its shop)."""
     role = request.GET.get("role")
     role = role if role in Role.CHOICES else None
-    threads = list(selectors.threads_for_user(user=request.user, role=role))
+    page = _page(request, selectors.threads_for_user(user=request.user, role=role))
     return render(
         request,
         "messaging/thread_list.html",
         {
-            "threads": threads,
+            "threads": page.object_list,
+            "page": page,
             "role": role,
             "is_artist": request.user.is_artist,
         },
@@ -69,11 +78,16 @@ def shop_inbox(request):
     artist = catalog.artist_for_user(request.user)
     if artist is None:
         raise Http404
-    threads = list(selectors.threads_for_user(user=request.user, role=Role.ARTIST))
+    page = _page(request, selectors.threads_for_user(user=request.user, role=Role.ARTIST))
     return render(
         request,
         "messaging/thread_list_shop.html",
-        {"threads": threads, "artist": artist, "dash_section": "messages"},
+        {
+            "threads": page.object_list,
+            "page": page,
+            "artist": artist,
+            "dash_section": "messages",
+        },
     )
 
 
