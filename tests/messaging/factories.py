@@ -1,0 +1,31 @@
+"""Orders and conversations for the messaging tests, made through the real
+checkout and the messaging services."""
+
+from orders.models import Cart
+from orders.services import cart_add_line, checkout
+from tests.factories import ArtistFactory, UserFactory
+from tests.orders.factories import ADDRESS, make_variant, photo_upload
+
+__all__ = ["make_artist_order", "make_shop", "photo_upload"]
+
+
+def make_shop(username, *, language="en", **kwargs):
+    """An approved shop whose owner reads ``language``."""
+    return ArtistFactory(
+        user=UserFactory(username=username, email=f"{username}@example.com", language=language),
+        **kwargs,
+    )
+
+
+def make_artist_order(*, buyer, artist, price="30.00", quantity=1):
+    """A paid artist order of ``buyer`` with ``artist`` (awaiting acceptance)."""
+    variant = make_variant(artist, price=price, stock=5)
+    cart, _created = Cart.objects.get_or_create(user=buyer)
+    cart_add_line(cart=cart, variant_id=variant.pk, quantity=quantity)
+    order = checkout(
+        cart=cart,
+        buyer=buyer,
+        shipping_address=dict(ADDRESS),
+        payment={"provider": "test", "token": "ok"},
+    )
+    return order.artist_orders.get(artist=artist)
