@@ -145,6 +145,29 @@ def _lock(artist_order: ArtistOrder) -> ArtistOrder:
     )
 
 
+def _unchanged(caller: ArtistOrder, locked: ArtistOrder) -> None:
+    """The caller decided on the state it read: if another request changed
+    it meanwhile, this one lost the race (409), even when the new state
+    would allow the action too (accept racing refuse: one wins)."""
+    if caller is not locked and caller.state != locked.state:
+        raise Conflict(
+            _("This order changed meanwhile: it is now “%(state)s”. Please look at it again.")
+            % {"state": locked.get_state_display()},
+            state=locked.state,
+        )
+
+
+def _sync(caller: ArtistOrder, locked: ArtistOrder) -> None:
+    """Give the caller's instance the saved values (so that it can be passed
+    to the next service), and forget its prefetched rows."""
+    if caller is locked:
+        return
+    for field in ArtistOrder._meta.concrete_fields:
+        caller.__dict__[field.attname] = locked.__dict__.get(field.attname)
+    caller.__dict__.pop("_prefetched_objects_cache", None)
+    caller._update_initial_state()
+
+
 def _conflict(artist_order: ArtistOrder, message=None) -> Conflict:
     if message is None:
         message = _("This order is now “%(state)s”: this action is no longer possible.") % {
@@ -236,8 +259,9 @@ def artist_order_accept(*, artist_order: ArtistOrder, by) -> ArtistOrder:
     :raises Conflict: not awaiting acceptance.
     """
     with transaction.atomic():
-        artist_order = _lock(artist_order)
+        caller, artist_order = artist_order, _lock(artist_order)
         _require_artist(artist_order, by)
+        _unchanged(caller, artist_order)
         if not can_proceed(artist_order.accept):
             raise _conflict(artist_order)
         from_state = artist_order.state
@@ -251,6 +275,7 @@ def artist_order_accept(*, artist_order: ArtistOrder, by) -> ArtistOrder:
             artist_order=artist_order,
             dedupe_key=f"order-accepted:{artist_order.pk}",
         )
+    _sync(caller, artist_order)
     return artist_order
 
 
@@ -309,8 +334,9 @@ def artist_order_refuse(*, artist_order: ArtistOrder, by, reason: str) -> Artist
     :raises DomainError: no ``reason`` (field ``reason``).
     """
     with transaction.atomic():
-        artist_order = _lock(artist_order)
+        caller, artist_order = artist_order, _lock(artist_order)
         _require_artist(artist_order, by)
+        _unchanged(caller, artist_order)
         if not can_proceed(artist_order.refuse):
             raise _conflict(artist_order)
         reason = _clean_text(
@@ -321,6 +347,7 @@ def artist_order_refuse(*, artist_order: ArtistOrder, by, reason: str) -> Artist
             label_required=_("Tell the buyer why you refuse this order."),
         )
         _refuse_locked(artist_order=artist_order, by=by, reason=reason, transition="refuse")
+    _sync(caller, artist_order)
     return artist_order
 
 
@@ -332,7 +359,8 @@ def artist_order_time_out(*, artist_order: ArtistOrder, now=None) -> ArtistOrder
     :raises Conflict: not awaiting acceptance, or the deadline has not passed.
     """
     with transaction.atomic():
-        artist_order = _lock(artist_order)
+        caller, artist_order = artist_order, _lock(artist_order)
+        _unchanged(caller, artist_order)
         if not can_proceed(artist_order.time_out):
             raise _conflict(artist_order)
         deadline = artist_order.acceptance_deadline
@@ -346,6 +374,7 @@ def artist_order_time_out(*, artist_order: ArtistOrder, now=None) -> ArtistOrder
             dedupe_key=f"order-timed-out:{artist_order.pk}",
             refund_amount=refund.amount if refund is not None else artist_order.refunded,
         )
+    _sync(caller, artist_order)
     return artist_order
 
 
@@ -359,8 +388,9 @@ def artist_order_ship(*, artist_order: ArtistOrder, by, carrier: str, tracking_n
     :raises DomainError: carrier or tracking number missing (one error each).
     """
     with transaction.atomic():
-        artist_order = _lock(artist_order)
+        caller, artist_order = artist_order, _lock(artist_order)
         _require_artist(artist_order, by)
+        _unchanged(caller, artist_order)
         if not can_proceed(artist_order.ship):
             raise _conflict(artist_order)
         carrier, tracking_number = _clean_tracking(carrier, tracking_number)
@@ -398,6 +428,7 @@ def artist_order_ship(*, artist_order: ArtistOrder, by, carrier: str, tracking_n
             artist_order=artist_order,
             dedupe_key=f"order-shipped:{artist_order.pk}",
         )
+    _sync(caller, artist_order)
     return artist_order
 
 
@@ -481,8 +512,9 @@ def artist_order_cancel(*, artist_order: ArtistOrder, by, reason: str = "") -> s
     :raises DomainError: ``reason`` too long.
     """
     with transaction.atomic():
-        artist_order = _lock(artist_order)
+        caller, artist_order = artist_order, _lock(artist_order)
         _require_buyer(artist_order, by)
+        _unchanged(caller, artist_order)
         reason = _clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
         outcome = _cancel_locked(artist_order=artist_order, by=by, reason=reason)
         if outcome is None:
@@ -492,6 +524,7 @@ def artist_order_cancel(*, artist_order: ArtistOrder, by, reason: str = "") -> s
                     _("You have already asked to cancel this order: the artist will answer soon."),
                 )
             raise _conflict(artist_order)
+    _sync(caller, artist_order)
     return outcome
 
 
@@ -540,9 +573,10 @@ def artist_order_confirm_delivery(*, artist_order: ArtistOrder, by=None) -> Arti
     :raises Conflict: not shipped.
     """
     with transaction.atomic():
-        artist_order = _lock(artist_order)
+        caller, artist_order = artist_order, _lock(artist_order)
         if by is not None:
             _require_buyer(artist_order, by)
+        _unchanged(caller, artist_order)
         if not can_proceed(artist_order.confirm_delivery):
             raise _conflict(artist_order)
         from_state = artist_order.state
@@ -565,6 +599,7 @@ def artist_order_confirm_delivery(*, artist_order: ArtistOrder, by=None) -> Arti
             automatic=by is None,
             returns_until=timezone.localdate(now + return_period(artist_order)),
         )
+    _sync(caller, artist_order)
     return artist_order
 
 
@@ -585,7 +620,8 @@ def artist_order_complete(*, artist_order: ArtistOrder) -> ArtistOrder:
     :raises Conflict: not delivered.
     """
     with transaction.atomic():
-        artist_order = _lock(artist_order)
+        caller, artist_order = artist_order, _lock(artist_order)
+        _unchanged(caller, artist_order)
         if not can_proceed(artist_order.complete):
             raise _conflict(artist_order)
         from_state = artist_order.state
@@ -593,6 +629,7 @@ def artist_order_complete(*, artist_order: ArtistOrder) -> ArtistOrder:
         artist_order.complete(at=now)
         _save(artist_order, "closed_at")
         log_transition(artist_order=artist_order, from_state=from_state, transition="complete", at=now)
+    _sync(caller, artist_order)
     return artist_order
 
 
@@ -610,8 +647,9 @@ def artist_order_report_not_received(
     :raises DomainError: ``note`` too long.
     """
     with transaction.atomic():
-        artist_order = _lock(artist_order)
+        caller, artist_order = artist_order, _lock(artist_order)
         _require_buyer(artist_order, by)
+        _unchanged(caller, artist_order)
         if artist_order.state != S.SHIPPED:
             raise _conflict(artist_order)
         available_at = not_received_available_at(artist_order)
@@ -654,6 +692,7 @@ def artist_order_report_not_received(
             dedupe_key=f"not-received:{report.pk}",
             note=note,
         )
+    _sync(caller, artist_order)
     return report
 
 
@@ -685,8 +724,9 @@ def artist_order_reship(
     :raises DomainError: carrier or tracking number missing.
     """
     with transaction.atomic():
-        artist_order = _lock(artist_order)
+        caller, artist_order = artist_order, _lock(artist_order)
         _require_artist(artist_order, by)
+        _unchanged(caller, artist_order)
         report = _open_report_locked(artist_order)
         carrier, tracking_number = _clean_tracking(carrier, tracking_number)
         now = timezone.now()
@@ -712,6 +752,7 @@ def artist_order_reship(
             artist_order=artist_order,
             dedupe_key=f"order-reshipped:{report.pk}",
         )
+    _sync(caller, artist_order)
     return artist_order
 
 
@@ -725,8 +766,9 @@ def artist_order_refund_lost(*, artist_order: ArtistOrder, by) -> Refund:
     :raises Conflict: not shipped, no open report, or nothing left to refund.
     """
     with transaction.atomic():
-        artist_order = _lock(artist_order)
+        caller, artist_order = artist_order, _lock(artist_order)
         _require_artist(artist_order, by)
+        _unchanged(caller, artist_order)
         report = _open_report_locked(artist_order)
         refund = _refund_whole(
             artist_order=artist_order,
@@ -760,6 +802,7 @@ def artist_order_refund_lost(*, artist_order: ArtistOrder, by) -> Refund:
             dedupe_key=f"lost-parcel-refunded:{artist_order.pk}",
             refund_amount=refund.amount,
         )
+    _sync(caller, artist_order)
     return refund
 
 
