@@ -191,7 +191,7 @@ def refund_process(*, refund_id: int, now=None) -> str:
             idempotency_key=refund.idempotency_key,
         )
     except Exception as error:
-        return _retry_later(refund=refund, error=f"{type(error).__name__}: {error}")
+        return _retry_later(refund=refund, error=f"{type(error).__name__}: {error}", now=now)
     if result.ok:
         Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
             status=RefundStatus.SUCCEEDED,
@@ -204,10 +204,10 @@ def refund_process(*, refund_id: int, now=None) -> str:
     return RefundStatus.FAILED
 
 
-def _retry_later(*, refund: Refund, error: str) -> str:
+def _retry_later(*, refund: Refund, error: str, now) -> str:
     attempts = refund.attempts
     Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
-        next_attempt_at=timezone.now() + timedelta(seconds=backoff_seconds(attempts)),
+        next_attempt_at=now + timedelta(seconds=backoff_seconds(attempts)),
         last_error=error[:2000],
     )
     log = logger.error if attempts >= ALERT_AFTER_ATTEMPTS else logger.warning
