@@ -81,8 +81,9 @@ class TestPaymentProvider(PaymentProvider):
 
     - ``refund_outage = True``: ``refund`` raises ``ConnectionError`` (the
       provider cannot be reached; nothing is remembered, a retry may pay);
-    - ``refund_decline = True``: refunds are declined for good (``ok=False``,
-      remembered for that key like any answer).
+    - ``refund_decline = True``: refunds are declined (``ok=False``); not
+      remembered, so that a key declined in one test cannot decline in the
+      next (ids repeat between tests).
     """
 
     __test__ = False  # not a pytest test class
@@ -125,8 +126,8 @@ class TestPaymentProvider(PaymentProvider):
             if self.refund_outage:
                 raise ConnectionError("test provider: refunds are unreachable (refund_outage)")
             if self.refund_decline:
-                result = RefundResult(ok=False, message=_("The refund was refused."))
-            elif not str(payment_reference).startswith("test_ch_") or amount <= 0:
+                return RefundResult(ok=False, message=_("The refund was refused."))
+            if not str(payment_reference).startswith("test_ch_") or amount <= 0:
                 result = RefundResult(ok=False, message=_("The refund was refused."))
             else:
                 result = RefundResult(ok=True, reference=_key_digest("test_re", idempotency_key))

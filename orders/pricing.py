@@ -108,14 +108,19 @@ def expected_dispatch_date(artist: Artist, *, today: date | None = None) -> date
 
 def acceptance_deadline(artist: Artist, *, paid_at: datetime, hours: float) -> datetime:
     """When the artist must have accepted an order paid at ``paid_at``: ``hours``
-    after payment, or after the end of the holiday the shop is on."""
-    start = paid_at
-    holiday_end = artist.holiday_end_after(timezone.localdate(paid_at))
-    if holiday_end is not None:
-        start = timezone.make_aware(
-            datetime.combine(holiday_end + timedelta(days=1), datetime.min.time())
-        )
-    return start + timedelta(hours=hours)
+    after payment, or ``hours`` after the end of a holiday that the shop is on
+    or that starts before that deadline (the artist is away meanwhile)."""
+    deadline = paid_at + timedelta(hours=hours)
+    start, end = artist.holiday_start_date, artist.holiday_end_date
+    if (
+        start
+        and end
+        and end >= timezone.localdate(paid_at)
+        and start <= timezone.localdate(deadline)
+    ):
+        back = timezone.make_aware(datetime.combine(end + timedelta(days=1), datetime.min.time()))
+        deadline = back + timedelta(hours=hours)
+    return deadline
 
 
 def _format_money(amount: Decimal) -> str:
