@@ -39,8 +39,8 @@ class MessageForm(DomainErrorFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Your message"),
         max_length=BODY_MAX_LENGTH,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write a message.")},
     )
     photos = MultiplePhotoField(
         label=_("Photos"),
@@ -48,17 +48,17 @@ class MessageForm(DomainErrorFormMixin, forms.Form):
         help_text=_("Up to 3 photos: JPEG, PNG or WebP, at most 10 MB each."),
     )
 
-    def clean(self):
-        data = super().clean()
-        if not (data.get("body") or "").strip() and not data.get("photos") and not self.errors:
-            self.add_error("body", _("Write a message."))
-        return data
 
 
 class ContactForm(MessageForm):
     field_order = ["subject", "body", "photos"]
 
     subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX_LENGTH, required=False)
+
+    def __init__(self, *args, continuing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if continuing:  # the conversation keeps its subject
+            del self.fields["subject"]
 
 
 class ModerationForm(forms.Form):

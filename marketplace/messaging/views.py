@@ -168,7 +168,7 @@ def contact(request, slug):
         return redirect("messaging:shop_inbox")
     existing = selectors.existing_contact_thread(buyer=request.user, artist=artist, item=item)
     if request.method == "POST":
-        form = ContactForm(request.POST, request.FILES)
+        form = ContactForm(request.POST, request.FILES, continuing=existing is not None)
         if form.is_valid():
             thread = _post_or_form_error(
                 request,
@@ -177,7 +177,7 @@ def contact(request, slug):
                     buyer=request.user,
                     artist=artist,
                     item=item,
-                    subject=form.cleaned_data["subject"],
+                    subject=form.cleaned_data.get("subject", ""),
                     body=form.cleaned_data["body"],
                     photos=form.cleaned_data["photos"],
                 ),
@@ -189,7 +189,9 @@ def contact(request, slug):
                 )
                 return redirect(thread)
     else:
-        form = ContactForm(initial={"subject": item.title if item else ""})
+        form = ContactForm(
+            initial={"subject": item.title if item else ""}, continuing=existing is not None
+        )
     return _contact_page(request, artist=artist, form=form, item=item, existing=existing)
 
 
