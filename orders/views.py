@@ -473,6 +473,7 @@ def artist_order_cancel(request, number, pk):
     if not form.is_valid():
         messages.error(request, _form_errors_text(form))
         return _back_to(number, artist_order.pk)
+    refundable = artist_order.paid - artist_order.refunded
     try:
         outcome = lifecycle.artist_order_cancel(
             artist_order=artist_order, by=request.user, reason=form.cleaned_data["reason"]
@@ -484,7 +485,7 @@ def artist_order_cancel(request, number, pk):
         messages.success(
             request,
             _("Your order from %(artist)s is cancelled. You will be refunded %(amount)s €.")
-            % {"artist": artist_order.artist.name, "amount": artist_order.paid - artist_order.refunded},
+            % {"artist": artist_order.artist.name, "amount": refundable},
         )
     else:
         messages.success(

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from orders.models import ArtistOrder, Order, OrderLine
+from orders.models import ArtistOrder, Order, OrderLine, Payment, PaymentStatus
 from tests.factories import ArtistFactory, ItemFactory, UserFactory, VariantFactory
 
 ADDRESS = {
@@ -86,7 +86,7 @@ def make_artist_order(
 ):
     """An artist order of ``buyer`` from ``artist`` (one line), brought to
     ``state`` through the lifecycle services, as a real one would be: paid
-    (stock taken, history row), then accepted, shipped, delivered... The
+    (stock taken, captured payment, history row), then accepted, shipped, delivered... The
     order's totals grow with each artist order added to it."""
     from orders.services import lifecycle
     from orders.services.history import log_transition
@@ -127,6 +127,18 @@ def make_artist_order(
     type(variant).objects.filter(pk=variant.pk).update(stock=variant.stock - quantity)
     if state == "awaiting_payment":
         return artist_order
+    # What checkout records: one captured payment per order (the refunds of
+    # the test provider need its reference).
+    Payment.objects.update_or_create(
+        order=order,
+        status=PaymentStatus.CAPTURED,
+        defaults={
+            "provider": "test",
+            "amount": order.total,
+            "reference": f"test_ch_factory{order.pk}",
+            "idempotency_key": f"factory-payment-{order.pk}",
+        },
+    )
     artist_order.pay(at=now, acceptance_deadline=now + timedelta(hours=72))
     artist_order.save()
     log_transition(artist_order=artist_order, from_state="awaiting_payment", transition="pay")
