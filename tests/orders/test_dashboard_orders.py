@@ -219,6 +219,8 @@ class TestOrderDetail:
         assert "Refused by the artist" in html
         assert "Out of clay." in html
         assert 'data-testid="refund"' in html
+        contact = reverse("messaging:contact_order", kwargs={"pk": mine.pk})
+        assert f'href="{contact}" data-testid="contact-buyer"' in html
 
     def test_an_open_cancellation_request_is_explained(self, artist_client, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")

@@ -124,6 +124,8 @@ class TestWhatTheBuyerSees:
             "Shipped",
         ]
         assert artist.name in timeline
+        contact = reverse("messaging:contact_order", kwargs={"pk": artist_order.pk})
+        assert f'href="{contact}" data-testid="contact-artist"' in html
 
     def test_a_refusal_with_its_reason_and_refund(self, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="refused")
