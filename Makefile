@@ -33,5 +33,17 @@ messages: install
 	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages -l fr --ignore=.venv
 
+# Performance figures on a throw-away PostgreSQL behind gunicorn (see
+# docs/performance.md); BENCH_QUICK=1 for a ~3 minute development run.
+bench: install
+	$(PY) bench/run.py
+
+# The long variants of the race and fault suites (1,000 rounds each; CI runs
+# a few hundred). Needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis),
+# as .ci/run provides them.
+STRESS_ROUNDS ?= 1000
+stress: install
+	STRESS_ROUNDS=$(STRESS_ROUNDS) $(PY) -m pytest -m "postgres or worker" -q $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
