@@ -310,6 +310,31 @@ class TestModeration:
         with pytest.raises(DomainError):
             cart_add_line(cart=cart, variant_id=variant.pk, quantity=1)
 
+    def test_a_suspended_shops_piece_already_in_a_cart_cannot_be_checked_out(
+        self, buyer, artist, staff
+    ):
+        from orders.models import Order
+        from orders.services import checkout
+        from tests.orders.factories import ADDRESS
+
+        variant = make_variant(artist, stock=3)
+        cart, _created = Cart.objects.get_or_create(user=buyer)
+        cart_add_line(cart=cart, variant_id=variant.pk, quantity=1)
+
+        services.account_suspend(user=artist.user, by=staff, reason="Fake items")
+
+        with pytest.raises(DomainError) as refused:
+            checkout(
+                cart=cart,
+                buyer=buyer,
+                shipping_address=dict(ADDRESS),
+                payment={"provider": "test", "token": "ok"},
+            )
+        assert "no longer for sale" in str(refused.value)
+        assert not Order.objects.exists()
+        variant.refresh_from_db()
+        assert variant.stock == 3
+
     def test_reinstating_reopens_the_shop_and_is_recorded(self, client, artist, staff):
         services.account_suspend(user=artist.user, by=staff, reason="Mistake?")
 
