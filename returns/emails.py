@@ -4,10 +4,11 @@ context as JSON)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 
@@ -50,3 +51,78 @@ def format_date(value) -> str:
     if isinstance(value, datetime):
         return date_format(timezone.localtime(value), "DATETIME_FORMAT")
     return date_format(value, "DATE_FORMAT")
+
+
+def _language(recipient) -> str:
+    return getattr(recipient, "language", "") or settings.LANGUAGE_CODE
+
+
+def return_email_context(*, return_request, recipient, **extra) -> dict:
+    """The context of a return email to ``recipient`` (the buyer, the artist
+    or staff), in its language: the request, the line, the order, the
+    instructions, tracking, amounts and links (paths: the templates prefix
+    ``site_url``). ``extra`` values are added; dates among them are
+    formatted."""
+    from orders.tracking import tracking_url
+
+    from .services import postage_paid_by_artist, ship_back_due_at
+
+    rr = return_request
+    artist_order = rr.artist_order
+    line = rr.line
+    with translation.override(_language(recipient)):
+        due_at = ship_back_due_at(rr)
+        context = {
+            "return_id": rr.pk,
+            "order_number": artist_order.order.number,
+            "artist_name": artist_order.artist.name,
+            "buyer_name": artist_order.order.shipping_name,
+            "is_buyer": getattr(recipient, "pk", None) == rr.buyer_id,
+            "title": line.title,
+            "variant": line.variant_name,
+            "quantity": rr.quantity,
+            "kind": rr.kind,
+            "kind_label": str(rr.get_kind_display()),
+            "reason": rr.reason,
+            "reason_label": str(rr.get_reason_display()),
+            "comment": rr.comment,
+            "desired_replacement": desired_replacement_text(rr),
+            "photo_count": rr.photos.count() if rr.pk else 0,
+            "state": rr.state,
+            "state_label": str(rr.get_state_display()),
+            "instructions": rr.instructions,
+            "ship_back_deadline": format_date(due_at.date() if due_at else None),
+            "postage_paid_by_artist": postage_paid_by_artist(rr),
+            "rejection_reason": rr.rejection_reason,
+            "escalation_message": rr.escalation_message,
+            "return_carrier": rr.return_carrier,
+            "return_tracking_number": rr.return_tracking_number,
+            "return_tracking_url": tracking_url(rr.return_carrier, rr.return_tracking_number) or "",
+            "replacement_carrier": rr.replacement_carrier,
+            "replacement_tracking_number": rr.replacement_tracking_number,
+            "replacement_tracking_url": tracking_url(
+                rr.replacement_carrier, rr.replacement_tracking_number
+            )
+            or "",
+            "refund_amount": rr.refund_amount,
+            "refund_note": rr.refund_note,
+            "buyer_url": buyer_url(rr),
+            "dashboard_url": dashboard_url(rr),
+        }
+        for key, value in extra.items():
+            context[key] = format_date(value) if isinstance(value, date | datetime) else value
+    return context
+
+
+def desired_replacement_text(return_request) -> str:
+    """What the buyer wants instead, in words: the variant, the item or the
+    free text (empty for a return)."""
+    rr = return_request
+    parts = []
+    if rr.desired_variant_id and rr.desired_variant is not None:
+        parts.append(str(rr.desired_variant))
+    elif rr.desired_item_id and rr.desired_item is not None:
+        parts.append(rr.desired_item.title)
+    if rr.desired_text:
+        parts.append(rr.desired_text)
+    return " — ".join(parts)

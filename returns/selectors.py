@@ -1,0 +1,160 @@
+"""Reads of return requests, scoped to the person asking."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .models import ReturnEvent, ReturnPhoto, ReturnRequest, ReturnState
+
+R = ReturnState
+# The artist's queues on the dashboard.
+ARTIST_QUEUES = {
+    "new": (R.REQUESTED,),
+    "awaiting_receipt": (R.ACCEPTED, R.IN_TRANSIT),
+    "to_refund": (R.RECEIVED,),
+}
+
+
+def _base() -> QuerySet[ReturnRequest]:
+    return ReturnRequest.objects.select_related(
+        "artist_order__order",
+        "artist_order__artist__user",
+        "artist",
+        "line",
+        "buyer",
+        "refund",
+        "desired_variant__item",
+        "desired_item",
+    ).prefetch_related(
+        "photos",
+        Prefetch("history", queryset=ReturnEvent.objects.select_related("by")),
+    )
+
+
+def _artist_of(user):
+    artist = getattr(user, "artist_or_none", None)
+    if artist is not None:
+        return artist
+    from artists.models import Artist
+
+    if user is None or not user.is_authenticated:
+        return None
+    return Artist.objects.filter(user=user).first()
+
+
+def return_requests_for_buyer(*, buyer) -> QuerySet[ReturnRequest]:
+    """The buyer's requests, newest first."""
+    return _base().filter(buyer=buyer).order_by("-created_at", "-id")
+
+
+def return_requests_for_artist(*, artist, state=None, queue: str | None = None) -> QuerySet[ReturnRequest]:
+    """Requests about ``artist``'s orders, newest first; ``state`` (a value
+    or a list) or ``queue`` (``new``, ``awaiting_receipt``, ``to_refund``)
+    narrows them."""
+    queryset = _base().filter(artist=artist)
+    if queue is not None:
+        queryset = queryset.filter(state__in=ARTIST_QUEUES.get(queue, ()))
+    if state:
+        states = [state] if isinstance(state, str) else list(state)
+        queryset = queryset.filter(state__in=states)
+    return queryset.order_by("-created_at", "-id")
+
+
+def return_requests_escalated() -> QuerySet[ReturnRequest]:
+    """The staff's escalation queue, oldest first."""
+    return _base().filter(state=R.ESCALATED).order_by("escalated_at", "id")
+
+
+def return_requests_visible_to(*, user, role: str | None = None) -> QuerySet[ReturnRequest]:
+    """Requests ``user`` may read: its own as a buyer, its shop's as an
+    artist (``role`` "buyer" or "artist" narrows to one side; default both),
+    every one for staff (``role`` "staff", or no role)."""
+    if user is None or not user.is_authenticated:
+        return ReturnRequest.objects.none()
+    queryset = _base()
+    if user.is_staff and role in (None, "", "staff"):
+        return queryset
+    if role == "staff":
+        return queryset.none()
+    condition = Q(pk__in=[])
+    if role in (None, "", "buyer"):
+        condition |= Q(buyer=user)
+    artist = _artist_of(user)
+    if role in (None, "", "artist") and artist is not None:
+        condition |= Q(artist=artist)
+    return queryset.filter(condition)
+
+
+def return_request_get_for_user(*, user, pk) -> ReturnRequest:
+    """A request its buyer, its artist or staff may read.
+
+    :raises Http404: for anyone else (and for anonymous users).
+    """
+    try:
+        return return_requests_visible_to(user=user).get(pk=int(pk))
+    except (ReturnRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def return_request_get_for_buyer(*, buyer, pk) -> ReturnRequest:
+    """One of the buyer's requests.
+
+    :raises Http404: for another buyer's request.
+    """
+    try:
+        return return_requests_visible_to(user=buyer, role="buyer").get(pk=int(pk))
+    except (ReturnRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def return_request_get_for_artist(*, artist, pk) -> ReturnRequest:
+    """One of the requests about ``artist``'s orders.
+
+    :raises Http404: for another artist's request.
+    """
+    try:
+        return _base().filter(artist=artist).get(pk=int(pk))
+    except (ReturnRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def return_photo_get_for_user(*, user, pk) -> ReturnPhoto:
+    """A photo of a request its buyer, its artist or staff may see.
+
+    :raises Http404: for anyone else (and for anonymous users).
+    """
+    if user is None or not user.is_authenticated:
+        raise Http404
+    photos = ReturnPhoto.objects.select_related("request")
+    if not user.is_staff:
+        condition = Q(request__buyer=user)
+        artist = _artist_of(user)
+        if artist is not None:
+            condition |= Q(request__artist=artist)
+        photos = photos.filter(condition)
+    try:
+        return photos.get(pk=int(pk))
+    except (ReturnPhoto.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def open_return_requests(*, artist_order) -> QuerySet[ReturnRequest]:
+    """The requests of ``artist_order`` still running (they hold its
+    completion and its payout)."""
+    from .models import OPEN_STATES
+
+    return ReturnRequest.objects.filter(artist_order=artist_order, state__in=OPEN_STATES)
+
+
+def artist_return_counts(*, artist) -> dict[str, int]:
+    """How many requests wait in each of the artist's queues."""
+    counts = {name: 0 for name in ARTIST_QUEUES}
+    rows = ReturnRequest.objects.filter(
+        artist=artist, state__in=[s for states in ARTIST_QUEUES.values() for s in states]
+    ).values_list("state", flat=True)
+    for state in rows:
+        for name, states in ARTIST_QUEUES.items():
+            if state in states:
+                counts[name] += 1
+    return counts
