@@ -17,6 +17,8 @@ JOBS = [
     "orders.jobs.complete_finished_orders",
     "orders.jobs.flag_overdue_shipping",
     "orders.jobs.retry_pending_refunds",
+    "returns.jobs.escalate_unanswered_returns",
+    "returns.jobs.expire_unshipped_returns",
     "artists.jobs.send_back_in_stock_alerts",
     "marketplace.notifications.services.sweep_pending",
 ]
