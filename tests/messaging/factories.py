@@ -1,6 +1,7 @@
 """Orders and conversations for the messaging tests, made through the real
 checkout and the messaging services."""
 
+from marketplace.messaging.models import Thread
 from orders.models import Cart
 from orders.services import cart_add_line, checkout
 from tests.factories import ArtistFactory, UserFactory
@@ -18,7 +19,9 @@ def make_shop(username, *, language="en", **kwargs):
 
 
 def make_artist_order(*, buyer, artist, price="30.00", quantity=1):
-    """A paid artist order of ``buyer`` with ``artist`` (awaiting acceptance)."""
+    """A paid artist order of ``buyer`` with ``artist`` (awaiting acceptance),
+    without any conversation yet: whatever the order lifecycle posts when
+    paying is removed, so that these tests start from an empty inbox."""
     variant = make_variant(artist, price=price, stock=5)
     cart, _created = Cart.objects.get_or_create(user=buyer)
     cart_add_line(cart=cart, variant_id=variant.pk, quantity=quantity)
@@ -28,4 +31,6 @@ def make_artist_order(*, buyer, artist, price="30.00", quantity=1):
         shipping_address=dict(ADDRESS),
         payment={"provider": "test", "token": "ok"},
     )
-    return order.artist_orders.get(artist=artist)
+    artist_order = order.artist_orders.get(artist=artist)
+    Thread.objects.filter(artist_order=artist_order).delete()
+    return artist_order

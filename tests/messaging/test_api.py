@@ -105,7 +105,10 @@ class TestConversationAboutAnArtistOrder:
 
         assert first.json()["id"] == second.json()["id"]
         assert Thread.objects.filter(artist_order=artist_order).count() == 1
-        assert [m["body"] for m in second.json()["messages"]] == ["Hello", "Again"]
+        assert [m["body"] for m in second.json()["messages"] if not m["system"]] == [
+            "Hello",
+            "Again",
+        ]
 
     def test_another_buyers_order_is_refused_with_a_field_error(
         self, buyer, other_buyer, artist
@@ -120,7 +123,8 @@ class TestConversationAboutAnArtistOrder:
 
         assert response.status_code == 400
         assert "artist_order" in response.json()
-        assert not Thread.objects.exists()
+        assert not Message.objects.filter(system=False).exists()
+        assert not Thread.objects.filter(buyer=buyer).exists()
 
 
 class TestThreadStart:

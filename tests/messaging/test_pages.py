@@ -116,19 +116,36 @@ class TestContactForm:
 
 
 class TestOrderConversation:
-    def test_buyer_writes_about_an_artist_order_then_the_link_opens_the_thread(
+    def test_the_order_link_opens_the_orders_thread_where_the_buyer_writes(
         self, client, buyer, artist
     ):
+        artist_order = make_artist_order(buyer=buyer, artist=artist)
+        services.system_message_post(
+            artist_order=artist_order, event="order_accepted", context={}, dedupe_key="accepted"
+        )
+        client.force_login(buyer)
+        url = reverse("messaging:contact_order", args=[artist_order.pk])
+
+        opened = client.get(url)
+        thread = Thread.objects.get()  # opened by the system message
+        assert (thread.kind, thread.artist_order) == ("artist_order", artist_order)
+        assert opened["Location"] == thread.get_absolute_url()
+        client.post(opened["Location"], {"body": "When will it ship?"})
+
+        assert thread.messages.filter(system=False).get().body == "When will it ship?"
+
+    def test_before_any_message_the_order_link_shows_a_form(self, client, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
         client.force_login(buyer)
         url = reverse("messaging:contact_order", args=[artist_order.pk])
 
-        assert client.get(url).status_code == 200
-        client.post(url, {"body": "When will it ship?"})
+        form = client.get(url)
+        sent = client.post(url, {"body": "When will it ship?"})
 
+        assert form.status_code == 200
         thread = Thread.objects.get()
-        assert (thread.kind, thread.artist_order) == ("artist_order", artist_order)
-        assert client.get(url)["Location"] == thread.get_absolute_url()
+        assert sent["Location"] == thread.get_absolute_url()
+        assert thread.messages.get().body == "When will it ship?"
 
     def test_the_artist_of_the_order_can_write_first(self, client, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
@@ -138,7 +155,7 @@ class TestOrderConversation:
             reverse("messaging:contact_order", args=[artist_order.pk]), {"body": "Thank you!"}
         )
 
-        message = Message.objects.get()
+        message = Message.objects.get(system=False)
         assert (message.author, message.thread.buyer) == (artist.user, buyer)
 
     def test_someone_elses_order_is_a_404(self, client, buyer, other_buyer, artist):
@@ -149,7 +166,7 @@ class TestOrderConversation:
 
         assert client.get(url).status_code == 404
         assert client.post(url, {"body": "Hi"}).status_code == 404
-        assert not Message.objects.exists()
+        assert not Message.objects.filter(system=False).exists()
 
 
 class TestUnreadBadges:
