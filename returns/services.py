@@ -365,7 +365,7 @@ def _email(return_request: ReturnRequest, *, recipient, event: str, key: str | N
         recipient=recipient,
         event=event,
         context=return_email_context(return_request=return_request, recipient=recipient, **extra),
-        dedupe_key=f"{event}:{return_request.pk}" + (f":{key}" if key else ""),
+        dedupe_key=f"{event}:{return_request.pk}:{recipient.pk}" + (f":{key}" if key else ""),
     )
 
 
@@ -568,7 +568,12 @@ def return_request_create(
                 quantity=quantity,
                 title=line.title,
             )
-            _email(return_request, recipient=_artist_user(return_request), event="return_requested")
+            _email(
+                return_request,
+                recipient=_artist_user(return_request),
+                event="return_requested",
+                answer_due=answer_due_at(return_request),
+            )
     except BaseException:
         _delete_files(stored)
         raise
@@ -781,7 +786,8 @@ def return_request_refund(
         _require_artist(rr, by)
         _unchanged(caller, rr)
         if rr.state == R.ESCALATED:
-            _require_staff(by)
+            if not _is_staff(by):
+                raise _conflict(rr, _("The marketplace team is deciding on this request."))
             refund = _staff_refund_locked(rr, by=by, amount=amount, note=note)
         else:
             if not can_proceed(rr.refund_received):
