@@ -1,6 +1,7 @@
 from django.urls import path
 
 from orders import dashboard_views as order_views
+from returns import dashboard_views as return_views
 
 from . import dashboard_views as views
 
@@ -29,4 +30,21 @@ urlpatterns = [
     path("orders/<int:pk>/ship/", order_views.order_ship, name="order_ship"),
     path("orders/<int:pk>/reship/", order_views.order_reship, name="order_reship"),
     path("orders/<int:pk>/refund-lost/", order_views.order_refund_lost, name="order_refund_lost"),
+    path("returns/", return_views.return_list, name="returns"),
+    path("returns/<int:pk>/", return_views.return_detail, name="return"),
+    path("returns/<int:pk>/accept/", return_views.return_accept, name="return_accept"),
+    path("returns/<int:pk>/reject/", return_views.return_reject, name="return_reject"),
+    path("returns/<int:pk>/receive/", return_views.return_receive, name="return_receive"),
+    path("returns/<int:pk>/refund/", return_views.return_refund, name="return_refund"),
+    path(
+        "returns/<int:pk>/ship-replacement/",
+        return_views.return_ship_replacement,
+        name="return_ship_replacement",
+    ),
+    path(
+        "returns/<int:pk>/convert-to-refund/",
+        return_views.return_convert_to_refund,
+        name="return_convert_to_refund",
+    ),
+    path("returns/<int:pk>/message/", return_views.return_message, name="return_message"),
 ]

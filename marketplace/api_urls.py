@@ -5,4 +5,5 @@ urlpatterns = [
     path("", include("artists.api_urls")),
     path("", include("orders.api_urls")),
     path("", include("marketplace.messaging.api_urls")),
+    path("", include("returns.api_urls")),
 ]

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("", include("artists.urls")),
     path("accounts/", include("marketplace.accounts.urls")),
+    path("account/returns/", include("returns.urls")),
     path("account/", include("orders.account_urls")),
     path("dashboard/", include("artists.dashboard_urls")),
     path("messages/", include("marketplace.messaging.urls")),

@@ -395,6 +395,19 @@ def decorate_artist_order(artist_order, *, user, side: str):
     return artist_order
 
 
+def _attach_return_eligibility(artist_orders) -> None:
+    """Set ``line.return_eligibility`` (``returns.eligibility.line_eligibility``)
+    on every line, with the line's return requests read in one query."""
+    from django.db.models import prefetch_related_objects
+
+    from returns.eligibility import line_eligibility
+
+    lines = [line for ao in artist_orders for line in ao.lines.all()]
+    prefetch_related_objects(lines, "return_requests")
+    for line in lines:
+        line.return_eligibility = line_eligibility(line=line)
+
+
 @login_required
 def order_detail(request, number):
     """The buyer's order: one block per artist with its state, timeline,
@@ -404,6 +417,7 @@ def order_detail(request, number):
         decorate_artist_order(ao, user=request.user, side="buyer")
         for ao in order.artist_orders.all()
     ]
+    _attach_return_eligibility(artist_orders)
     return render(
         request,
         "orders/order_detail.html",

@@ -39,3 +39,39 @@
     toggleShopName();
   }
 })();
+
+/* The return request form (templates/returns/return_request_form.html):
+   the photos field shows only for the reasons that need photos (listed in
+   the reason select's data-photo-reasons), the wanted replacement only for
+   an exchange. The server checks both anyway. */
+(function () {
+  "use strict";
+
+  var reason = document.querySelector("select[data-photo-reasons]");
+  if (!reason || !reason.form) { return; }
+  var form = reason.form;
+  var photoReasons = (reason.dataset.photoReasons || "").split(/\s+/);
+  var photosRow = form.querySelector('[data-field="photos"]');
+  var replacementRows = form.querySelectorAll('[data-field="desired_replacement"], [data-field="desired_text"]');
+
+  var togglePhotos = function () {
+    if (!photosRow) { return; }
+    var needed = photoReasons.indexOf(reason.value) !== -1;
+    var hasError = photosRow.classList.contains("has-error");
+    photosRow.hidden = !needed && !hasError;
+    var input = photosRow.querySelector("input[type=file]");
+    if (input) { input.required = needed; }
+  };
+  var toggleReplacement = function () {
+    var checked = form.querySelector('input[name="kind"]:checked');
+    var exchange = !!(checked && checked.value === "exchange");
+    replacementRows.forEach(function (row) { row.hidden = !exchange; });
+  };
+
+  reason.addEventListener("change", togglePhotos);
+  form.querySelectorAll('input[name="kind"]').forEach(function (radio) {
+    radio.addEventListener("change", toggleReplacement);
+  });
+  togglePhotos();
+  toggleReplacement();
+})();

@@ -319,7 +319,8 @@ class TestQueryBudget:
             )
         client = logged_in(buyer)
 
-        with django_assert_max_num_queries(12):
+        # 13: the return requests of every line, for their return eligibility.
+        with django_assert_max_num_queries(13):
             response = client.get(order_url(first))
 
         assert response.status_code == 200
