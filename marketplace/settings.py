@@ -271,6 +271,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ThreadKindEnum": "marketplace.messaging.models.ThreadKind.choices",
+    },
     # Swagger UI and ReDoc from the installed sidecar package, not a CDN: the
     # docs work offline and under the Content-Security-Policy below.
     "SWAGGER_UI_DIST": "SIDECAR",
