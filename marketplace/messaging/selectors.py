@@ -56,7 +56,7 @@ def threads_for_user(*, user, role: str | None = None) -> QuerySet[Thread]:
         return Thread.objects.none()
     return (
         Thread.objects.filter(_participant_q(user, role=role))
-        .select_related("buyer", "artist", "artist_order__order", "item")
+        .select_related("buyer", "artist", "artist_order__order", "item", "return_request")
         .annotate(
             my_read=FilteredRelation("read_states", condition=Q(read_states__user=user)),
         )
@@ -84,7 +84,7 @@ def thread_get_for_user(*, user, pk) -> Thread:
     if not user.is_authenticated:
         raise Http404
     threads = Thread.objects.select_related(
-        "buyer", "artist__user", "artist_order__order", "item"
+        "buyer", "artist__user", "artist_order__order", "item", "return_request"
     )
     if not user.is_staff:
         threads = threads.filter(_participant_q(user))

@@ -333,3 +333,39 @@ class TestThreadList:
         api_as(artist.user).post(messages_url(older["id"]), {"body": "Hello?"})
         rows = client.get(THREADS).json()["results"]
         assert [(r["id"], r["unread"]) for r in rows] == [(older["id"], 1), (newer["id"], 0)]
+
+
+class TestQueryBudget:
+    def test_the_thread_list_costs_the_same_for_one_or_many_threads(
+        self, buyer, artist, django_assert_max_num_queries
+    ):
+        from tests.factories import ArtistFactory
+
+        client = api_as(buyer)
+        for _shop in range(6):
+            client.post(THREADS, {"artist": ArtistFactory().slug, "body": "Hello"})
+        client.post(
+            THREADS, {"artist": artist.slug, "artist_order": make_artist_order(buyer=buyer, artist=artist).pk, "body": "Hi"}
+        )
+
+        with django_assert_max_num_queries(6):
+            rows = client.get(THREADS).json()["results"]
+
+        assert len(rows) == 7
+
+    def test_a_thread_with_its_messages_and_photos_costs_a_few_queries(
+        self, buyer, artist, django_assert_max_num_queries
+    ):
+        client = api_as(buyer)
+        thread = client.post(THREADS, {"artist": artist.slug, "body": "Hello"}).json()
+        for number in range(5):
+            client.post(
+                messages_url(thread["id"]),
+                {"body": f"Look {number}", "photos": [photo_upload()]},
+                format="multipart",
+            )
+
+        with django_assert_max_num_queries(12):
+            response = client.get(thread_url(thread["id"]))
+
+        assert len(response.json()["messages"]) == 6
