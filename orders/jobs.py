@@ -96,11 +96,14 @@ def auto_confirm_deliveries(*, now=None) -> int:
 
 def complete_finished_orders(*, now=None) -> int:
     """Complete delivered artist orders whose return period is over: the
-    artist's return window at purchase, at least 14 days (``return_period``)."""
+    artist's return window at purchase, at least 14 days (``return_period``),
+    and no return request still running (its payout waits for it)."""
+    from returns.models import OPEN_STATES
+
     now = now or timezone.now()
     candidates = ArtistOrder.objects.filter(
         state=S.DELIVERED, delivered_at__lte=now - MIN_RETURN_PERIOD
-    )
+    ).exclude(return_requests__state__in=OPEN_STATES)
 
     def complete(artist_order):
         if artist_order.delivered_at + return_period(artist_order) > now:

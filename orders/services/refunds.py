@@ -193,15 +193,28 @@ def refund_process(*, refund_id: int, now=None) -> str:
     except Exception as error:
         return _retry_later(refund=refund, error=f"{type(error).__name__}: {error}", now=now)
     if result.ok:
-        Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+        succeeded = Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
             status=RefundStatus.SUCCEEDED,
             provider_reference=str(result.reference)[:100],
             succeeded_at=timezone.now(),
             last_error="",
         )
+        if succeeded and refund.reason == RefundReason.RETURN:
+            _confirm_return_refund(refund)
         return RefundStatus.SUCCEEDED
     refund_mark_failed(refund=refund, message=str(result.message or "declined"))
     return RefundStatus.FAILED
+
+
+def _confirm_return_refund(refund: Refund) -> None:
+    """Email the buyer that the refund of their return is confirmed (the
+    returns app records it once). The refund is paid whatever happens here."""
+    from returns.services import return_refund_confirmed
+
+    try:
+        return_refund_confirmed(refund=refund)
+    except Exception:
+        logger.exception("Could not record the confirmation email of refund %s", refund.pk)
 
 
 def _retry_later(*, refund: Refund, error: str, now) -> str:

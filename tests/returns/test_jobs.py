@@ -128,3 +128,33 @@ class TestExpireUnshippedReturns:
         rr = make_return(line=line, quantity=3)
 
         assert rr.state == "requested"
+
+
+class TestCompletionWaitsForReturns:
+    def test_an_artist_order_with_a_running_return_is_not_completed(self, line):
+        from orders.jobs import complete_finished_orders
+        from orders.models import ArtistOrder
+
+        other = make_line(
+            buyer=line.artist_order.order.buyer, artist=make_artist("weaver"), quantity=1
+        )
+        rr = make_return(line=line, state="in_transit")
+        later = timezone.now() + timedelta(days=30)
+
+        done = complete_finished_orders(now=later)
+
+        assert done == 1
+        assert ArtistOrder.objects.get(pk=line.artist_order_id).state == "delivered"
+        assert ArtistOrder.objects.get(pk=other.artist_order_id).state == "completed"
+        assert state_of(rr) == "in_transit"
+
+    @pytest.mark.parametrize("state", ["rejected", "withdrawn", "refunded", "closed"])
+    def test_a_finished_return_does_not_hold_completion(self, line, state):
+        from orders.jobs import complete_finished_orders
+        from orders.models import ArtistOrder
+
+        make_return(line=line, state=state, quantity=1)
+
+        complete_finished_orders(now=timezone.now() + timedelta(days=30))
+
+        assert ArtistOrder.objects.get(pk=line.artist_order_id).state == "completed"

@@ -730,3 +730,59 @@ def test_system_messages_of_a_request_stay_in_its_own_thread(line):
         "receive",
         "refund",
     ]
+
+
+class TestRefundConfirmed:
+    def test_the_buyer_is_emailed_on_receipt_and_again_when_the_refund_is_confirmed(
+        self, line, buyer, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        rr = make_return(line=line, state="in_transit", quantity=1)
+        Notification.objects.filter(event__startswith="return_").delete()
+        mailoutbox.clear()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            services.return_request_receive(return_request=fresh(rr), by=rr.artist_order.artist.user)
+        with django_capture_on_commit_callbacks(execute=True):
+            refund = services.return_request_refund(
+                return_request=fresh(rr), by=rr.artist_order.artist.user
+            )
+
+        refund.refresh_from_db()
+        assert refund.status == RefundStatus.SUCCEEDED
+        to_buyer = emails_of(mailoutbox, buyer.email)
+        assert [
+            n.event
+            for n in Notification.objects.filter(recipient=buyer, event__startswith="return_")
+            .order_by("id")
+        ] == [
+            "return_received",
+            "return_refund_confirmed",
+        ]
+        assert len(to_buyer) == 2
+        assert "24.00" in to_buyer[1].subject
+        assert Notification.objects.get(event="return_refund_confirmed").language == "fr"
+
+    def test_no_confirmation_while_the_provider_has_not_paid(self, line, buyer, monkeypatch):
+        from orders.services import refunds
+
+        monkeypatch.setattr(refunds, "dispatch_refund", lambda **kwargs: False)
+        rr = make_return(line=line, state="received", quantity=1)
+
+        refund = services.return_request_refund(return_request=rr, by=rr.artist_order.artist.user)
+
+        refund.refresh_from_db()
+        assert refund.status == RefundStatus.PENDING
+        assert not Notification.objects.filter(event="return_refund_confirmed").exists()
+
+    def test_a_refund_processed_twice_confirms_once(self, line, monkeypatch):
+        from orders.services import refunds
+
+        monkeypatch.setattr(refunds, "dispatch_refund", lambda **kwargs: False)
+        rr = make_return(line=line, state="received", quantity=1)
+        refund = services.return_request_refund(return_request=rr, by=rr.artist_order.artist.user)
+
+        refunds.refund_process(refund_id=refund.pk)
+        refunds.refund_process(refund_id=refund.pk)
+        services.return_refund_confirmed(refund=refund)
+
+        assert Notification.objects.filter(event="return_refund_confirmed").count() == 1
