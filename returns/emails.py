@@ -25,8 +25,8 @@ def buyer_url(return_request) -> str:
     """The buyer's page of ``return_request`` (or the list of returns)."""
     return _first_url(
         (
-            ("account:return", {"pk": return_request.pk}),
-            ("account:returns", {}),
+            ("returns:detail", {"pk": return_request.pk}),
+            ("returns:list", {}),
             ("account:orders", {}),
         ),
         "/account/returns/",
