@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import (
@@ -32,7 +31,6 @@ from .models import Artist, Item, PostagePayer, StockAlert, Variant
 
 # Token first, so that an anonymous request gets a 401 with a
 # WWW-Authenticate header (api.md) rather than a 403.
-AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -275,7 +273,6 @@ class ItemDetailView(generics.RetrieveAPIView):
 
 
 class StockAlertCreateView(generics.GenericAPIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
     serializer_class = StockAlertRequestSerializer
 
@@ -306,7 +303,6 @@ HOLIDAY_FIELDS = ("holiday_start_date", "holiday_end_date", "holiday_message")
 
 
 class ArtistAPIView(generics.GenericAPIView):
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated, IsArtist]
 
     @property
@@ -465,7 +461,6 @@ class ShopVariantDetailView(ArtistAPIView):
 class StaffArtistApproveView(generics.GenericAPIView):
     """Staff approve a shop: it becomes visible and its artist is emailed."""
 
-    authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated, IsAdminUser]
     serializer_class = ShopSerializer
 

@@ -5,7 +5,6 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -17,7 +16,6 @@ from .services import Role, user_register, user_update_profile
 
 # Token first: an anonymous request then gets 401 with a WWW-Authenticate
 # header (api.md), not the 403 that SessionAuthentication would give.
-USER_AUTHENTICATION = [TokenAuthentication, SessionAuthentication]
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -136,7 +134,6 @@ class TokenView(APIView):
 class MeView(APIView):
     """The logged-in user: read, or change email, names and language."""
 
-    authentication_classes = USER_AUTHENTICATION
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=AccountSerializer)
