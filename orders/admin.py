@@ -1,17 +1,78 @@
-"""Basic admin of orders (the staff workplace with transition buttons comes
-later). States are never edited by hand: transitions go through services."""
+"""The orders part of the staff's workplace.
 
-from django.contrib import admin
+Lists with the columns, filters and search a support agent needs (order
+number, buyer email, artist, state, dates). Orders, artist orders, refunds
+and requests are records: their states change only through the transition
+buttons of the artist order page, which call the same lifecycle services as
+the dashboard and the buyer's pages (``marketplace.staff.transitions``), so
+the refund, the stock, the history, the system message and the emails always
+come with the change. Every run is logged with its author (admin log and the
+artist order's history).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from marketplace.staff import services as staff_services
+from marketplace.staff.transitions import (
+    ConfirmForm,
+    NoteForm,
+    ReasonForm,
+    StaffTransition,
+    TrackingForm,
+    TransitionAdminMixin,
+)
 
 from .models import (
     ArtistOrder,
     ArtistOrderEvent,
+    ArtistOrderState,
+    CancellationRequest,
+    CancellationStatus,
+    Cart,
+    CartLine,
     DiscountCode,
+    NotReceivedReport,
+    NotReceivedStatus,
     Order,
     OrderLine,
+    OrderNumberCounter,
     Payment,
+    Refund,
+    RefundStatus,
 )
+from .services import lifecycle
+from .services.refunds import dispatch_refund
+
+S = ArtistOrderState
+
+
+# Shared pieces -----------------------------------------------------------------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record staff reads and searches but never edits by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -25,11 +86,50 @@ class ReadOnlyInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def admin_link(obj, text=None):
+    """A link to ``obj``'s admin change page (its text by default)."""
+    if obj is None:
+        return "—"
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, text if text is not None else str(obj))
+
+
+def changelist_link(model, text, **query):
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    if query:
+        url += "?" + "&".join(f"{key}={value}" for key, value in query.items())
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
+def age(since) -> str:
+    """How long ago ``since`` was, in days and hours."""
+    if since is None:
+        return "—"
+    delta = timezone.now() - since
+    days, seconds = delta.days, delta.seconds
+    if days < 0:
+        return "—"
+    if days:
+        return _t("%(days)d d %(hours)d h") % {"days": days, "hours": seconds // 3600}
+    return _t("%(hours)d h %(minutes)d min") % {"hours": seconds // 3600, "minutes": seconds % 3600 // 60}
+
+
+# Orders ------------------------------------------------------------------------------
+
 
 class ArtistOrderInline(ReadOnlyInline):
     model = ArtistOrder
     fields = ["artist", "state", "items_total", "shipping_fee", "discount", "total", "paid", "refunded", "dispatch_date", "acceptance_deadline"]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("artist", "order")
 
 
 class PaymentInline(ReadOnlyInline):
@@ -41,8 +141,8 @@ class PaymentInline(ReadOnlyInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "buyer", "email", "total", "status_display", "created_at"]
-    search_fields = ["number", "email", "buyer__email", "buyer__username"]
+    list_display = ["number", "buyer_email", "shipping_name", "total", "status_display", "shipping_country", "created_at"]
+    search_fields = ["=number", "number", "email", "buyer__email", "buyer__username", "shipping_name", "artist_orders__artist__name"]
     list_filter = ["created_at", "shipping_country"]
     date_hierarchy = "created_at"
     list_select_related = ["buyer"]
@@ -50,15 +150,22 @@ class OrderAdmin(admin.ModelAdmin):
     readonly_fields = [
         "number", "buyer", "email", "discount_code", "items_total", "shipping_total",
         "discount_total", "total", "language", "checkout_key", "created_at", "updated_at",
+        "status_display",
     ]
+    # The shipping address stays editable: support may fix a typo before
+    # the parcel leaves. Nothing else is.
     fieldsets = [
-        (None, {"fields": ["number", "buyer", "email", "language", "created_at", "updated_at"]}),
+        (None, {"fields": ["number", "status_display", "buyer", "email", "language", "created_at", "updated_at"]}),
         (_("Shipping address"), {"fields": ["shipping_name", "shipping_line1", "shipping_line2", "shipping_postcode", "shipping_city", "shipping_country"]}),
         (_("Totals"), {"fields": ["items_total", "shipping_total", "discount_code", "discount_total", "total", "checkout_key"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("artist_orders")
+
+    @admin.display(description=_("buyer"), ordering="buyer__email")
+    def buyer_email(self, order):
+        return order.buyer.email or order.buyer.username
 
     @admin.display(description=_("status"))
     def status_display(self, order):
@@ -69,6 +176,9 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Artist orders -------------------------------------------------------------------------
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -83,53 +193,259 @@ class HistoryInline(ReadOnlyInline):
     fields = ["at", "from_state", "to_state", "transition", "by", "note"]
     readonly_fields = fields
     show_change_link = False
+    verbose_name = _("history entry")
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = ["created_at", "amount", "reason", "status", "attempts", "created_by", "note", "provider_reference", "succeeded_at", "last_error"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+
+class CancellationRequestInline(ReadOnlyInline):
+    model = CancellationRequest
+    fields = ["created_at", "requested_by", "reason", "status", "resolved_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by")
+
+
+class NotReceivedReportInline(ReadOnlyInline):
+    model = NotReceivedReport
+    fields = ["created_at", "reported_by", "note", "status", "resolved_at", "resolved_by"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reported_by", "resolved_by")
+
+
+class AttentionFilter(admin.SimpleListFilter):
+    """The artist orders someone is waiting on."""
+
+    title = _("needs attention")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("acceptance_overdue", _("Acceptance deadline passed")),
+            ("acceptance_soon", _("Acceptance deadline within a day")),
+            ("shipping_overdue", _("Not shipped by the expected date")),
+            ("cancellation", _("Open cancellation request")),
+            ("not_received", _("Open not-received report")),
+            ("refund_failed", _("A refund failed")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        value = self.value()
+        if value == "acceptance_overdue":
+            return queryset.filter(state=S.AWAITING_ACCEPTANCE, acceptance_deadline__lte=now)
+        if value == "acceptance_soon":
+            return queryset.filter(
+                state=S.AWAITING_ACCEPTANCE,
+                acceptance_deadline__gt=now,
+                acceptance_deadline__lte=now + timedelta(days=1),
+            )
+        if value == "shipping_overdue":
+            return queryset.filter(
+                state__in=[S.AWAITING_ACCEPTANCE, S.ACCEPTED], dispatch_date__lt=timezone.localdate()
+            )
+        if value == "cancellation":
+            return queryset.filter(
+                Exists(CancellationRequest.objects.filter(artist_order=OuterRef("pk"), status=CancellationStatus.OPEN))
+            )
+        if value == "not_received":
+            return queryset.filter(
+                Exists(NotReceivedReport.objects.filter(artist_order=OuterRef("pk"), status=NotReceivedStatus.OPEN))
+            )
+        if value == "refund_failed":
+            return queryset.filter(
+                Exists(Refund.objects.filter(artist_order=OuterRef("pk"), status=RefundStatus.FAILED))
+            )
+        return queryset
+
+
+class StaffRefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount (€)"), min_value=0.01, max_digits=12, decimal_places=2
+    )
+    note = forms.CharField(
+        label=_("Why (the buyer and the artist read it)"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=2000,
+    )
+    # One key per form shown: sent twice, it refunds once.
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+def _refuse(request, obj, data):
+    amount = obj.paid - obj.refunded
+    lifecycle.artist_order_refuse(artist_order=obj, by=request.user, reason=data["reason"])
+    return _t("Order %(number)s refused: the buyer is refunded %(amount)s € and the stock is back.") % {
+        "number": obj.order.number,
+        "amount": amount,
+    }
+
+
+def _accept(request, obj, data):
+    lifecycle.artist_order_accept(artist_order=obj, by=request.user)
+    return _t("Order %(number)s accepted. The buyer was told.") % {"number": obj.order.number}
+
+
+def _ship(request, obj, data):
+    lifecycle.artist_order_ship(
+        artist_order=obj, by=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
+    )
+    return _t("Order %(number)s is shipped. The buyer received the tracking number.") % {"number": obj.order.number}
+
+
+def _reship(request, obj, data):
+    lifecycle.artist_order_reship(
+        artist_order=obj, by=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
+    )
+    return _t("Order %(number)s is shipped again. The buyer received the new tracking number.") % {
+        "number": obj.order.number
+    }
+
+
+def _refund_lost(request, obj, data):
+    refund = lifecycle.artist_order_refund_lost(artist_order=obj, by=request.user)
+    return _t("The lost parcel of order %(number)s is refunded: %(amount)s €.") % {
+        "number": obj.order.number,
+        "amount": refund.amount,
+    }
+
+
+def _cancel(request, obj, data):
+    amount = obj.paid - obj.refunded
+    staff_services.artist_order_staff_cancel(artist_order=obj, by=request.user, reason=data["reason"])
+    return _t("Order %(number)s cancelled for the buyer: %(amount)s € refunded, the stock is back, both were emailed.") % {
+        "number": obj.order.number,
+        "amount": amount,
+    }
+
+
+def _confirm_delivery(request, obj, data):
+    staff_services.artist_order_staff_confirm_delivery(artist_order=obj, by=request.user, note=data["note"])
+    return _t("Order %(number)s is marked delivered; the return window starts now.") % {"number": obj.order.number}
+
+
+def _staff_refund(request, obj, data):
+    refund = staff_services.artist_order_staff_refund(
+        artist_order=obj,
+        by=request.user,
+        amount=data["amount"],
+        note=data["note"],
+        idempotency_key=staff_services.staff_refund_key(artist_order=obj, token=data["token"]),
+    )
+    return _t("%(amount)s € of order %(number)s are being refunded to the buyer.") % {
+        "amount": refund.amount,
+        "number": obj.order.number,
+    }
+
+
+ARTIST_ORDER_TRANSITIONS = {
+    "accept": StaffTransition(
+        name="accept",
+        label=_("Accept"),
+        run=_accept,
+        help_text=_("Accept the order for the artist: the buyer is emailed that it is being prepared."),
+    ),
+    "refuse": StaffTransition(
+        name="refuse",
+        label=_("Refuse…"),
+        run=_refuse,
+        form_class=ReasonForm,
+        danger=True,
+        field_labels={"reason": _("Reason (sent to the buyer)")},
+        help_text=_("Refuse the order for the artist: what was paid (items and shipping) is refunded at once, the stock is put back and the buyer is emailed with the reason."),
+    ),
+    "ship": StaffTransition(
+        name="ship",
+        label=_("Ship…"),
+        run=_ship,
+        form_class=TrackingForm,
+        help_text=_("Record the parcel sent by the artist: the buyer is emailed the tracking link; an open cancellation request is declined."),
+    ),
+    "cancel": StaffTransition(
+        name="cancel",
+        label=_("Cancel for the buyer…"),
+        run=_cancel,
+        form_class=ReasonForm,
+        danger=True,
+        field_labels={"reason": _("Why (for example: the buyer asked by email)")},
+        help_text=_("Cancel on the buyer's behalf before the artist accepts: the whole order is refunded, the stock is put back, the buyer and the artist are emailed. Once accepted, refuse it instead."),
+    ),
+    "confirm_delivery": StaffTransition(
+        name="confirm_delivery",
+        label=_("Confirm delivery…"),
+        run=_confirm_delivery,
+        form_class=NoteForm,
+        help_text=_("Mark the parcel delivered for the buyer: the return window starts now; the buyer is emailed."),
+    ),
+    "reship": StaffTransition(
+        name="reship",
+        label=_("Ship again…"),
+        run=_reship,
+        form_class=TrackingForm,
+        help_text=_("The parcel reported as not received was sent again: the buyer is emailed the new tracking number."),
+    ),
+    "refund_lost": StaffTransition(
+        name="refund_lost",
+        label=_("Refund the lost parcel…"),
+        run=_refund_lost,
+        form_class=ConfirmForm,
+        danger=True,
+        help_text=_("The parcel reported as not received is refunded in full (what is left of the order) and the order is closed; the buyer is emailed."),
+    ),
+    "refund": StaffTransition(
+        name="refund",
+        label=_("Refund an amount…"),
+        run=_staff_refund,
+        form_class=StaffRefundForm,
+        danger=True,
+        initial=lambda obj: {"token": uuid.uuid4().hex, "amount": staff_services.staff_refund_left(obj)},
+        help_text=_("Refund part or all of what is left (a gesture, a settled dispute): the state does not change; the buyer and the artist are emailed with your note."),
+    ),
+}
 
 
 @admin.register(ArtistOrder)
-class ArtistOrderAdmin(admin.ModelAdmin):
-    list_display = ["order_number", "artist", "state", "total", "created_at"]
-    list_filter = ["state", "artist"]
-    search_fields = ["order__number", "order__email", "artist__name"]
-    list_select_related = ["order", "artist"]
+class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
+    list_display = ["order_number", "buyer_email", "artist", "state", "total", "refunded", "acceptance_deadline", "dispatch_date", "created_at"]
+    list_filter = ["state", AttentionFilter, "created_at", "shipped_at", "shipping_zone"]
+    search_fields = ["=order__number", "order__number", "order__email", "order__buyer__email", "artist__name", "artist__slug", "tracking_number"]
+    list_select_related = ["order__buyer", "artist"]
     date_hierarchy = "created_at"
-    inlines = [OrderLineInline, HistoryInline]
-    # The state changes only through transitions (services), never by a save here.
+    inlines = [OrderLineInline, HistoryInline, RefundInline, CancellationRequestInline, NotReceivedReportInline]
     readonly_fields = [
-        "order", "artist", "state", "items_total", "shipping_fee", "discount", "total",
-        "paid", "refunded", "terms", "shipping_zone", "dispatch_date", "acceptance_deadline",
-        "carrier", "tracking_number", "paid_at", "accepted_at", "shipped_at", "delivered_at",
-        "closed_at", "created_at", "updated_at",
+        "order_link", "buyer_link", "artist_link", "state", "items_total", "shipping_fee", "discount", "total",
+        "paid", "refunded", "refusal_reason", "terms", "shipping_zone", "dispatch_date", "acceptance_deadline",
+        "acceptance_reminder_sent_at", "delay_notified_at", "carrier", "tracking_number", "paid_at",
+        "accepted_at", "shipped_at", "delivered_at", "closed_at", "created_at", "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["order_link", "buyer_link", "artist_link", "state", "refusal_reason"]}),
+        (_("Money"), {"fields": ["items_total", "shipping_fee", "discount", "total", "paid", "refunded"]}),
+        (_("Shipping"), {"fields": ["shipping_zone", "dispatch_date", "carrier", "tracking_number"]}),
+        (_("Dates"), {"fields": ["created_at", "paid_at", "acceptance_deadline", "acceptance_reminder_sent_at", "accepted_at", "shipped_at", "delay_notified_at", "delivered_at", "closed_at", "updated_at"]}),
+        (_("Terms of sale at purchase"), {"fields": ["terms"], "classes": ["collapse"]}),
     ]
 
-    @admin.display(description=_("order"), ordering="order__number")
-    def order_number(self, artist_order):
-        return artist_order.order.number
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("order__buyer", "artist__user")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(DiscountCode)
-class DiscountCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "artist", "kind", "value", "minimum_amount", "starts_at", "ends_at", "times_used", "usage_limit", "is_active"]
-    list_filter = ["is_active", "kind", "artist"]
-    search_fields = ["code", "artist__name"]
-    list_select_related = ["artist"]
-    autocomplete_fields = []
-    readonly_fields = ["times_used", "created_at"]
-
-
-@admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["order", "provider", "amount", "status", "reference", "created_at"]
-    list_filter = ["status", "provider"]
-    search_fields = ["order__number", "reference"]
-    list_select_related = ["order"]
-    readonly_fields = ["order", "provider", "amount", "status", "reference", "idempotency_key", "message", "created_at"]
-
+    # The page is a record; the buttons are the only way to change it.
     def has_add_permission(self, request):
         return False
 
@@ -138,3 +454,294 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("order"), ordering="order__number")
+    def order_number(self, artist_order):
+        return artist_order.order.number
+
+    @admin.display(description=_("buyer"), ordering="order__buyer__email")
+    def buyer_email(self, artist_order):
+        return artist_order.order.buyer.email or artist_order.order.buyer.username
+
+    @admin.display(description=_("order"))
+    def order_link(self, artist_order):
+        return admin_link(artist_order.order, artist_order.order.number)
+
+    @admin.display(description=_("buyer"))
+    def buyer_link(self, artist_order):
+        buyer = artist_order.order.buyer
+        return admin_link(buyer, f"{buyer.email or buyer.username} ({artist_order.order.shipping_name})")
+
+    @admin.display(description=_("artist"))
+    def artist_link(self, artist_order):
+        return admin_link(artist_order.artist, artist_order.artist.name)
+
+    # Buttons -----------------------------------------------------------------------
+
+    def available_transitions(self, request, obj):
+        allowed = lifecycle.allowed_actions(artist_order=obj, user=request.user)
+        names = [name for name in ("accept", "refuse", "ship", "reship", "refund_lost") if name in allowed]
+        if obj.state == S.AWAITING_ACCEPTANCE:
+            names.append("cancel")
+        if obj.state == S.SHIPPED:
+            names.append("confirm_delivery")
+        if obj.state != S.AWAITING_PAYMENT and obj.paid - obj.refunded > 0:
+            names.append("refund")
+        return [ARTIST_ORDER_TRANSITIONS[name] for name in names]
+
+    def transition_summary(self, obj):
+        cancellation = lifecycle.open_cancellation_request(obj)
+        report = lifecycle.open_not_received_report(obj)
+        rows = [
+            (_("Order"), obj.order.number),
+            (_("Buyer"), f"{obj.order.shipping_name} <{obj.order.buyer.email}>"),
+            (_("Artist"), obj.artist.name),
+            (_("State"), obj.get_state_display()),
+            (_("Paid"), f"{obj.paid} €"),
+            (_("Refunded"), f"{obj.refunded} €"),
+            (_("Left to refund"), f"{obj.paid - obj.refunded} €"),
+        ]
+        if obj.state == S.AWAITING_ACCEPTANCE and obj.acceptance_deadline:
+            rows.append((_("Accept before"), obj.acceptance_deadline))
+        if cancellation is not None:
+            rows.append((_("Open cancellation request"), cancellation.reason or "—"))
+        if report is not None:
+            rows.append((_("Open not-received report"), report.note or "—"))
+        return rows
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["staff_links"] = self._links(obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _links(self, obj):
+        from marketplace.messaging.models import Thread
+
+        links = []
+        threads = Thread.objects.filter(artist_order=obj).order_by("created_at")
+        for thread in threads:
+            links.append(
+                {
+                    "label": _("Conversation"),
+                    "text": _t("%(subject)s — %(count)s messages (read and post as staff)")
+                    % {"subject": thread.display_subject, "count": thread.messages.count()},
+                    "url": thread.get_absolute_url(),
+                }
+            )
+            links.append(
+                {
+                    "label": _("Conversation record"),
+                    "text": _t("Thread #%(id)s in the admin") % {"id": thread.pk},
+                    "url": reverse("admin:messaging_thread_change", args=[thread.pk]),
+                }
+            )
+        if not threads:
+            links.append({"label": _("Conversation"), "text": _t("No conversation yet."), "url": ""})
+        try:
+            url = reverse("admin:returns_returnrequest_changelist") + f"?artist_order__id__exact={obj.pk}"
+        except Exception:  # noqa: BLE001 - the returns admin may be absent
+            url = ""
+        if url:
+            links.append({"label": _("Return requests"), "text": _t("Return requests of this order"), "url": url})
+        return links
+
+
+# Refunds and requests ----------------------------------------------------------------------
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["id", "order_number", "artist_name", "amount", "reason", "status", "attempts", "created_by", "created_at", "succeeded_at"]
+    list_filter = ["status", "reason", "created_at"]
+    search_fields = ["=artist_order__order__number", "artist_order__order__number", "artist_order__order__buyer__email", "artist_order__artist__name", "provider_reference", "idempotency_key"]
+    list_select_related = ["artist_order__order", "artist_order__artist", "created_by"]
+    date_hierarchy = "created_at"
+    actions = ["retry_now"]
+    fields = ["artist_order_link", "amount", "reason", "status", "note", "created_by", "idempotency_key", "provider_reference", "attempts", "next_attempt_at", "last_error", "created_at", "updated_at", "succeeded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("order"), ordering="artist_order__order__number")
+    def order_number(self, refund):
+        return refund.artist_order.order.number
+
+    @admin.display(description=_("artist"), ordering="artist_order__artist__name")
+    def artist_name(self, refund):
+        return refund.artist_order.artist.name
+
+    @admin.display(description=_("artist order"))
+    def artist_order_link(self, refund):
+        return admin_link(refund.artist_order)
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("orders.change_refund")
+
+    @admin.action(description=_("Ask the provider again now (pending refunds)"), permissions=["retry"])
+    def retry_now(self, request, queryset):
+        pending = list(queryset.filter(status=RefundStatus.PENDING).values_list("pk", flat=True))
+        Refund.objects.filter(pk__in=pending, status=RefundStatus.PENDING).update(next_attempt_at=timezone.now())
+        for refund_id in pending:
+            dispatch_refund(refund_id=refund_id)
+        for refund in Refund.objects.filter(pk__in=pending):
+            self.log_change(request, refund, "Retried now.")
+        self.message_user(
+            request,
+            ngettext("%(count)d pending refund sent to the provider again.", "%(count)d pending refunds sent to the provider again.", len(pending))
+            % {"count": len(pending)},
+            messages.SUCCESS,
+        )
+
+
+class _RequestAdmin(ReadOnlyAdmin):
+    list_select_related = ["artist_order__order__buyer", "artist_order__artist"]
+    date_hierarchy = "created_at"
+    search_fields = ["=artist_order__order__number", "artist_order__order__number", "artist_order__order__buyer__email", "artist_order__artist__name"]
+
+    @admin.display(description=_("order"), ordering="artist_order__order__number")
+    def order_number(self, obj):
+        return obj.artist_order.order.number
+
+    @admin.display(description=_("artist"), ordering="artist_order__artist__name")
+    def artist_name(self, obj):
+        return obj.artist_order.artist.name
+
+    @admin.display(description=_("buyer"), ordering="artist_order__order__buyer__email")
+    def buyer_email(self, obj):
+        return obj.artist_order.order.buyer.email
+
+    @admin.display(description=_("waiting for"))
+    def waiting(self, obj):
+        return age(obj.created_at) if obj.resolved_at is None else "—"
+
+    @admin.display(description=_("artist order"))
+    def artist_order_link(self, obj):
+        return admin_link(obj.artist_order, _t("Open the artist order (its buttons answer this)"))
+
+
+@admin.register(CancellationRequest)
+class CancellationRequestAdmin(_RequestAdmin):
+    list_display = ["order_number", "buyer_email", "artist_name", "status", "created_at", "waiting", "resolved_at"]
+    list_filter = ["status", "created_at"]
+    fields = ["artist_order_link", "requested_by", "reason", "status", "created_at", "resolved_at"]
+    readonly_fields = fields
+
+
+@admin.register(NotReceivedReport)
+class NotReceivedReportAdmin(_RequestAdmin):
+    list_display = ["order_number", "buyer_email", "artist_name", "status", "created_at", "waiting", "resolved_at", "resolved_by"]
+    list_filter = ["status", "created_at"]
+    list_select_related = [*_RequestAdmin.list_select_related, "resolved_by"]
+    fields = ["artist_order_link", "reported_by", "note", "status", "created_at", "resolved_at", "resolved_by"]
+    readonly_fields = fields
+
+
+@admin.register(ArtistOrderEvent)
+class ArtistOrderEventAdmin(ReadOnlyAdmin):
+    """Every transition of every artist order: who did what, when."""
+
+    list_display = ["at", "order_number", "artist_name", "transition", "from_state", "to_state", "by", "note"]
+    list_filter = ["transition", "to_state", "at"]
+    search_fields = ["=artist_order__order__number", "artist_order__order__number", "artist_order__artist__name", "by__email", "by__username", "note"]
+    list_select_related = ["artist_order__order", "artist_order__artist", "by"]
+    date_hierarchy = "at"
+    fields = ["artist_order_link", "at", "transition", "from_state", "to_state", "by", "note"]
+    readonly_fields = fields
+
+    @admin.display(description=_("order"), ordering="artist_order__order__number")
+    def order_number(self, event):
+        return event.artist_order.order.number
+
+    @admin.display(description=_("artist"), ordering="artist_order__artist__name")
+    def artist_name(self, event):
+        return event.artist_order.artist.name
+
+    @admin.display(description=_("artist order"))
+    def artist_order_link(self, event):
+        return admin_link(event.artist_order)
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(ReadOnlyAdmin):
+    """What was bought, searchable by title (which orders hold this item?)."""
+
+    list_display = ["title", "variant_name", "quantity", "unit_price", "line_total", "order_number", "artist_name"]
+    search_fields = ["title", "=artist_order__order__number", "artist_order__artist__name", "artist_order__order__buyer__email"]
+    list_filter = ["personalised"]
+    list_select_related = ["artist_order__order", "artist_order__artist"]
+    fields = ["artist_order_link", "title", "variant_name", "unit_price", "quantity", "line_total", "personalised", "personalisation_text", "personalisation_photo", "variant", "item_id_snapshot"]
+    readonly_fields = fields
+
+    @admin.display(description=_("order"), ordering="artist_order__order__number")
+    def order_number(self, line):
+        return line.artist_order.order.number
+
+    @admin.display(description=_("artist"), ordering="artist_order__artist__name")
+    def artist_name(self, line):
+        return line.artist_order.artist.name
+
+    @admin.display(description=_("artist order"))
+    def artist_order_link(self, line):
+        return admin_link(line.artist_order)
+
+
+# Carts, codes, payments, numbering ---------------------------------------------------------
+
+
+class CartLineInline(ReadOnlyInline):
+    model = CartLine
+    fields = ["variant", "quantity", "personalisation_text", "created_at"]
+    readonly_fields = fields
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("variant__item")
+
+
+@admin.register(Cart)
+class CartAdmin(ReadOnlyAdmin):
+    """Carts as their owners see them (support: "my cart is empty")."""
+
+    list_display = ["id", "owner", "country", "discount_code", "updated_at"]
+    list_filter = [("user", admin.EmptyFieldListFilter), "country", "updated_at"]
+    search_fields = ["user__email", "user__username", "session_key"]
+    list_select_related = ["user", "discount_code"]
+    inlines = [CartLineInline]
+    fields = ["user", "session_key", "country", "discount_code", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("owner"), ordering="user__email")
+    def owner(self, cart):
+        return cart.user.email if cart.user_id else _t("anonymous visitor")
+
+
+@admin.register(DiscountCode)
+class DiscountCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "artist", "kind", "value", "minimum_amount", "starts_at", "ends_at", "times_used", "usage_limit", "is_active"]
+    list_filter = ["is_active", "kind", ("artist", admin.EmptyFieldListFilter), "starts_at", "ends_at"]
+    search_fields = ["code", "artist__name"]
+    list_select_related = ["artist"]
+    autocomplete_fields = ["artist"]
+    readonly_fields = ["times_used", "created_at"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["order", "buyer_email", "provider", "amount", "status", "reference", "created_at"]
+    list_filter = ["status", "provider", "created_at"]
+    search_fields = ["=order__number", "order__number", "order__email", "reference"]
+    list_select_related = ["order"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["order", "provider", "amount", "status", "reference", "idempotency_key", "message", "created_at"]
+
+    @admin.display(description=_("buyer"), ordering="order__email")
+    def buyer_email(self, payment):
+        return payment.order.email
+
+
+@admin.register(OrderNumberCounter)
+class OrderNumberCounterAdmin(ReadOnlyAdmin):
+    """The last invoice number given each year (never edited: numbers are gapless)."""
+
+    list_display = ["year", "last_number"]
+

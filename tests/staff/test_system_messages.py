@@ -1,7 +1,6 @@
 """Every change of an artist order posts a system message into its thread,
 once, whatever the retries; the status-change email is its only email."""
 
-from functools import partial
 
 import pytest
 
