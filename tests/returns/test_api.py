@@ -610,7 +610,7 @@ class TestQueryBudget:
             make_return(line=line, state="accepted", reason="damaged")
         client = client_for(artist.user)
 
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(6):
             response = client.get("/api/v1/returns/")
 
         assert response.status_code == 200

@@ -148,7 +148,7 @@ class TestQueueBudget:
                 reason="changed_mind",
             )
 
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(12):
             response = artist_client.get(reverse("dashboard:returns"))
 
         assert response.status_code == 200
@@ -161,7 +161,7 @@ class TestQueueBudget:
         for _ in range(size):
             make_return(line=new_line(buyer, artist, quantity=1), reason="changed_mind")
 
-        with django_assert_max_num_queries(26):
+        with django_assert_max_num_queries(20):
             response = artist_client.get(reverse("dashboard:home"))
 
         assert response.status_code == 200

@@ -598,7 +598,7 @@ class TestRequestPageBudget:
                 photos=[jpeg_upload(f"m{n}.jpg")],
             )
 
-        with django_assert_max_num_queries(30):
+        with django_assert_max_num_queries(20):
             response = buyer_client.get(detail(return_request))
 
         assert response.status_code == 200
