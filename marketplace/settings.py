@@ -273,6 +273,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ThreadKindEnum": "marketplace.messaging.models.ThreadKind.choices",
+        "ArtistOrderStateEnum": "orders.models.ArtistOrderState.choices",
+        "ArtistOrderActionEnum": "orders.serializers.ACTIONS",
+        "ReturnStateEnum": "returns.models.ReturnState.choices",
+        "ReturnReasonEnum": "returns.models.ReturnReason.choices",
+        "ReturnKindEnum": "returns.models.ReturnKind.choices",
+        "ReturnActionEnum": "returns.serializers.ACTIONS",
     },
     # Swagger UI and ReDoc from the installed sidecar package, not a CDN: the
     # docs work offline and under the Content-Security-Policy below.
