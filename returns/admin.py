@@ -1,11 +1,37 @@
-"""Admin of return requests: read what happened (history, photos, thread);
-the state only changes through the services (decision buttons are added by
-the staff admin)."""
+"""Return requests in the staff's workplace.
 
+A request is a record here: every field read-only, its history and photos
+inline. Its transitions are buttons on its page (``TransitionAdminMixin``)
+that call the same services as the seller dashboard and the buyer's pages:
+the staff decision on an escalated request (accept with return instructions,
+refund an amount, close) and the artist-side steps staff may need to run
+(accept, reject, receive, refund, ship a replacement, convert an exchange to
+a refund). The refund, the history row, the system message and the emails
+come with each of them; each run is in the admin log with its author.
+"""
+
+from __future__ import annotations
+
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReturnEvent, ReturnPhoto, ReturnRequest
+from marketplace.staff.transitions import (
+    ConfirmForm,
+    ReasonForm,
+    StaffTransition,
+    TrackingForm,
+    TransitionAdminMixin,
+)
+from orders.admin import admin_link, age
+
+from . import services
+from .models import OPEN_STATES, ReturnEvent, ReturnPhoto, ReturnRequest, ReturnState
+
+R = ReturnState
 
 
 class ReturnEventInline(admin.TabularInline):
@@ -15,8 +41,19 @@ class ReturnEventInline(admin.TabularInline):
     fields = ("at", "from_state", "to_state", "transition", "by", "note")
     readonly_fields = fields
     ordering = ("at", "id")
+    verbose_name = _("history entry")
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -24,30 +61,219 @@ class ReturnPhotoInline(admin.TabularInline):
     model = ReturnPhoto
     extra = 0
     can_delete = False
-    fields = ("image", "created_at")
+    fields = ("preview", "created_at")
     readonly_fields = fields
+
+    @admin.display(description=_("photo"))
+    def preview(self, photo):
+        url = reverse("returns:photo", args=[photo.pk])
+        return format_html('<a href="{}"><img src="{}" alt="" style="height:90px"></a>', url, url)
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = _("open")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Still running")), ("no", _("Finished"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(state__in=OPEN_STATES)
+        if self.value() == "no":
+            return queryset.exclude(state__in=OPEN_STATES)
+        return queryset
+
+
+# Forms of the buttons ----------------------------------------------------------------
+
+
+class AcceptForm(forms.Form):
+    instructions = forms.CharField(
+        label=_("Return instructions (address, packing…), sent to the buyer"),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        max_length=5000,
+    )
+    ship_back_deadline = forms.DateField(
+        label=_("Send back before (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount (€)"), min_value=0.01, max_digits=12, decimal_places=2
+    )
+    note = forms.CharField(
+        label=_("Note (required when the amount is lower; the buyer reads it)"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why the request is closed (the buyer and the artist read it)"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=2000,
+    )
+
+
+def _label(rr) -> str:
+    return _t("return request #%(id)s") % {"id": rr.pk}
+
+
+def _accept(request, obj, data):
+    services.return_request_accept(
+        return_request=obj,
+        by=request.user,
+        instructions=data["instructions"],
+        ship_back_deadline=data.get("ship_back_deadline"),
+    )
+    return _t("The %(request)s is accepted: the buyer was sent the return instructions.") % {"request": _label(obj)}
+
+
+def _reject(request, obj, data):
+    services.return_request_reject(return_request=obj, by=request.user, reason=data["reason"])
+    return _t("The %(request)s is rejected: the buyer was told why.") % {"request": _label(obj)}
+
+
+def _receive(request, obj, data):
+    services.return_request_receive(return_request=obj, by=request.user)
+    return _t("The item of the %(request)s is received: the buyer was told the refund can start.") % {"request": _label(obj)}
+
+
+def _refund(request, obj, data):
+    refund = services.return_request_refund(
+        return_request=obj, by=request.user, amount=data["amount"], note=data["note"]
+    )
+    return _t("The %(request)s is refunded: %(amount)s € are on their way to the buyer.") % {
+        "request": _label(obj),
+        "amount": refund.amount,
+    }
+
+
+def _convert(request, obj, data):
+    refund = services.return_request_convert_to_refund(
+        return_request=obj, by=request.user, amount=data["amount"], note=data["note"]
+    )
+    return _t("The exchange %(request)s is refunded instead: %(amount)s €.") % {
+        "request": _label(obj),
+        "amount": refund.amount,
+    }
+
+
+def _ship_replacement(request, obj, data):
+    services.return_request_ship_replacement(
+        return_request=obj, by=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
+    )
+    return _t("The replacement of the %(request)s is shipped: the buyer received the tracking number.") % {
+        "request": _label(obj)
+    }
+
+
+def _close(request, obj, data):
+    services.return_request_staff_decide(
+        return_request=obj, by=request.user, decision="close", note=data["note"]
+    )
+    return _t("The %(request)s is closed: the buyer and the artist were told.") % {"request": _label(obj)}
+
+
+def _default_amount(obj) -> dict:
+    return {"amount": services.return_refund_amount(obj)}
+
+
+RETURN_TRANSITIONS = {
+    "accept": StaffTransition(
+        name="accept",
+        label=_("Accept…"),
+        run=_accept,
+        form_class=AcceptForm,
+        help_text=_("Accept the request: the buyer is emailed the return instructions and the deadline. On an escalated request this is the team's decision; the artist is told too."),
+    ),
+    "reject": StaffTransition(
+        name="reject",
+        label=_("Reject…"),
+        run=_reject,
+        form_class=ReasonForm,
+        danger=True,
+        field_labels={"reason": _("Reason (sent to the buyer)")},
+        help_text=_("Reject the request for the artist: the buyer is emailed the reason and may escalate it to the team."),
+    ),
+    "receive": StaffTransition(
+        name="receive",
+        label=_("Mark received"),
+        run=_receive,
+        form_class=ConfirmForm,
+        help_text=_("The artist has the item back: the buyer is emailed that the refund (or the replacement) can start."),
+    ),
+    "refund": StaffTransition(
+        name="refund",
+        label=_("Refund…"),
+        run=_refund,
+        form_class=RefundForm,
+        danger=True,
+        initial=_default_amount,
+        help_text=_("Refund the return (on an escalated request, this is the team's decision): the amount proposed is the unit price times the quantity, with the original shipping when due; staff may set another amount within what is left to refund. The buyer and the artist are emailed."),
+    ),
+    "ship_replacement": StaffTransition(
+        name="ship_replacement",
+        label=_("Ship the replacement…"),
+        run=_ship_replacement,
+        form_class=TrackingForm,
+        help_text=_("The artist sent the replacement of this exchange: the buyer is emailed the tracking number."),
+    ),
+    "convert_to_refund": StaffTransition(
+        name="convert_to_refund",
+        label=_("Refund instead of exchanging…"),
+        run=_convert,
+        form_class=RefundForm,
+        danger=True,
+        initial=_default_amount,
+        help_text=_("No replacement can be sent (out of stock, price difference…): the exchange is refunded instead."),
+    ),
+    "close": StaffTransition(
+        name="close",
+        label=_("Close…"),
+        run=_close,
+        form_class=CloseForm,
+        danger=True,
+        help_text=_("The team's decision: nothing more happens on this request (no return, no refund). The buyer and the artist are emailed your note."),
+    ),
+}
+ORDER_OF_BUTTONS = ("accept", "reject", "receive", "refund", "ship_replacement", "convert_to_refund", "close")
+
 
 @admin.register(ReturnRequest)
-class ReturnRequestAdmin(admin.ModelAdmin):
+class ReturnRequestAdmin(TransitionAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "order_number",
+        "buyer_email",
         "artist",
-        "buyer",
         "kind",
         "reason",
         "quantity",
         "state",
         "refund_amount",
         "created_at",
+        "waiting",
     )
-    list_filter = ("state", "kind", "reason", "created_at")
+    list_filter = ("state", OpenFilter, "kind", "reason", "created_at", "escalated_at")
     search_fields = (
         "=id",
+        "=artist_order__order__number",
         "artist_order__order__number",
         "buyer__email",
         "buyer__username",
@@ -59,16 +285,124 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     inlines = [ReturnPhotoInline, ReturnEventInline]
-    # Every field is read-only: changes go through the services (history,
-    # messages, emails and refunds with them).
-    readonly_fields = [f.name for f in ReturnRequest._meta.concrete_fields]
+    readonly_fields = [
+        "artist_order_link", "buyer_link", "artist_link", "line_link", "quantity", "kind", "reason",
+        "comment", "desired", "state", "instructions", "ship_back_deadline", "rejection_reason",
+        "escalation_message", "return_carrier", "return_tracking_number", "replacement_carrier",
+        "replacement_tracking_number", "refund_amount", "refund_includes_shipping", "refund_link",
+        "refund_note", "thread_link", "created_at", "answered_at", "escalated_at", "shipped_back_at",
+        "received_at", "closed_at", "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["artist_order_link", "buyer_link", "artist_link", "line_link", "quantity", "kind", "reason", "comment", "desired", "state"]}),
+        (_("Answers"), {"fields": ["instructions", "ship_back_deadline", "rejection_reason", "escalation_message"]}),
+        (_("Parcels"), {"fields": ["return_carrier", "return_tracking_number", "replacement_carrier", "replacement_tracking_number"]}),
+        (_("Refund"), {"fields": ["refund_amount", "refund_includes_shipping", "refund_link", "refund_note"]}),
+        (_("Conversation"), {"fields": ["thread_link"]}),
+        (_("Dates"), {"fields": ["created_at", "answered_at", "escalated_at", "shipped_back_at", "received_at", "closed_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(
+            "artist_order__order__buyer", "artist_order__artist", "artist", "buyer", "line", "refund", "thread",
+            "desired_variant__item", "desired_item",
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # Columns and fields --------------------------------------------------------------
 
     @admin.display(description=_("order"), ordering="artist_order__order__number")
     def order_number(self, obj):
         return obj.artist_order.order.number
 
-    def has_add_permission(self, request):
-        return False
+    @admin.display(description=_("buyer"), ordering="buyer__email")
+    def buyer_email(self, obj):
+        return obj.buyer.email or obj.buyer.username
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("waiting for"))
+    def waiting(self, obj):
+        if obj.state not in OPEN_STATES:
+            return "—"
+        since = obj.escalated_at if obj.state == R.ESCALATED and obj.escalated_at else obj.updated_at
+        return age(since)
+
+    @admin.display(description=_("artist order"))
+    def artist_order_link(self, obj):
+        return admin_link(obj.artist_order)
+
+    @admin.display(description=_("buyer"))
+    def buyer_link(self, obj):
+        return admin_link(obj.buyer, obj.buyer.email or obj.buyer.username)
+
+    @admin.display(description=_("artist"))
+    def artist_link(self, obj):
+        return admin_link(obj.artist, obj.artist.name)
+
+    @admin.display(description=_("order line"))
+    def line_link(self, obj):
+        line = obj.line
+        return f"{line.quantity} × {line.title} ({line.variant_name}) — {line.unit_price} €"
+
+    @admin.display(description=_("wanted replacement"))
+    def desired(self, obj):
+        if obj.desired_variant_id:
+            return f"{obj.desired_variant.item.title} — {obj.desired_variant.name}"
+        if obj.desired_item_id:
+            return obj.desired_item.title
+        return obj.desired_text or "—"
+
+    @admin.display(description=_("refund"))
+    def refund_link(self, obj):
+        return admin_link(obj.refund) if obj.refund_id else "—"
+
+    @admin.display(description=_("thread"))
+    def thread_link(self, obj):
+        if not obj.thread_id:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            obj.thread.get_absolute_url(),
+            _t("read and post as staff"),
+            reverse("admin:messaging_thread_change", args=[obj.thread_id]),
+            _t("record"),
+        )
+
+    # Buttons -----------------------------------------------------------------------------
+
+    def available_transitions(self, request, obj):
+        allowed = services.allowed_return_actions(return_request=obj, user=request.user)
+        names = set(allowed) & set(RETURN_TRANSITIONS)
+        if "staff_decide" in allowed:
+            names.add("close")
+        return [RETURN_TRANSITIONS[name] for name in ORDER_OF_BUTTONS if name in names]
+
+    def transition_summary(self, obj):
+        artist_order = obj.artist_order
+        rows = [
+            (_("Request"), f"#{obj.pk}"),
+            (_("Order"), artist_order.order.number),
+            (_("Buyer"), obj.buyer.email),
+            (_("Artist"), obj.artist.name),
+            (_("What"), f"{obj.quantity} × {obj.line.title} ({obj.line.variant_name}), {obj.line.unit_price} €"),
+            (_("Kind and reason"), f"{obj.get_kind_display()} — {obj.get_reason_display()}"),
+            (_("State"), obj.get_state_display()),
+            (_("Refund due for this return"), f"{services.return_refund_amount(obj)} €"),
+            (_("Left to refund on the order"), f"{artist_order.paid - artist_order.refunded} €"),
+        ]
+        for label, value in (
+            (_("Buyer's comment"), obj.comment),
+            (_("Rejection reason"), obj.rejection_reason),
+            (_("Escalation message"), obj.escalation_message),
+        ):
+            if value:
+                rows.append((label, value))
+        return rows
+
