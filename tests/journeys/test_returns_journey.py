@@ -22,9 +22,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 
 
-def log_in(browser, live_server, username):
-    """A fresh browser page (its own cookies) logged in as ``username``."""
+def log_in(browser, live_server, username, violations):
+    """A fresh browser page (its own cookies) logged in as ``username``,
+    reporting Content-Security-Policy violations into ``violations``."""
     page = browser.new_page()
+    page.on(
+        "console",
+        lambda message: violations.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " console.error('Content Security Policy violation: ' + e.violatedDirective));"
+    )
     page.goto(f"{live_server.url}/accounts/login/")
     form = page.get_by_test_id("login-form")
     form.get_by_label("Username").fill(username)
@@ -45,9 +56,10 @@ def test_a_damaged_piece_goes_back_and_is_refunded(browser, live_server):
     camille = UserFactory(username="camille", email="camille@example.com", language="en")
     line = make_line(buyer=camille, artist=shop, quantity=1, price="30.00")
     number = line.artist_order.order.number
+    violations = []
 
     # The buyer reports the damaged piece from the order page, with a photo.
-    buyer = log_in(browser, live_server, "camille")
+    buyer = log_in(browser, live_server, "camille", violations)
     buyer.goto(f"{live_server.url}/account/orders/{number}/")
     expect(buyer.get_by_test_id("return-until")).to_contain_text("until")
     buyer.get_by_test_id("return-line").click()
@@ -69,7 +81,7 @@ def test_a_damaged_piece_goes_back_and_is_refunded(browser, live_server):
     assert ReturnPhoto.objects.filter(request=return_request).count() == 1
 
     # The artist finds it in the queue and accepts it with instructions.
-    artist = log_in(browser, live_server, "clay")
+    artist = log_in(browser, live_server, "clay", violations)
     artist.goto(f"{live_server.url}/dashboard/")
     artist.get_by_test_id("dash-returns-link").click()
     queue = artist.get_by_test_id("return-queue-new")
@@ -123,3 +135,4 @@ def test_a_damaged_piece_goes_back_and_is_refunded(browser, live_server):
     for event in ("return_received", "return_refund_confirmed"):
         sent = emails.get(event=event)
         assert sent.status == "sent", (event, sent.status, sent.last_error)
+    assert violations == []
