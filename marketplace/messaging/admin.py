@@ -195,7 +195,7 @@ class MessageAdmin(admin.ModelAdmin):
         "thread__artist_order__order__number",
     ]
     date_hierarchy = "created_at"
-    list_select_related = ["thread__artist", "thread__buyer", "author"]
+    list_select_related = ["thread__artist", "thread__buyer", "thread__artist_order__order", "thread__item", "author"]
     readonly_fields = [
         "thread",
         "author",
