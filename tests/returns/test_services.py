@@ -393,7 +393,18 @@ def test_emails_are_rendered_in_the_recipients_language(
     notification = Notification.objects.get(event="return_accepted")
     assert notification.recipient == buyer and notification.language == "fr"
     assert notification.context["instructions"] == "Atelier, 3 rue du Four, Lyon"
-    assert "Atelier, 3 rue du Four, Lyon" in emails_of(mailoutbox, buyer.email)[0].body
+    body = emails_of(mailoutbox, buyer.email)[0].body
+    assert "Atelier, 3 rue du Four, Lyon" in body
+    assert f"/account/returns/{rr.pk}/" in body
+
+
+def test_the_artists_email_links_to_the_request_in_the_dashboard(
+    line, artist, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        rr = make_return(line=line)
+
+    assert f"/dashboard/returns/{rr.pk}/" in emails_of(mailoutbox, artist.user.email)[0].body
 
 
 def test_the_system_escalation_emails_both_sides(
