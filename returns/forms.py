@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.accounts.forms import DomainErrorFormMixin
@@ -125,7 +126,7 @@ class ReturnRequestForm(DomainErrorFormMixin, forms.Form):
         self.line = line
         allowed = eligibility.allowed_reasons
         self.fields["reason"].choices = [("", _("Choose a reason"))] + [
-            (value, label) for value, label in ReturnReason.choices if value in allowed
+            (value, capfirst(label)) for value, label in ReturnReason.choices if value in allowed
         ]
         # The page script shows the photos field only for these reasons.
         self.fields["reason"].widget.attrs["data-photo-reasons"] = " ".join(
