@@ -522,11 +522,16 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
         links = []
         threads = Thread.objects.filter(artist_order=obj).order_by("created_at")
         for thread in threads:
+            count = thread.messages.count()
             links.append(
                 {
                     "label": _("Conversation"),
-                    "text": _t("%(subject)s — %(count)s messages (read and post as staff)")
-                    % {"subject": thread.display_subject, "count": thread.messages.count()},
+                    "text": ngettext(
+                        "%(subject)s — %(count)s message (read and post as staff)",
+                        "%(subject)s — %(count)s messages (read and post as staff)",
+                        count,
+                    )
+                    % {"subject": thread.display_subject, "count": count},
                     "url": thread.get_absolute_url(),
                 }
             )
