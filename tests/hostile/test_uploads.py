@@ -50,7 +50,10 @@ def storage_roots() -> set:
     storages the file fields really use (a field keeps the storage it was
     built with, whatever the test's settings say)."""
     roots = {Path(settings.MEDIA_ROOT)}
-    for model, field in [(ItemPhoto, "image"), (ItemPhoto, "thumbnail"), (CartLine, "personalisation_photo")]:
+    from returns.models import ReturnPhoto
+
+    fields = [(ItemPhoto, "image"), (ItemPhoto, "thumbnail"), (CartLine, "personalisation_photo"), (ReturnPhoto, "image")]
+    for model, field in fields:
         location = getattr(model._meta.get_field(field).storage, "location", None)
         if location:
             roots.add(Path(location))
@@ -184,4 +187,51 @@ class TestPersonalisationPhotoEndpoint:
         assert response.status_code == 400, response.content
         assert response.json()["personalisation_photo"]
         assert not CartLine.objects.exists()
+        assert stored_files() == []
+
+
+@pytest.mark.django_db
+class TestReturnPhotoEndpoint:
+    """Photos of a return request for a damaged piece (one is mandatory)."""
+
+    url = "/api/v1/returns/"
+
+    @pytest.fixture
+    def line(self, buyer, artist):
+        from tests.returns.factories import make_line
+
+        return make_line(buyer=buyer, artist=artist)
+
+    def post(self, buyer_api, line, photo):
+        return buyer_api.post(
+            self.url,
+            {"line": line.pk, "quantity": 1, "kind": "return", "reason": "damaged", "photos": [photo]},
+            format="multipart",
+        )
+
+    @pytest.mark.parametrize("name, filename, make, extension", ACCEPTED)
+    def test_keeps_a_clean_private_copy(self, buyer_api, line, stored_files, name, filename, make, extension):
+        from returns.models import ReturnPhoto
+
+        response = self.post(buyer_api, line, upload(filename, make()))
+
+        assert response.status_code == 201, response.content
+        photo = ReturnPhoto.objects.get()
+        assert photo.image.name.endswith(f".{extension}")
+        with photo.image.open("rb") as stored:
+            assert_clean(stored.read(), extension)
+        assert stored_files() and all(
+            path.startswith(str(ReturnPhoto._meta.get_field("image").storage.location)) for path in stored_files()
+        )
+
+    @pytest.mark.parametrize("name, filename, make", REJECTED)
+    def test_refuses_with_a_field_error_and_stores_nothing(self, buyer_api, line, stored_files, name, filename, make):
+        from returns.models import ReturnPhoto, ReturnRequest
+
+        response = self.post(buyer_api, line, upload(filename, make()))
+
+        assert response.status_code == 400, response.content
+        assert response.json()["photos"]
+        assert not ReturnRequest.objects.exists()
+        assert not ReturnPhoto.objects.exists()
         assert stored_files() == []
