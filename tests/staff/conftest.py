@@ -45,19 +45,3 @@ def api_as(user):
     client.force_authenticate(user)
     return client
 
-
-@pytest.fixture(autouse=True)
-def _return_photos_in_test_storage(_media_root, settings):
-    """Return photos go to the test's private folder (the field's storage
-    was built at import time)."""
-    from django.core.files.storage import FileSystemStorage
-
-    from returns.models import ReturnPhoto
-
-    field = ReturnPhoto._meta.get_field("image")
-    original = field.storage
-    field.storage = FileSystemStorage(
-        location=settings.STORAGES["private"]["OPTIONS"]["location"], base_url=None
-    )
-    yield
-    field.storage = original
