@@ -23,7 +23,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.errors import DomainError
-from marketplace.messaging.api import ReaderLanguageMixin
 from orders.models import OrderLine
 from orders.serializers import ConflictSerializer
 
@@ -61,7 +60,7 @@ def _line_of_buyer(*, buyer, pk: int) -> OrderLine:
     return line
 
 
-class ReturnRequestListView(ReaderLanguageMixin, generics.ListAPIView):
+class ReturnRequestListView(generics.ListAPIView):
     """Return requests of the caller, newest first: those of its orders as a
     buyer and those of its shop as an artist (``?as=`` narrows to one side;
     ``?as=staff`` lists every request for staff). A buyer files one with POST
@@ -126,7 +125,7 @@ class ReturnRequestListView(ReaderLanguageMixin, generics.ListAPIView):
         )
 
 
-class ReturnRequestDetailView(ReaderLanguageMixin, generics.RetrieveAPIView):
+class ReturnRequestDetailView(generics.RetrieveAPIView):
     """A return request, for its buyer, its artist and staff; else a 404."""
 
     serializer_class = ReturnRequestSerializer
@@ -164,7 +163,7 @@ def acts_as(return_request, user, role: str) -> bool:
     return user.is_staff or return_request.artist.user_id == user.pk
 
 
-class ReturnActionView(ReaderLanguageMixin, APIView):
+class ReturnActionView(APIView):
     """Base of ``POST returns/{id}/<action>/``: find the request among those
     the caller may read (404), check the caller's role (403), validate the
     body (400), run the service (409 when the state forbids it), answer the

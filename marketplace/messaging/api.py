@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -204,18 +203,6 @@ def _burst(request) -> None:
 # --- views ---------------------------------------------------------------------------
 
 
-class ReaderLanguageMixin:
-    """Answer in the caller's language preference. A token-authenticated
-    caller is only known once DRF authenticates it, after the middleware
-    that applies the preference of session users has run."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        language = getattr(request.user, "language", None)
-        if request.user.is_authenticated and language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-
 ROLE_PARAMETER = OpenApiParameter(
     "as",
     OpenApiTypes.STR,
@@ -224,7 +211,7 @@ ROLE_PARAMETER = OpenApiParameter(
 )
 
 
-class ThreadListView(ReaderLanguageMixin, generics.ListAPIView):
+class ThreadListView(generics.ListAPIView):
     """The caller's threads with their unread counts, unread ones first.
     A buyer writes to a shop with POST (the thread on the same topic is
     continued)."""
@@ -342,7 +329,7 @@ def _thread_response(request, thread, *, status_code=status.HTTP_200_OK) -> Resp
     return Response(ThreadDetailSerializer(thread, context=context).data, status=status_code)
 
 
-class ThreadDetailView(ReaderLanguageMixin, APIView):
+class ThreadDetailView(APIView):
     """A thread and its messages (participants and staff); reading it marks
     it read for the caller."""
 
@@ -352,7 +339,7 @@ class ThreadDetailView(ReaderLanguageMixin, APIView):
         return _thread_response(request, thread)
 
 
-class ThreadMessagesView(ReaderLanguageMixin, APIView):
+class ThreadMessagesView(APIView):
     """Write in a thread (participants; staff posts are shown as the team)."""
 
     parser_classes = [JSONParser, MultiPartParser, FormParser]

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
@@ -35,6 +36,8 @@ def other_buyer(db):
 
 
 def api_as(user):
+    """An API client authenticated the way integrations are: by token."""
+    token, _ = Token.objects.get_or_create(user=user)
     client = APIClient()
-    client.force_authenticate(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
