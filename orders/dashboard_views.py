@@ -23,7 +23,7 @@ from . import selectors
 from .forms import DashboardOrderFilterForm, RefuseForm, ShipForm
 from .services import lifecycle
 from .tracking import known_carriers
-from .views import decorate_artist_order, refused_message
+from .views import attach_conversations, decorate_artist_order, refused_message
 
 ORDERS_PER_PAGE = 25
 
@@ -61,6 +61,7 @@ def order_list(request):
 
 
 def _detail_page(request, artist_order, *, refuse_form=None, ship_form=None, reship_form=None):
+    attach_conversations([artist_order])
     decorate_artist_order(artist_order, user=request.user, side="artist")
     return render(
         request,

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from artists.models import Variant
@@ -346,9 +346,65 @@ def _who(event, artist_order, *, viewer) -> str:
     return event.by.get_username()
 
 
-def timeline(artist_order, *, viewer) -> list[TimelineEntry]:
-    """The history rows of ``artist_order`` (prefetched), labelled for people."""
+def attach_conversations(artist_orders) -> None:
+    """Prefetch the conversation of each artist order (its thread's messages,
+    authors and photos) in a constant number of queries, for ``timeline``."""
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    from marketplace.messaging.models import Message, Thread, ThreadKind
+
+    prefetch_related_objects(
+        list(artist_orders),
+        Prefetch(
+            "message_threads",
+            queryset=Thread.objects.filter(kind=ThreadKind.ARTIST_ORDER).prefetch_related(
+                Prefetch(
+                    "messages",
+                    queryset=Message.objects.filter(system=False)
+                    .select_related("author")
+                    .prefetch_related("photos")
+                    .order_by("created_at", "id"),
+                )
+            ),
+            to_attr="conversation_threads",
+        ),
+    )
+
+
+def _conversation_entries(artist_order, *, viewer) -> list[TimelineEntry]:
+    """The messages buyer and artist wrote about ``artist_order`` (system
+    messages are left out: each repeats a history row)."""
     entries = []
+    for thread in getattr(artist_order, "conversation_threads", ()):
+        for message in thread.messages.all():
+            if message.hidden_at and not viewer.is_staff:
+                note = _("This message was hidden by the marketplace team.")
+            else:
+                note = message.body
+                photos = len(message.photos.all())
+                if photos:
+                    note += " " + ngettext("(%(count)d photo)", "(%(count)d photos)", photos) % {
+                        "count": photos
+                    }
+            if message.is_staff_post:
+                who = _("the marketplace team")
+            elif message.author_id == viewer.pk:
+                who = _("you")
+            elif message.author_id == artist_order.artist.user_id:
+                who = artist_order.artist.name
+            else:
+                who = artist_order.order.shipping_name or _("the buyer")
+            entries.append(
+                TimelineEntry(label=_("Message"), who=who, at=message.created_at, note=note, transition="message")
+            )
+    return entries
+
+
+def timeline(artist_order, *, viewer) -> list[TimelineEntry]:
+    """The history rows of ``artist_order`` (prefetched), labelled for people,
+    with the conversation's messages in between when they were prefetched
+    (``attach_conversations``)."""
+    entries = _conversation_entries(artist_order, viewer=viewer)
     for event in artist_order.history.all():
         label = TRANSITION_LABELS.get(event.transition) or event.get_to_state_display()
         entries.append(
@@ -360,7 +416,7 @@ def timeline(artist_order, *, viewer) -> list[TimelineEntry]:
                 transition=event.transition,
             )
         )
-    return entries
+    return sorted(entries, key=lambda entry: entry.at)
 
 
 def decorate_artist_order(artist_order, *, user, side: str):
@@ -413,10 +469,10 @@ def order_detail(request, number):
     """The buyer's order: one block per artist with its state, timeline,
     tracking, refunds and the buttons allowed now."""
     order = selectors.order_get_for_buyer(buyer=request.user, number=number)
-    artist_orders = [
-        decorate_artist_order(ao, user=request.user, side="buyer")
-        for ao in order.artist_orders.all()
-    ]
+    artist_orders = list(order.artist_orders.all())
+    attach_conversations(artist_orders)
+    for artist_order in artist_orders:
+        decorate_artist_order(artist_order, user=request.user, side="buyer")
     _attach_return_eligibility(artist_orders)
     return render(
         request,

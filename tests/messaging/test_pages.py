@@ -355,3 +355,11 @@ class TestReplyTimeBlock:
         )
 
         assert re.search(r'data-testid="reply-time">3 hours<', html)
+
+
+def test_the_dashboard_home_shows_the_reply_time(client, artist):
+    client.force_login(artist.user)
+
+    response = client.get("/dashboard/")
+
+    assert 'data-testid="reply-time"' in response.content.decode()

@@ -319,8 +319,9 @@ class TestQueryBudget:
             )
         client = logged_in(buyer)
 
-        # 13: the return requests of every line, for their return eligibility.
-        with django_assert_max_num_queries(13):
+        # 13: the return requests of every line, for their return eligibility;
+        # up to 16: the conversations (threads, their messages, photos).
+        with django_assert_max_num_queries(16):
             response = client.get(order_url(first))
 
         assert response.status_code == 200
