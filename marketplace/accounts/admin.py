@@ -1,12 +1,8 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
-
-from marketplace.errors import DomainError
 
 from .models import User
-from .services import user_reactivate, user_suspend
 
 
 @admin.register(User)
@@ -29,34 +25,5 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
-    actions = ["suspend_accounts", "reactivate_accounts"]
-
-    @admin.action(description=_("Suspend the selected accounts (code of conduct)"))
-    def suspend_accounts(self, request, queryset):
-        done = 0
-        for user in queryset.filter(is_active=True):
-            try:
-                user_suspend(user=user, by=request.user)
-            except DomainError as error:
-                self.message_user(request, str(error.message), messages.ERROR)
-            else:
-                done += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d account suspended.", "%(count)d accounts suspended.", done)
-            % {"count": done},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Reactivate the selected accounts"))
-    def reactivate_accounts(self, request, queryset):
-        done = 0
-        for user in queryset.filter(is_active=False):
-            user_reactivate(user=user, by=request.user)
-            done += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d account reactivated.", "%(count)d accounts reactivated.", done)
-            % {"count": done},
-            messages.SUCCESS,
-        )
+    # Suspending and reinstating ask for a reason: buttons on the user's page
+    # (marketplace.staff.site), which record a StaffAction with the author.
