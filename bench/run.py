@@ -98,7 +98,7 @@ PAGES = [
     Page("cart", "cart (logged in)", (1, 3, 10), 3, _cart, size_label="{} artists"),
     Page("order_5x4", "buyer order page 5×4", ("1x1", "5x4", "10x10"), "5x4", _order, 0.30, "{} artists×lines"),
     Page("order_10x10", "buyer order page 10×10", ("1x1", "5x4", "10x10"), "10x10", _order, 0.15, "{} artists×lines"),
-    Page("buyer_orders", "buyer order list", ("1x1", "5x4", "10x10"), "5x4", _buyer_orders, size_label="{}"),
+    Page("buyer_orders", "buyer order list", ("1x1", "5x4", "10x10"), "5x4", _buyer_orders, size_label="an order of {}"),
     Page("dashboard_home", "seller dashboard home, 25 rows", (1, 10, 25), 25, _dashboard_home, 0.25, "{} rows"),
     Page("dashboard_orders", "seller order list, 25 rows", (1, 10, 25), 25, _dashboard_orders, None, "{} rows"),
 ]
