@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -62,7 +61,7 @@ class CartLineSerializer(serializers.Serializer):
         help_text="Why the line cannot be bought as it is (empty when it can)."
     )
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Path of the photo on this site."))
     def get_personalisation_photo(self, line) -> str | None:
         if not line.has_photo:
             return None
@@ -194,7 +193,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "personalisation_photo",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Path of the photo on this site."))
     def get_personalisation_photo(self, line) -> str | None:
         if not line.personalisation_photo:
             return None
@@ -329,7 +328,7 @@ class ArtistOrderSerializer(serializers.ModelSerializer):
         report = selectors.latest_not_received_report(artist_order)
         return NotReceivedReportSerializer(report).data if report else None
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_tracking_url(self, artist_order) -> str | None:
         if not artist_order.tracking_number:
             return None
@@ -338,7 +337,7 @@ class ArtistOrderSerializer(serializers.ModelSerializer):
     def get_shipping_overdue(self, artist_order) -> bool:
         return is_shipping_overdue(artist_order)
 
-    @extend_schema_field(OpenApiTypes.DATETIME)
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_not_received_available_at(self, artist_order) -> str | None:
         """When the buyer may report the parcel as not received (shipped only)."""
         if artist_order.state != "shipped":

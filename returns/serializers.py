@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -152,13 +151,13 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
             urls.append(request.build_absolute_uri(path) if request else path)
         return urls
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_return_tracking_url(self, return_request) -> str | None:
         if not return_request.return_tracking_number:
             return None
         return tracking_url(return_request.return_carrier, return_request.return_tracking_number)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_replacement_tracking_url(self, return_request) -> str | None:
         if not return_request.replacement_tracking_number:
             return None
