@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .models import (
@@ -229,6 +240,23 @@ def _open_report():
     )
 
 
+def _pieces():
+    """Pieces bought in the artist order, as a correlated subquery: a
+    ``Sum("lines__quantity")`` would join and group all the artist's artist
+    orders before the page's ``LIMIT`` (seconds for a shop with 100,000)."""
+    return Coalesce(
+        Subquery(
+            OrderLine.objects.filter(artist_order=OuterRef("pk"))
+            .order_by()
+            .values("artist_order")
+            .annotate(n=Sum("quantity"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
 def artist_orders_for_dashboard(
     *, artist, state: str | None = None, search: str = ""
 ) -> QuerySet[ArtistOrder]:
@@ -247,7 +275,7 @@ def artist_orders_for_dashboard(
     return (
         queryset.select_related("order")
         .annotate(
-            pieces=Sum("lines__quantity"),
+            pieces=_pieces(),
             has_open_cancellation=_open_cancellation(),
             has_open_report=_open_report(),
         )
