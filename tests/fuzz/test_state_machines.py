@@ -1,0 +1,538 @@
+"""Hypothesis state machines of the artist order and of the return request:
+random sequences of the real services (who acts, on which object, in which
+order, with which amounts), checking after every step that
+
+- refunds never add up to more than what was paid, and ``refunded`` is the
+  sum of the non-failed refunds;
+- the stock never goes negative, and stock + pieces held by orders is
+  constant (what was taken is held or given back);
+- each state is reached only by its transitions: a service that succeeds
+  moves the object along the design's table and writes one history row
+  from the state before to the state after; the history chains from the
+  first state to the current one without a gap; a refused call (409, 400,
+  403) changes nothing.
+
+``FUZZ_MACHINE_EXAMPLES`` sets how many runs (``make stress``: 200).
+"""
+
+import os
+from collections import Counter
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from artists.models import Variant
+from marketplace.errors import Conflict, DomainError, PaymentDeclined
+from orders.models import (
+    ArtistOrder,
+    ArtistOrderState,
+    Cart,
+    OrderLine,
+    Refund,
+    RefundReason,
+    RefundStatus,
+)
+from orders.services import (
+    artist_order_accept,
+    artist_order_cancel,
+    artist_order_complete,
+    artist_order_confirm_delivery,
+    artist_order_refund_lost,
+    artist_order_refuse,
+    artist_order_report_not_received,
+    artist_order_reship,
+    artist_order_ship,
+    artist_order_time_out,
+    cart_add_line,
+    checkout,
+    refund_create,
+)
+from returns import services as returns
+from returns.models import ReturnRequest, ReturnState
+from tests.factories import UserFactory
+from tests.orders.factories import ADDRESS, make_artist, make_variant
+from tests.returns.factories import make_line
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = (Conflict, DomainError, PermissionDenied, PaymentDeclined)
+S = ArtistOrderState
+R = ReturnState
+
+
+def runs() -> int:
+    if os.environ.get("FUZZ_MACHINE_EXAMPLES"):
+        return int(os.environ["FUZZ_MACHINE_EXAMPLES"])
+    return 200 if os.environ.get("STRESS_ROUNDS") else 25
+
+
+def machine_settings():
+    return settings(
+        max_examples=runs(),
+        stateful_step_count=40,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+def assert_money_safe(artist_orders) -> None:
+    for artist_order in artist_orders:
+        artist_order.refresh_from_db()
+        live = artist_order.refunds.exclude(status=RefundStatus.FAILED)
+        total = live.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+        assert total == artist_order.refunded, (artist_order.pk, total, artist_order.refunded)
+        assert artist_order.refunded <= artist_order.paid, artist_order.pk
+
+
+def assert_history_chains(obj, first_state) -> list:
+    rows = list(obj.history.order_by("at", "id").values_list("transition", "from_state", "to_state"))
+    state = first_state
+    for _transition, from_state, to_state in rows:
+        assert from_state == state, (obj.pk, rows)
+        state = to_state
+    assert state == obj.state, (obj.pk, rows, obj.state)
+    return rows
+
+
+class Isolated(RuleBasedStateMachine):
+    """Each run in a savepoint rolled back at its end: runs cannot see each
+    other's rows. ``seen`` counts the moves made and refused (printed)."""
+
+    seen: Counter = Counter()
+
+    def __init__(self):
+        super().__init__()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self.run_id = Isolated.counter = getattr(Isolated, "counter", 0) + 1
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+
+# ---------------------------------------------------------------- artist orders
+
+# transition → {from state: to state}, from design.md's table (a cancellation
+# request and the not-received report and reship keep the state).
+ORDER_MOVES = {
+    "pay": {S.AWAITING_PAYMENT: S.AWAITING_ACCEPTANCE},
+    "accept": {S.AWAITING_ACCEPTANCE: S.ACCEPTED},
+    "refuse": {S.AWAITING_ACCEPTANCE: S.REFUSED, S.ACCEPTED: S.REFUSED},
+    "time_out": {S.AWAITING_ACCEPTANCE: S.REFUSED},
+    "cancel": {S.AWAITING_ACCEPTANCE: S.CANCELLED},
+    "request_cancellation": {S.ACCEPTED: S.ACCEPTED},
+    "ship": {S.ACCEPTED: S.SHIPPED},
+    "confirm_delivery": {S.SHIPPED: S.DELIVERED},
+    "complete": {S.DELIVERED: S.COMPLETED},
+    "report_not_received": {S.SHIPPED: S.SHIPPED},
+    "reship": {S.SHIPPED: S.SHIPPED},
+    "refund_lost": {S.SHIPPED: S.COMPLETED},
+}
+HOLDS_STOCK = [S.AWAITING_PAYMENT, S.AWAITING_ACCEPTANCE, S.ACCEPTED, S.SHIPPED, S.DELIVERED, S.COMPLETED]
+STOCK = 12
+
+
+class ArtistOrderMachine(Isolated):
+    orders = Bundle("artist_orders")
+
+    @initialize()
+    def shop(self):
+        n = self.run_id
+        self.buyer = UserFactory(username=f"m{n}-buyer", email=f"m{n}-buyer@example.com")
+        self.artist = make_artist(f"m{n}-potter")
+        self.staff = UserFactory(username=f"m{n}-staff", email=f"m{n}-staff@example.com", is_staff=True)
+        self.variant = make_variant(self.artist, price="30.00", stock=STOCK)
+        self.artist_order_ids: list[int] = []
+
+    def who(self, name):
+        return {"buyer": self.buyer, "artist": self.artist.user, "staff": self.staff, "system": None}[name]
+
+    @rule(target=orders, quantity=st.integers(min_value=1, max_value=5))
+    def place_order(self, quantity):
+        cart, _created = Cart.objects.get_or_create(user=self.buyer)
+        cart.lines.all().delete()
+        try:
+            with transaction.atomic():
+                cart_add_line(cart=cart, variant_id=self.variant.pk, quantity=quantity)
+                order = checkout(
+                    cart=cart, buyer=self.buyer, shipping_address=ADDRESS,
+                    payment={"provider": "test", "token": "ok"},
+                )
+        except DomainError:
+            # Only refused when the stock is short.
+            assert Variant.objects.get(pk=self.variant.pk).stock < quantity
+            return -1  # names no order: the rules given it do nothing
+        artist_order = order.artist_orders.get()
+        assert artist_order.state == S.AWAITING_ACCEPTANCE
+        self.artist_order_ids.append(artist_order.pk)
+        return artist_order.pk
+
+    def step(self, artist_order_id, transition, call):
+        """Run ``call`` on a fresh copy; check the move it made, or that it
+        changed nothing when refused."""
+        if artist_order_id < 0:
+            return
+        before = ArtistOrder.objects.get(pk=artist_order_id)
+        history_before = before.history.count()
+        refunds_before = list(before.refunds.values_list("pk", "amount", "status"))
+        try:
+            with transaction.atomic():
+                call(ArtistOrder.objects.get(pk=artist_order_id))
+        except REFUSED:
+            self.seen[f"{transition or 'staff refund'} refused"] += 1
+            after = ArtistOrder.objects.get(pk=artist_order_id)
+            assert after.state == before.state
+            assert after.refunded == before.refunded
+            assert after.history.count() == history_before
+            assert list(after.refunds.values_list("pk", "amount", "status")) == refunds_before
+            return
+        after = ArtistOrder.objects.get(pk=artist_order_id)
+        self.seen[f"{transition or 'staff refund'} done"] += 1
+        if transition is None:  # not a transition (a staff refund)
+            assert after.state == before.state and after.history.count() == history_before
+            return
+        new = list(after.history.order_by("at", "id").values_list("transition", "from_state", "to_state"))[history_before:]
+        assert len(new) == 1 and new[0][1:] == (before.state, after.state), new
+        done = new[0][0]
+        # The buyer's cancel of an accepted order files a request instead.
+        assert done == transition or (transition, done) == ("cancel", "request_cancellation"), (transition, done)
+        assert ORDER_MOVES[done].get(before.state) == after.state, (done, before.state, after.state)
+
+    @rule(artist_order=orders)
+    def advance(self, artist_order):
+        """The next step of a sale that goes well, so that runs reach the
+        late states too (the other rules try everything anywhere)."""
+        if artist_order < 0:
+            return
+        state = ArtistOrder.objects.get(pk=artist_order).state
+        if state == S.AWAITING_ACCEPTANCE:
+            self.accept(artist_order, "artist")
+        elif state == S.ACCEPTED:
+            self.ship(artist_order, "artist", "6A123")
+        elif state == S.SHIPPED:
+            self.confirm_delivery(artist_order, "buyer")
+        elif state == S.DELIVERED:
+            self.complete(artist_order)
+
+    @rule(artist_order=orders, by=st.sampled_from(["artist"] * 3 + ["staff", "buyer"]))
+    def accept(self, artist_order, by):
+        self.step(artist_order, "accept", lambda ao: artist_order_accept(artist_order=ao, by=self.who(by)))
+
+    @rule(artist_order=orders, by=st.sampled_from(["artist", "staff", "buyer"]), reason=st.sampled_from(["", "No clay.", "No clay."]))
+    def refuse(self, artist_order, by, reason):
+        self.step(artist_order, "refuse", lambda ao: artist_order_refuse(artist_order=ao, by=self.who(by), reason=reason))
+
+    @rule(artist_order=orders, days=st.sampled_from([-1, 30]))
+    def time_out(self, artist_order, days):
+        now = timezone.now() + timedelta(days=days)
+        self.step(artist_order, "time_out", lambda ao: artist_order_time_out(artist_order=ao, now=now))
+
+    @rule(artist_order=orders, by=st.sampled_from(["buyer", "artist"]))
+    def cancel(self, artist_order, by):
+        self.step(artist_order, "cancel", lambda ao: artist_order_cancel(artist_order=ao, by=self.who(by)))
+
+    @rule(artist_order=orders, by=st.sampled_from(["artist"] * 3 + ["buyer"]), tracking=st.sampled_from(["", "6A123", "6A123"]))
+    def ship(self, artist_order, by, tracking):
+        self.step(
+            artist_order, "ship",
+            lambda ao: artist_order_ship(artist_order=ao, by=self.who(by), carrier="Colissimo", tracking_number=tracking),
+        )
+
+    @rule(artist_order=orders, by=st.sampled_from(["buyer", "buyer", "system", "artist"]))
+    def confirm_delivery(self, artist_order, by):
+        self.step(
+            artist_order, "confirm_delivery",
+            lambda ao: artist_order_confirm_delivery(artist_order=ao, by=self.who(by)),
+        )
+
+    @rule(artist_order=orders)
+    def complete(self, artist_order):
+        self.step(artist_order, "complete", lambda ao: artist_order_complete(artist_order=ao))
+
+    @rule(artist_order=orders, long_ago=st.booleans())
+    def report_not_received(self, artist_order, long_ago):
+        if artist_order > 0 and long_ago:
+            ArtistOrder.objects.filter(pk=artist_order, shipped_at__isnull=False).update(
+                shipped_at=timezone.now() - timedelta(days=60)
+            )
+        self.step(
+            artist_order, "report_not_received",
+            lambda ao: artist_order_report_not_received(artist_order=ao, by=self.buyer),
+        )
+
+    @rule(artist_order=orders, by=st.sampled_from(["artist", "staff"]))
+    def reship(self, artist_order, by):
+        self.step(
+            artist_order, "reship",
+            lambda ao: artist_order_reship(artist_order=ao, by=self.who(by), carrier="DHL", tracking_number="JD1"),
+        )
+
+    @rule(artist_order=orders, by=st.sampled_from(["artist", "staff"]))
+    def refund_lost(self, artist_order, by):
+        self.step(artist_order, "refund_lost", lambda ao: artist_order_refund_lost(artist_order=ao, by=self.who(by)))
+
+    @rule(artist_order=orders, cents=st.integers(min_value=-100, max_value=20_000), key=st.integers(0, 3))
+    def staff_refund(self, artist_order, cents, key):
+        amount = Decimal(cents) / 100
+        self.step(
+            artist_order, None,
+            lambda ao: refund_create(
+                artist_order=ao, amount=amount, reason=RefundReason.STAFF,
+                idempotency_key=f"staff:{ao.pk}:{key}", by=self.staff,
+            ),
+        )
+
+    @rule(refund_index=st.integers(0, 20), succeed=st.booleans())
+    def provider_answers(self, refund_index, succeed):
+        """The provider pays or declines a pending refund (a decline frees its amount)."""
+        from orders.services import refund_mark_failed
+
+        pending = list(Refund.objects.filter(artist_order_id__in=self.artist_order_ids, status=RefundStatus.PENDING).order_by("pk"))
+        if not pending:
+            return
+        refund = pending[refund_index % len(pending)]
+        if succeed:
+            Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.SUCCEEDED)
+        else:
+            assert refund_mark_failed(refund=refund, message="declined")
+
+    @invariant()
+    def money_and_stock_are_safe(self):
+        if not hasattr(self, "variant"):
+            return
+        artist_orders = list(ArtistOrder.objects.filter(pk__in=self.artist_order_ids))
+        assert_money_safe(artist_orders)
+        stock = Variant.objects.get(pk=self.variant.pk).stock
+        held = (
+            OrderLine.objects.filter(artist_order_id__in=self.artist_order_ids, artist_order__state__in=HOLDS_STOCK)
+            .aggregate(total=Sum("quantity"))["total"] or 0
+        )
+        assert stock >= 0
+        assert stock + held == STOCK, (stock, held)
+        for artist_order in artist_orders:
+            rows = assert_history_chains(artist_order, S.AWAITING_PAYMENT)
+            for transition, from_state, to_state in rows:
+                assert ORDER_MOVES[transition].get(from_state) == to_state, rows
+
+
+def report(name, seen: Counter) -> None:
+    done = sum(count for label, count in seen.items() if label.endswith(" done"))
+    print(f"[fuzz] {name}: {runs()} runs, {done} moves made, {sum(seen.values()) - done} refused; "
+          + ", ".join(f"{label}: {count}" for label, count in sorted(seen.items())))
+
+
+def test_the_artist_order_state_machine_keeps_money_stock_and_history_straight():
+    ArtistOrderMachine.seen = Counter()
+
+    run_state_machine_as_test(ArtistOrderMachine, settings=machine_settings())
+
+    report("artist order machine", ArtistOrderMachine.seen)
+    for transition in ("accept", "refuse", "ship", "confirm_delivery", "complete", "cancel"):
+        assert ArtistOrderMachine.seen[f"{transition} done"], f"no run reached {transition}"
+
+
+# ---------------------------------------------------------------- returns
+
+RETURN_MOVES = {
+    "request": {"": R.REQUESTED},
+    "accept": {R.REQUESTED: R.ACCEPTED, R.ESCALATED: R.ACCEPTED},
+    "reject": {R.REQUESTED: R.REJECTED},
+    "ship_back": {R.ACCEPTED: R.IN_TRANSIT},
+    "receive": {R.ACCEPTED: R.RECEIVED, R.IN_TRANSIT: R.RECEIVED},
+    "refund": {R.RECEIVED: R.REFUNDED},
+    "ship_replacement": {R.RECEIVED: R.REPLACEMENT_SHIPPED},
+    "convert_to_refund": {R.RECEIVED: R.REFUNDED},
+    "escalate": {R.REJECTED: R.ESCALATED, R.REQUESTED: R.ESCALATED},
+    "staff_refund": {R.ESCALATED: R.REFUNDED},
+    "staff_close": {R.ESCALATED: R.CLOSED},
+    "withdraw": {R.REQUESTED: R.WITHDRAWN, R.ACCEPTED: R.WITHDRAWN},
+    "expire": {R.ACCEPTED: R.EXPIRED},
+}
+HOLDS_QUANTITY = [R.REQUESTED, R.ACCEPTED, R.IN_TRANSIT, R.RECEIVED, R.REFUNDED, R.REPLACEMENT_SHIPPED, R.ESCALATED]
+LINE_QUANTITY = 4
+
+
+class ReturnMachine(Isolated):
+    requests = Bundle("return_requests")
+
+    @initialize(reason=st.sampled_from(["changed_mind", "wrong_size", "other"]))
+    def delivered_line(self, reason):
+        n = self.run_id
+        self.buyer = UserFactory(username=f"r{n}-buyer", email=f"r{n}-buyer@example.com")
+        self.artist = make_artist(f"r{n}-potter")
+        self.staff = UserFactory(username=f"r{n}-staff", email=f"r{n}-staff@example.com", is_staff=True)
+        self.line = make_line(buyer=self.buyer, artist=self.artist, quantity=LINE_QUANTITY, price="24.00")
+        self.reason = reason
+        self.request_ids: list[int] = []
+
+    def who(self, name):
+        return {"buyer": self.buyer, "artist": self.artist.user, "staff": self.staff, "system": None}[name]
+
+    @rule(target=requests, quantity=st.integers(min_value=0, max_value=LINE_QUANTITY + 1),
+          kind=st.sampled_from(["return", "exchange"]))
+    def create(self, quantity, kind):
+        held_before = self.held()
+        try:
+            with transaction.atomic():
+                rr = returns.return_request_create(
+                    buyer=self.buyer, line=self.line, quantity=quantity, kind=kind, reason=self.reason,
+                    desired_text="The same in blue" if kind == "exchange" else "",
+                )
+        except REFUSED:
+            assert quantity < 1 or held_before + quantity > LINE_QUANTITY
+            return -1
+        assert rr.state == R.REQUESTED and held_before + quantity <= LINE_QUANTITY
+        self.request_ids.append(rr.pk)
+        return rr.pk
+
+    def held(self) -> int:
+        return (
+            ReturnRequest.objects.filter(line=self.line, state__in=HOLDS_QUANTITY)
+            .aggregate(total=Sum("quantity"))["total"] or 0
+        )
+
+    def step(self, request_id, transition, call):
+        if request_id < 0:
+            return
+        before = ReturnRequest.objects.get(pk=request_id)
+        history_before = before.history.count()
+        artist_order = ArtistOrder.objects.get(pk=before.artist_order_id)
+        try:
+            with transaction.atomic():
+                call(ReturnRequest.objects.get(pk=request_id))
+        except REFUSED:
+            self.seen[f"{transition} refused"] += 1
+            after = ReturnRequest.objects.get(pk=request_id)
+            assert after.state == before.state and after.history.count() == history_before
+            assert ArtistOrder.objects.get(pk=artist_order.pk).refunded == artist_order.refunded
+            return
+        after = ReturnRequest.objects.get(pk=request_id)
+        self.seen[f"{transition} done"] += 1
+        new = list(after.history.order_by("at", "id").values_list("transition", "from_state", "to_state"))[history_before:]
+        assert len(new) == 1, new
+        done = new[0][0]
+        assert done == transition or (transition, done) in {("staff_decide", "staff_refund"),
+                                                             ("staff_decide", "staff_close"),
+                                                             ("staff_decide", "accept"),
+                                                             ("refund", "staff_refund")}, (transition, done)
+        assert RETURN_MOVES[done].get(before.state) == after.state, (done, before.state, after.state)
+        assert new[0][1:] == (before.state, after.state)
+
+    @rule(rr=requests, exchange_path=st.booleans())
+    def advance(self, rr, exchange_path):
+        """The next step of a return that goes well (the other rules try
+        everything anywhere)."""
+        if rr < 0:
+            return
+        request = ReturnRequest.objects.get(pk=rr)
+        if request.state == R.REQUESTED:
+            self.accept(rr, "artist")
+        elif request.state == R.ACCEPTED:
+            self.ship_back(rr, "buyer")
+        elif request.state == R.IN_TRANSIT:
+            self.receive(rr, "artist")
+        elif request.state == R.RECEIVED and request.kind == "exchange":
+            if exchange_path:
+                self.ship_replacement(rr)
+            else:
+                self.convert_to_refund(rr, None)
+        elif request.state == R.RECEIVED:
+            self.refund(rr, "artist", None, "")
+        elif request.state == R.REJECTED:
+            self.escalate(rr, "buyer", 0)
+        elif request.state == R.ESCALATED:
+            self.staff_decide(rr, "refund", None)
+
+    @rule(rr=requests, by=st.sampled_from(["artist", "staff", "buyer"]))
+    def accept(self, rr, by):
+        self.step(rr, "accept", lambda r: returns.return_request_accept(return_request=r, by=self.who(by), instructions="Lyon."))
+
+    @rule(rr=requests, by=st.sampled_from(["artist", "buyer"]))
+    def reject(self, rr, by):
+        self.step(rr, "reject", lambda r: returns.return_request_reject(return_request=r, by=self.who(by), reason="Worn."))
+
+    @rule(rr=requests, by=st.sampled_from(["buyer", "artist"]))
+    def ship_back(self, rr, by):
+        self.step(rr, "ship_back", lambda r: returns.return_request_ship_back(
+            return_request=r, by=self.who(by), carrier="Colissimo", tracking_number="8R1"))
+
+    @rule(rr=requests, by=st.sampled_from(["artist", "staff", "buyer"]))
+    def receive(self, rr, by):
+        self.step(rr, "receive", lambda r: returns.return_request_receive(return_request=r, by=self.who(by)))
+
+    @rule(rr=requests, by=st.sampled_from(["artist", "staff"]),
+          amount=st.sampled_from([None, "1.00", "24.00", "500.00", "-3"]), note=st.sampled_from(["", "Scratched."]))
+    def refund(self, rr, by, amount, note):
+        self.step(rr, "refund", lambda r: returns.return_request_refund(
+            return_request=r, by=self.who(by), amount=amount, note=note))
+
+    @rule(rr=requests)
+    def ship_replacement(self, rr):
+        self.step(rr, "ship_replacement", lambda r: returns.return_request_ship_replacement(
+            return_request=r, by=self.artist.user, carrier="Colissimo", tracking_number="8R2"))
+
+    @rule(rr=requests, amount=st.sampled_from([None, "10.00"]))
+    def convert_to_refund(self, rr, amount):
+        self.step(rr, "convert_to_refund", lambda r: returns.return_request_convert_to_refund(
+            return_request=r, by=self.artist.user, amount=amount, note="Out of stock."))
+
+    @rule(rr=requests, by=st.sampled_from(["buyer", "system"]), days=st.sampled_from([0, 10]))
+    def escalate(self, rr, by, days):
+        now = timezone.now() + timedelta(days=days)
+        self.step(rr, "escalate", lambda r: returns.return_request_escalate(
+            return_request=r, by=self.who(by), message="Please look." if by == "buyer" else "", now=now))
+
+    @rule(rr=requests, decision=st.sampled_from(["accept", "refund", "close"]),
+          amount=st.sampled_from([None, "5.00", "96.00", "1000.00"]))
+    def staff_decide(self, rr, decision, amount):
+        self.step(rr, "staff_decide", lambda r: returns.return_request_staff_decide(
+            return_request=r, by=self.staff, decision=decision, instructions="Lyon.", amount=amount, note="Decided."))
+
+    @rule(rr=requests, by=st.sampled_from(["buyer", "artist"]))
+    def withdraw(self, rr, by):
+        self.step(rr, "withdraw", lambda r: returns.return_request_withdraw(return_request=r, by=self.who(by)))
+
+    @rule(rr=requests, days=st.sampled_from([1, 400]))
+    def expire(self, rr, days):
+        now = timezone.now() + timedelta(days=days)
+        self.step(rr, "expire", lambda r: returns.return_request_expire(return_request=r, now=now))
+
+    @invariant()
+    def quantities_money_and_history_are_straight(self):
+        if not hasattr(self, "line"):
+            return
+        assert self.held() <= LINE_QUANTITY
+        assert_money_safe([self.line.artist_order])
+        for rr in ReturnRequest.objects.filter(pk__in=self.request_ids):
+            rows = assert_history_chains(rr, "")
+            for transition, from_state, to_state in rows:
+                assert RETURN_MOVES[transition].get(from_state) == to_state, rows
+            if rr.state == R.REFUNDED:
+                assert rr.refund is not None and rr.refund.amount == rr.refund_amount > 0
+
+
+def test_the_return_request_state_machine_keeps_quantities_money_and_history_straight():
+    ReturnMachine.seen = Counter()
+
+    run_state_machine_as_test(ReturnMachine, settings=machine_settings())
+
+    report("return request machine", ReturnMachine.seen)
+    for transition in ("accept", "reject", "ship_back", "receive", "withdraw"):
+        assert ReturnMachine.seen[f"{transition} done"], f"no run reached {transition}"
