@@ -34,6 +34,7 @@ from marketplace.images import clean_image
 from marketplace.messaging.services import system_message_post
 from marketplace.money import ZERO, to_money
 from marketplace.notifications.services import notify
+from marketplace.transitions import clean_text, clean_tracking, sync_from_locked
 from orders.models import ArtistOrder, OrderLine, Refund, RefundReason
 from orders.services.refunds import refund_create
 
@@ -70,8 +71,6 @@ MAX_PHOTOS = 5
 TEXT_MAX_LENGTH = 2000
 INSTRUCTIONS_MAX_LENGTH = 5000
 DESIRED_TEXT_MAX_LENGTH = 500
-CARRIER_MAX_LENGTH = 80
-TRACKING_MAX_LENGTH = 80
 # Requests whose pieces do not come back for a refund: they do not count
 # towards "the whole artist order comes back".
 NOT_COMING_BACK = RELEASED_STATES | {R.REPLACEMENT_SHIPPED}
@@ -247,17 +246,7 @@ def _unchanged(caller: ReturnRequest, locked: ReturnRequest) -> None:
 
 
 def _sync(caller: ReturnRequest, locked: ReturnRequest) -> None:
-    """Give the caller's instance the saved values, and forget its
-    prefetched rows."""
-    if caller is locked:
-        return
-    for field in ReturnRequest._meta.concrete_fields:
-        caller.__dict__[field.attname] = locked.__dict__.get(field.attname)
-    for name in ("refund", "thread"):
-        if ReturnRequest._meta.get_field(name).is_cached(locked):
-            setattr(caller, name, getattr(locked, name))
-    caller.__dict__.pop("_prefetched_objects_cache", None)
-    caller._update_initial_state()
+    sync_from_locked(caller, locked, relations=("refund", "thread"))
 
 
 def _conflict(return_request: ReturnRequest, message=None) -> Conflict:
@@ -281,31 +270,6 @@ def _require_artist(return_request: ReturnRequest, by) -> None:
 def _require_staff(by) -> None:
     if not _is_staff(by):
         raise PermissionDenied(_("Only the marketplace team can do this."))
-
-
-def _clean_text(value, *, field: str, max_length: int, required: bool, message=None) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise DomainError(message or _("This field is required."), field=field)
-    if len(text) > max_length:
-        raise DomainError(_("At most %(max)s characters.") % {"max": max_length}, field=field)
-    return text
-
-
-def _clean_tracking(carrier, tracking_number) -> tuple[str, str]:
-    errors = {}
-    cleaned = {}
-    for field, value, max_length in (
-        ("carrier", carrier, CARRIER_MAX_LENGTH),
-        ("tracking_number", tracking_number, TRACKING_MAX_LENGTH),
-    ):
-        try:
-            cleaned[field] = _clean_text(value, field=field, max_length=max_length, required=True)
-        except DomainError as error:
-            errors[field] = [str(error.message)]
-    if errors:
-        raise DomainError(_("Enter the carrier and the tracking number."), errors=errors)
-    return cleaned["carrier"], cleaned["tracking_number"]
 
 
 def _clean_date(value, *, field: str) -> dt.date | None:
@@ -494,8 +458,8 @@ def return_request_create(
     kind = _clean_choice(kind, ReturnKind, field="kind", message=_("Choose a return or an exchange."))
     reason = _clean_choice(reason, ReturnReason, field="reason", message=_("Choose a reason."))
     quantity = _clean_quantity(quantity)
-    comment = _clean_text(comment, field="comment", max_length=TEXT_MAX_LENGTH, required=False)
-    desired_text = _clean_text(
+    comment = clean_text(comment, field="comment", max_length=TEXT_MAX_LENGTH, required=False)
+    desired_text = clean_text(
         desired_text, field="desired_replacement", max_length=DESIRED_TEXT_MAX_LENGTH, required=False
     )
     cleaned_photos = _clean_photos(photos, reason=reason)
@@ -596,7 +560,7 @@ def _delete_files(names: list[str]) -> None:
 
 def _accept_locked(return_request: ReturnRequest, *, by, instructions, ship_back_deadline, note_decision: bool) -> None:
     rr = return_request
-    instructions = _clean_text(
+    instructions = clean_text(
         instructions,
         field="instructions",
         max_length=INSTRUCTIONS_MAX_LENGTH,
@@ -666,7 +630,7 @@ def return_request_reject(*, return_request: ReturnRequest, by, reason: str) -> 
         _unchanged(caller, rr)
         if not can_proceed(rr.reject):
             raise _conflict(rr)
-        reason = _clean_text(
+        reason = clean_text(
             reason,
             field="reason",
             max_length=TEXT_MAX_LENGTH,
@@ -714,7 +678,7 @@ def _refund_locked(
     """Record the refund of a locked request and run ``transition``
     (``refund``, ``convert_to_refund`` or ``staff_refund``)."""
     rr = return_request
-    note = _clean_text(note, field="note", max_length=TEXT_MAX_LENGTH, required=False)
+    note = clean_text(note, field="note", max_length=TEXT_MAX_LENGTH, required=False)
     default = return_refund_amount(rr)
     includes_shipping = _includes_shipping(rr)
     staff = _is_staff(by)
@@ -845,7 +809,7 @@ def return_request_ship_replacement(
             if rr.state == R.RECEIVED:
                 raise _conflict(rr, _("Only an exchange gets a replacement."))
             raise _conflict(rr)
-        carrier, tracking_number = _clean_tracking(carrier, tracking_number)
+        carrier, tracking_number = clean_tracking(carrier, tracking_number)
         from_state = rr.state
         now = timezone.now()
         rr.ship_replacement(carrier=carrier, tracking_number=tracking_number, at=now)
@@ -889,7 +853,7 @@ def return_request_ship_back(
         _unchanged(caller, rr)
         if not can_proceed(rr.ship_back):
             raise _conflict(rr)
-        carrier, tracking_number = _clean_tracking(carrier, tracking_number)
+        carrier, tracking_number = clean_tracking(carrier, tracking_number)
         from_state = rr.state
         now = timezone.now()
         rr.ship_back(carrier=carrier, tracking_number=tracking_number, at=now)
@@ -967,7 +931,7 @@ def return_request_escalate(
                 % {"date": format_date(answer_due_at(rr))},
             )
         if by is not None:
-            message = _clean_text(
+            message = clean_text(
                 message,
                 field="message",
                 max_length=TEXT_MAX_LENGTH,
@@ -1073,7 +1037,7 @@ def return_request_staff_decide(
         elif decision == "refund":
             result = _staff_refund_locked(rr, by=by, amount=amount, note=note)
         else:
-            note = _clean_text(note, field="note", max_length=TEXT_MAX_LENGTH, required=False)
+            note = clean_text(note, field="note", max_length=TEXT_MAX_LENGTH, required=False)
             from_state = rr.state
             now = timezone.now()
             rr.staff_close(at=now)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from marketplace.transitions import clean_text
 from orders.models import ArtistOrder, ArtistOrderState, Refund, RefundReason
 from orders.services import lifecycle
 from orders.services.history import log_transition
@@ -53,12 +54,12 @@ def artist_order_staff_refund(
         more than what can still be refunded (field ``amount``).
     """
     _require_staff(by)
-    note = lifecycle._clean_text(
+    note = clean_text(
         note,
         field="note",
         max_length=NOTE_MAX_LENGTH,
         required=True,
-        label_required=_("Say why this refund is made: the buyer and the artist will read it."),
+        message=_("Say why this refund is made: the buyer and the artist will read it."),
     )
     with transaction.atomic():
         caller, locked = artist_order, lifecycle._lock(artist_order)
@@ -112,12 +113,12 @@ def artist_order_staff_cancel(*, artist_order: ArtistOrder, by, reason: str) -> 
     :raises DomainError: no reason (field ``reason``).
     """
     _require_staff(by)
-    reason = lifecycle._clean_text(
+    reason = clean_text(
         reason,
         field="reason",
         max_length=lifecycle.REASON_MAX_LENGTH,
         required=True,
-        label_required=_("Say why the order is cancelled (for example: the buyer asked by email)."),
+        message=_("Say why the order is cancelled (for example: the buyer asked by email)."),
     )
     with transaction.atomic():
         caller, locked = artist_order, lifecycle._lock(artist_order)
@@ -140,7 +141,7 @@ def artist_order_staff_confirm_delivery(
     :raises Conflict: not shipped.
     """
     _require_staff(by)
-    note = lifecycle._clean_text(
+    note = clean_text(
         note, field="note", max_length=NOTE_MAX_LENGTH, required=False
     )
     with transaction.atomic():

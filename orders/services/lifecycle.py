@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from marketplace.errors import Conflict, DomainError
+from marketplace.errors import Conflict
 from marketplace.notifications.services import notify
+from marketplace.transitions import clean_text, clean_tracking, sync_from_locked
 
 from ..emails import artist_order_email_context
 from ..models import (
@@ -49,8 +50,6 @@ S = ArtistOrderState
 BUYER_ACTIONS = ("cancel", "request_cancellation", "confirm_delivery", "report_not_received")
 ARTIST_ACTIONS = ("accept", "refuse", "ship", "reship", "refund_lost")
 REASON_MAX_LENGTH = 2000
-CARRIER_MAX_LENGTH = 80
-TRACKING_MAX_LENGTH = 80
 
 
 # Reading ----------------------------------------------------------------------
@@ -158,14 +157,7 @@ def _unchanged(caller: ArtistOrder, locked: ArtistOrder) -> None:
 
 
 def _sync(caller: ArtistOrder, locked: ArtistOrder) -> None:
-    """Give the caller's instance the saved values (so that it can be passed
-    to the next service), and forget its prefetched rows."""
-    if caller is locked:
-        return
-    for field in ArtistOrder._meta.concrete_fields:
-        caller.__dict__[field.attname] = locked.__dict__.get(field.attname)
-    caller.__dict__.pop("_prefetched_objects_cache", None)
-    caller._update_initial_state()
+    sync_from_locked(caller, locked)
 
 
 def _conflict(artist_order: ArtistOrder, message=None) -> Conflict:
@@ -185,33 +177,6 @@ def _require_artist(artist_order: ArtistOrder, by) -> None:
     """The artist of the artist order, staff, or the system (``by=None``)."""
     if by is not None and not _is_artist_or_staff(artist_order, by):
         raise PermissionDenied(_("Only the artist of this order can do this."))
-
-
-def _clean_text(value, *, field: str, max_length: int, required: bool, label_required=None) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise DomainError(label_required or _("This field is required."), field=field)
-    if len(text) > max_length:
-        raise DomainError(
-            _("At most %(max)s characters.") % {"max": max_length}, field=field
-        )
-    return text
-
-
-def _clean_tracking(carrier, tracking_number) -> tuple[str, str]:
-    errors = {}
-    cleaned = {}
-    for field, value, max_length in (
-        ("carrier", carrier, CARRIER_MAX_LENGTH),
-        ("tracking_number", tracking_number, TRACKING_MAX_LENGTH),
-    ):
-        try:
-            cleaned[field] = _clean_text(value, field=field, max_length=max_length, required=True)
-        except DomainError as error:
-            errors[field] = [str(error.message)]
-    if errors:
-        raise DomainError(_("Enter the carrier and the tracking number."), errors=errors)
-    return cleaned["carrier"], cleaned["tracking_number"]
 
 
 def _buyer(artist_order: ArtistOrder):
@@ -339,12 +304,12 @@ def artist_order_refuse(*, artist_order: ArtistOrder, by, reason: str) -> Artist
         _unchanged(caller, artist_order)
         if not can_proceed(artist_order.refuse):
             raise _conflict(artist_order)
-        reason = _clean_text(
+        reason = clean_text(
             reason,
             field="reason",
             max_length=REASON_MAX_LENGTH,
             required=True,
-            label_required=_("Tell the buyer why you refuse this order."),
+            message=_("Tell the buyer why you refuse this order."),
         )
         _refuse_locked(artist_order=artist_order, by=by, reason=reason, transition="refuse")
     _sync(caller, artist_order)
@@ -393,7 +358,7 @@ def artist_order_ship(*, artist_order: ArtistOrder, by, carrier: str, tracking_n
         _unchanged(caller, artist_order)
         if not can_proceed(artist_order.ship):
             raise _conflict(artist_order)
-        carrier, tracking_number = _clean_tracking(carrier, tracking_number)
+        carrier, tracking_number = clean_tracking(carrier, tracking_number)
         from_state = artist_order.state
         now = timezone.now()
         artist_order.ship(carrier, tracking_number, at=now)
@@ -515,7 +480,7 @@ def artist_order_cancel(*, artist_order: ArtistOrder, by, reason: str = "") -> s
         caller, artist_order = artist_order, _lock(artist_order)
         _require_buyer(artist_order, by)
         _unchanged(caller, artist_order)
-        reason = _clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
+        reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
         outcome = _cancel_locked(artist_order=artist_order, by=by, reason=reason)
         if outcome is None:
             if artist_order.state == S.ACCEPTED:
@@ -542,7 +507,7 @@ def order_cancel(*, order: Order, by, reason: str = "") -> dict[int, str]:
         locked_order = Order.objects.select_for_update().get(pk=order.pk)
         if by is None or locked_order.buyer_id != by.pk:
             raise PermissionDenied(_("Only the buyer of this order can do this."))
-        reason = _clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
+        reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
         artist_orders = list(
             ArtistOrder.objects.select_for_update(of=("self",))
             .select_related("order__buyer", "artist__user")
@@ -662,7 +627,7 @@ def artist_order_report_not_received(
                 _("Parcels can take a while: you can report it as not received from %(date)s.")
                 % {"date": _date(available_at)},
             )
-        note = _clean_text(note, field="note", max_length=REASON_MAX_LENGTH, required=False)
+        note = clean_text(note, field="note", max_length=REASON_MAX_LENGTH, required=False)
         already = _conflict(
             artist_order, _("You have already reported this parcel: the artist will answer soon.")
         )
@@ -728,7 +693,7 @@ def artist_order_reship(
         _require_artist(artist_order, by)
         _unchanged(caller, artist_order)
         report = _open_report_locked(artist_order)
-        carrier, tracking_number = _clean_tracking(carrier, tracking_number)
+        carrier, tracking_number = clean_tracking(carrier, tracking_number)
         now = timezone.now()
         artist_order.carrier = carrier
         artist_order.tracking_number = tracking_number
