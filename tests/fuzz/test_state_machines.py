@@ -68,7 +68,8 @@ from tests.factories import UserFactory
 from tests.orders.factories import ADDRESS, make_artist, make_variant
 from tests.returns.factories import make_line
 
-pytestmark = pytest.mark.django_db
+# On PostgreSQL only (as in production): CI runs it once, in its PostgreSQL run.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 REFUSED = (Conflict, DomainError, PermissionDenied, PaymentDeclined)
 S = ArtistOrderState
