@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import pytest
 import redis
+from django.conf import settings as django_settings
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -76,6 +77,17 @@ def _fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request made by a French
+    user in an earlier test must not leave French active on this thread."""
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -424,7 +424,7 @@ def test_the_system_escalation_emails_both_sides(
     assert fresh(rr).state == "escalated"
     assert fresh(rr).history.last().by is None
     assert len(emails_of(mailoutbox, buyer.email)) == 1
-    assert "did not answer" in emails_of(mailoutbox, buyer.email)[0].body
+    assert "pas répondu à temps" in emails_of(mailoutbox, buyer.email)[0].body  # the buyer reads French
     assert "not answered in time" in emails_of(mailoutbox, artist.user.email)[-1].body
 
 
