@@ -88,6 +88,61 @@ def notify(
     return notification
 
 
+def notify_many(*, notifications) -> list:
+    """Several ``notify`` calls recorded together (the emails of one
+    checkout): one dedupe lookup and one INSERT instead of four queries per
+    email. ``notifications`` holds ``notify``'s keyword arguments, one dict
+    per email; the rules are ``notify``'s (no address or a known key records
+    nothing) and so is the result, in the same order. A duplicate key
+    inserted meanwhile by another transaction falls back to one ``notify``
+    per email.
+    """
+    items = [dict(item) for item in notifications]
+    keys = [item["dedupe_key"] for item in items if item.get("dedupe_key")]
+    known = (
+        set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+        if keys
+        else set()
+    )
+    results = [None] * len(items)
+    rows = []
+    for index, item in enumerate(items):
+        recipient, key = item["recipient"], item.get("dedupe_key")
+        if not recipient.email or (key and key in known):
+            continue
+        if key:
+            known.add(key)
+        available_at = item.get("available_at")
+        rows.append(
+            (
+                index,
+                Notification(
+                    recipient=recipient,
+                    to_email=recipient.email,
+                    event=item["event"],
+                    language=recipient.language or settings.LANGUAGE_CODE,
+                    context=item["context"],
+                    dedupe_key=key,
+                    **({"available_at": available_at} if available_at is not None else {}),
+                ),
+            )
+        )
+    if not rows:
+        return results
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create([row for _index, row in rows])
+    except IntegrityError:
+        return [notify(**item) for item in items]
+    now = timezone.now()
+    for index, notification in rows:
+        results[index] = notification
+        available_at = items[index].get("available_at")
+        if available_at is None or available_at <= now:
+            transaction.on_commit(partial(dispatch, notification_id=notification.pk), robust=True)
+    return results
+
+
 def dispatch(*, notification_id: int) -> bool:
     """Hand a notification to Celery (in-process when there is no broker).
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,11 +18,12 @@ from artists.models import Variant
 from artists.stock import stock_take
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
 from marketplace.money import ZERO, to_money
-from marketplace.notifications.services import notify
+from marketplace.notifications.services import notify_many
 
 from ..emails import new_order_context, order_confirmation_context
 from ..models import (
     ArtistOrder,
+    ArtistOrderEvent,
     ArtistOrderState,
     Cart,
     CartLine,
@@ -41,9 +42,12 @@ from ..pricing import (
     price_cart,
 )
 from .cart import clean_country
-from .history import log_transition, release_stock_of
+from .history import log_transition, post_system_message, release_stock_of
 
 logger = logging.getLogger(__name__)
+
+# What ArtistOrder.pay changes (``updated_at`` is stamped by save).
+PAY_FIELDS = ["state", "paid", "paid_at", "acceptance_deadline", "updated_at"]
 
 ADDRESS_FIELDS = {
     # field: (required, max length)
@@ -295,9 +299,10 @@ def _reserve(
             checkout_key=checkout_key,
             created_at=now,
         )
-        order_lines = []
-        for group in summary.groups:
-            artist_order = ArtistOrder.objects.create(
+        # One INSERT for the artist orders (their ids come back on
+        # PostgreSQL and SQLite), one for the lines.
+        artist_orders = ArtistOrder.objects.bulk_create(
+            ArtistOrder(
                 order=order,
                 artist=group.artist,
                 items_total=group.items_subtotal,
@@ -309,6 +314,10 @@ def _reserve(
                 dispatch_date=group.dispatch_date,
                 created_at=now,
             )
+            for group in summary.groups
+        )
+        order_lines = []
+        for group, artist_order in zip(summary.groups, artist_orders, strict=True):
             for priced in group.lines:
                 order_lines.append(
                     OrderLine(
@@ -359,6 +368,7 @@ def _record_payment(*, order: Order, buyer, provider: PaymentProvider, result: P
             idempotency_key=key,
         )
         now = timezone.now()
+        events = []
         for artist_order in artist_orders:
             artist_order.pay(
                 at=now,
@@ -366,37 +376,57 @@ def _record_payment(*, order: Order, buyer, provider: PaymentProvider, result: P
                     artist_order.artist, paid_at=now, hours=settings.ACCEPTANCE_DEADLINE_HOURS
                 ),
             )
-            artist_order.save()
-            log_transition(
-                artist_order=artist_order,
-                from_state=ArtistOrderState.AWAITING_PAYMENT,
-                transition="pay",
-                by=buyer,
-                note=_("Paid %(amount)s €.") % {"amount": artist_order.total},
-                at=now,
+            # Only what ``pay`` changed; the state is still guarded
+            # (ConcurrentTransitionMixin filters the UPDATE on the old state).
+            artist_order.save(update_fields=PAY_FIELDS)
+            events.append(
+                ArtistOrderEvent(
+                    artist_order=artist_order,
+                    from_state=ArtistOrderState.AWAITING_PAYMENT,
+                    to_state=artist_order.state,
+                    transition="pay",
+                    by=buyer,
+                    note=_("Paid %(amount)s €.") % {"amount": artist_order.total},
+                    at=now,
+                )
             )
+        # History rows in one INSERT; "pay" posts no system message
+        # (history.SILENT_TRANSITIONS), which post_system_message checks.
+        for event in ArtistOrderEvent.objects.bulk_create(events):
+            post_system_message(event=event, artist_order=event.artist_order)
         _send_order_emails(order=order, buyer=buyer, artist_orders=artist_orders)
     return True
 
 
 def _send_order_emails(*, order: Order, buyer, artist_orders: list[ArtistOrder]) -> None:
+    # The lines of every artist order in one query, shared by the buyer's
+    # confirmation and each artist's email; the rows in one INSERT.
+    prefetch_related_objects(artist_orders, "lines")
     language = buyer.language or settings.LANGUAGE_CODE
-    notify(
-        recipient=buyer,
-        event="order_confirmation",
-        context=order_confirmation_context(order=order, artist_orders=artist_orders, language=language),
-        dedupe_key=f"order-confirmation:{order.pk}",
-    )
+    emails = [
+        {
+            "recipient": buyer,
+            "event": "order_confirmation",
+            "context": order_confirmation_context(
+                order=order, artist_orders=artist_orders, language=language
+            ),
+            "dedupe_key": f"order-confirmation:{order.pk}",
+        }
+    ]
     for artist_order in artist_orders:
         artist_user = artist_order.artist.user
-        notify(
-            recipient=artist_user,
-            event="new_order",
-            context=new_order_context(
-                artist_order=artist_order, language=artist_user.language or settings.LANGUAGE_CODE
-            ),
-            dedupe_key=f"new-order:{artist_order.pk}",
+        emails.append(
+            {
+                "recipient": artist_user,
+                "event": "new_order",
+                "context": new_order_context(
+                    artist_order=artist_order,
+                    language=artist_user.language or settings.LANGUAGE_CODE,
+                ),
+                "dedupe_key": f"new-order:{artist_order.pk}",
+            }
         )
+    notify_many(notifications=emails)
 
 
 def fail_order_payment(*, order: Order, by=None, note: str = "") -> int:
