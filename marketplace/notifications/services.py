@@ -15,11 +15,11 @@ it is ``failed`` and waits for staff (``retry``). A claim whose sender died
 
 import logging
 from datetime import timedelta
-from functools import partial
+from functools import lru_cache, partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -196,6 +196,73 @@ def claim(*, notification_id: int) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def _claim_sql() -> tuple[str, list, list]:
+    """The PostgreSQL statement of ``_claim_and_read`` (built once) and the
+    fields of its columns: the notification's, then its recipient's."""
+    quote = connection.ops.quote_name
+    user_model = Notification._meta.get_field("recipient").related_model
+    notification_fields = list(Notification._meta.concrete_fields)
+    user_fields = list(user_model._meta.concrete_fields)
+    columns = [f"n.{quote(f.column)}" for f in notification_fields] + [
+        f"u.{quote(f.column)}" for f in user_fields
+    ]
+    # Identifiers come from the models' metadata; values are parameters.
+    sql = (
+        f"WITH claimed AS (UPDATE {quote(Notification._meta.db_table)}"  # noqa: S608
+        " SET status = %s, claimed_until = %s, attempts = attempts + 1"
+        " WHERE id = %s AND status = %s AND available_at <= %s RETURNING *)"
+        f" SELECT {', '.join(columns)} FROM claimed n"
+        f" JOIN {quote(user_model._meta.db_table)} u"
+        f" ON u.{quote(user_model._meta.pk.column)}"
+        f" = n.{quote(Notification._meta.get_field('recipient').column)}"
+    )
+    return sql, notification_fields, user_fields
+
+
+def _from_row(model, fields, values):
+    values = [
+        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
+        for field, value in zip(fields, values, strict=True)
+    ]
+    return model.from_db(connection.alias, [f.attname for f in fields], values)
+
+
+def _claim_and_read(*, notification_id: int) -> Notification | None:
+    """``claim`` the row and read it with its recipient: one statement on
+    PostgreSQL (an ``UPDATE ... RETURNING`` joined to the user), the claim
+    then a read elsewhere. None when the row could not be claimed (or is
+    gone)."""
+    if connection.vendor != "postgresql":
+        if not claim(notification_id=notification_id):
+            return None
+        return Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    sql, notification_fields, user_fields = _claim_sql()
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                NotificationStatus.SENDING,
+                now + timedelta(seconds=CLAIM_SECONDS),
+                notification_id,
+                NotificationStatus.PENDING,
+                now,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(notification_fields)
+    notification = _from_row(Notification, notification_fields, row[:split])
+    notification.recipient = _from_row(
+        notification_fields[0].model._meta.get_field("recipient").related_model,
+        user_fields,
+        row[split:],
+    )
+    return notification
+
+
 def send(*, notification_id: int) -> str:
     """Send one notification if it can be claimed.
 
@@ -203,12 +270,8 @@ def send(*, notification_id: int) -> str:
     after the back-off), ``"failed"`` (after the last attempt) or
     ``"skipped"`` (not due, or claimed by someone else).
     """
-    if not claim(notification_id=notification_id):
-        return SKIPPED
-    notification = (
-        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    )
-    if notification is None:  # deleted with its recipient meanwhile
+    notification = _claim_and_read(notification_id=notification_id)
+    if notification is None:  # not claimed, or deleted with its recipient meanwhile
         return SKIPPED
     try:
         subject, text, html = render(notification)
