@@ -200,12 +200,16 @@ def checkout(
 
 
 def _replay(order: Order) -> Order:
-    if order.payments.filter(status=PaymentStatus.CAPTURED).exists():
-        return order
+    # The state first: the payment that ends "awaiting payment" commits with
+    # it, so once the state has moved on the payment row is there to read
+    # (read the other way round, a payment recorded between the two reads
+    # answered "declined" for a paid order).
     if order.artist_orders.filter(state=ArtistOrderState.AWAITING_PAYMENT).exists():
         raise Conflict(
             _("This checkout is still being paid."), state=ArtistOrderState.AWAITING_PAYMENT
         )
+    if order.payments.filter(status=PaymentStatus.CAPTURED).exists():
+        return order
     raise PaymentDeclined(payload={"order": order.number})
 
 
