@@ -8,6 +8,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+# makemessages rewrites the catalogue for a moment: these tests run in one
+# pytest-xdist process, one after the other.
+pytestmark = pytest.mark.xdist_group("locale-catalogue")
+
 PO = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
 
