@@ -38,13 +38,17 @@ from hypothesis.stateful import (
 
 from artists.models import Variant
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
+from marketplace.staff.services import (
+    artist_order_staff_cancel,
+    artist_order_staff_confirm_delivery,
+    artist_order_staff_refund,
+)
 from orders.models import (
     ArtistOrder,
     ArtistOrderState,
     Cart,
     OrderLine,
     Refund,
-    RefundReason,
     RefundStatus,
 )
 from orders.services import (
@@ -60,7 +64,6 @@ from orders.services import (
     artist_order_time_out,
     cart_add_line,
     checkout,
-    refund_create,
 )
 from returns import services as returns
 from returns.models import ReturnRequest, ReturnState
@@ -83,7 +86,10 @@ def runs() -> int:
 
 
 def machine_settings():
+    # The same runs every time in CI (a failure reproduces; no flaky
+    # coverage); fresh random runs under make stress.
     return settings(
+        derandomize=not os.environ.get("STRESS_ROUNDS"),
         max_examples=runs(),
         stateful_step_count=40,
         deadline=None,
@@ -145,9 +151,11 @@ ORDER_MOVES = {
     "report_not_received": {S.SHIPPED: S.SHIPPED},
     "reship": {S.SHIPPED: S.SHIPPED},
     "refund_lost": {S.SHIPPED: S.COMPLETED},
+    # Staff refunds keep the state (every state once paid).
+    "staff_refund": {state: state for state in S.values if state != S.AWAITING_PAYMENT},
 }
 HOLDS_STOCK = [S.AWAITING_PAYMENT, S.AWAITING_ACCEPTANCE, S.ACCEPTED, S.SHIPPED, S.DELIVERED, S.COMPLETED]
-STOCK = 12
+STOCK = 40
 
 
 class ArtistOrderMachine(Isolated):
@@ -165,7 +173,7 @@ class ArtistOrderMachine(Isolated):
     def who(self, name):
         return {"buyer": self.buyer, "artist": self.artist.user, "staff": self.staff, "system": None}[name]
 
-    @rule(target=orders, quantity=st.integers(min_value=1, max_value=5))
+    @rule(target=orders, quantity=st.integers(min_value=1, max_value=4))
     def place_order(self, quantity):
         cart, _created = Cart.objects.get_or_create(user=self.buyer)
         cart.lines.all().delete()
@@ -197,7 +205,7 @@ class ArtistOrderMachine(Isolated):
             with transaction.atomic():
                 call(ArtistOrder.objects.get(pk=artist_order_id))
         except REFUSED:
-            self.seen[f"{transition or 'staff refund'} refused"] += 1
+            self.seen[f"{transition or 'staff refund replay'} refused"] += 1
             after = ArtistOrder.objects.get(pk=artist_order_id)
             assert after.state == before.state
             assert after.refunded == before.refunded
@@ -205,8 +213,8 @@ class ArtistOrderMachine(Isolated):
             assert list(after.refunds.values_list("pk", "amount", "status")) == refunds_before
             return
         after = ArtistOrder.objects.get(pk=artist_order_id)
-        self.seen[f"{transition or 'staff refund'} done"] += 1
-        if transition is None:  # not a transition (a staff refund)
+        self.seen[f"{transition or 'staff refund replay'} done"] += 1
+        if transition is None:  # a replayed staff refund: nothing new
             assert after.state == before.state and after.history.count() == history_before
             return
         new = list(after.history.order_by("at", "id").values_list("transition", "from_state", "to_state"))[history_before:]
@@ -216,21 +224,31 @@ class ArtistOrderMachine(Isolated):
         assert done == transition or (transition, done) == ("cancel", "request_cancellation"), (transition, done)
         assert ORDER_MOVES[done].get(before.state) == after.state, (done, before.state, after.state)
 
-    @rule(artist_order=orders)
-    def advance(self, artist_order):
-        """The next step of a sale that goes well, so that runs reach the
-        late states too (the other rules try everything anywhere)."""
+    @rule(artist_order=orders, steps=st.integers(min_value=1, max_value=4), path=st.integers(0, 5))
+    def advance(self, artist_order, steps, path):
+        """The next ``steps`` of a sale going one of its usual ways, so that
+        runs reach the late states too (the other rules try everything
+        anywhere)."""
         if artist_order < 0:
             return
-        state = ArtistOrder.objects.get(pk=artist_order).state
-        if state == S.AWAITING_ACCEPTANCE:
-            self.accept(artist_order, "artist")
-        elif state == S.ACCEPTED:
-            self.ship(artist_order, "artist", "6A123")
-        elif state == S.SHIPPED:
-            self.confirm_delivery(artist_order, "buyer")
-        elif state == S.DELIVERED:
-            self.complete(artist_order)
+        for _step in range(steps):
+            current = ArtistOrder.objects.get(pk=artist_order)
+            if current.state == S.AWAITING_ACCEPTANCE:
+                self.accept(artist_order, "artist") if path else self.refuse(artist_order, "artist", "No clay.")
+            elif current.state == S.ACCEPTED:
+                self.ship(artist_order, "artist", "6A123")
+            elif current.state == S.SHIPPED and path >= 4:
+                # Lost in the post: reported, then shipped again or refunded.
+                if not current.not_received_reports.filter(status="open").exists():
+                    self.report_not_received(artist_order, long_ago=True)
+                elif path == 4:
+                    self.reship(artist_order, "artist")
+                else:
+                    self.refund_lost(artist_order, "staff")
+            elif current.state == S.SHIPPED:
+                self.confirm_delivery(artist_order, "buyer")
+            elif current.state == S.DELIVERED:
+                self.complete(artist_order)
 
     @rule(artist_order=orders, by=st.sampled_from(["artist"] * 3 + ["staff", "buyer"]))
     def accept(self, artist_order, by):
@@ -289,15 +307,34 @@ class ArtistOrderMachine(Isolated):
     def refund_lost(self, artist_order, by):
         self.step(artist_order, "refund_lost", lambda ao: artist_order_refund_lost(artist_order=ao, by=self.who(by)))
 
-    @rule(artist_order=orders, cents=st.integers(min_value=-100, max_value=20_000), key=st.integers(0, 3))
-    def staff_refund(self, artist_order, cents, key):
+    @rule(
+        artist_order=orders, cents=st.integers(min_value=-100, max_value=20_000), key=st.integers(0, 3),
+        by=st.sampled_from(["staff", "staff", "artist"]), note=st.sampled_from(["Goodwill.", ""]),
+    )
+    def staff_refund(self, artist_order, cents, key, by, note):
+        """The staff door (admin); the same key twice refunds once."""
         amount = Decimal(cents) / 100
+        if artist_order > 0 and Refund.objects.filter(idempotency_key=f"staff:{artist_order}:{key}").exists():
+            transition = None  # a replay: the first refund back, nothing new
+        else:
+            transition = "staff_refund"
         self.step(
-            artist_order, None,
-            lambda ao: refund_create(
-                artist_order=ao, amount=amount, reason=RefundReason.STAFF,
-                idempotency_key=f"staff:{ao.pk}:{key}", by=self.staff,
+            artist_order, transition,
+            lambda ao: artist_order_staff_refund(
+                artist_order=ao, amount=amount, by=self.who(by), note=note,
+                idempotency_key=f"staff:{ao.pk}:{key}",
             ),
+        )
+
+    @rule(artist_order=orders, reason=st.sampled_from(["The buyer asked.", ""]))
+    def staff_cancel(self, artist_order, reason):
+        self.step(artist_order, "cancel", lambda ao: artist_order_staff_cancel(artist_order=ao, by=self.staff, reason=reason))
+
+    @rule(artist_order=orders)
+    def staff_confirm_delivery(self, artist_order):
+        self.step(
+            artist_order, "confirm_delivery",
+            lambda ao: artist_order_staff_confirm_delivery(artist_order=ao, by=self.staff),
         )
 
     @rule(refund_index=st.integers(0, 20), succeed=st.booleans())
@@ -436,30 +473,28 @@ class ReturnMachine(Isolated):
         assert RETURN_MOVES[done].get(before.state) == after.state, (done, before.state, after.state)
         assert new[0][1:] == (before.state, after.state)
 
-    @rule(rr=requests, exchange_path=st.booleans())
-    def advance(self, rr, exchange_path):
-        """The next step of a return that goes well (the other rules try
-        everything anywhere)."""
+    @rule(rr=requests, steps=st.integers(min_value=1, max_value=4), path=st.integers(0, 5))
+    def advance(self, rr, steps, path):
+        """The next ``steps`` of a return going one of its usual ways (the
+        other rules try everything anywhere)."""
         if rr < 0:
             return
-        request = ReturnRequest.objects.get(pk=rr)
-        if request.state == R.REQUESTED:
-            self.accept(rr, "artist")
-        elif request.state == R.ACCEPTED:
-            self.ship_back(rr, "buyer")
-        elif request.state == R.IN_TRANSIT:
-            self.receive(rr, "artist")
-        elif request.state == R.RECEIVED and request.kind == "exchange":
-            if exchange_path:
-                self.ship_replacement(rr)
-            else:
-                self.convert_to_refund(rr, None)
-        elif request.state == R.RECEIVED:
-            self.refund(rr, "artist", None, "")
-        elif request.state == R.REJECTED:
-            self.escalate(rr, "buyer", 0)
-        elif request.state == R.ESCALATED:
-            self.staff_decide(rr, "refund", None)
+        for _step in range(steps):
+            request = ReturnRequest.objects.get(pk=rr)
+            if request.state == R.REQUESTED:
+                self.accept(rr, "artist") if path else self.reject(rr, "artist")
+            elif request.state == R.ACCEPTED:
+                self.ship_back(rr, "buyer") if path != 1 else self.receive(rr, "artist")
+            elif request.state == R.IN_TRANSIT:
+                self.receive(rr, "artist")
+            elif request.state == R.RECEIVED and request.kind == "exchange":
+                self.ship_replacement(rr) if path % 2 else self.convert_to_refund(rr, None)
+            elif request.state == R.RECEIVED:
+                self.refund(rr, "artist", None, "")
+            elif request.state == R.REJECTED:
+                self.escalate(rr, "buyer", 0)
+            elif request.state == R.ESCALATED:
+                self.staff_decide(rr, ("refund", "accept", "close")[path % 3], None)
 
     @rule(rr=requests, by=st.sampled_from(["artist", "staff", "buyer"]))
     def accept(self, rr, by):

@@ -15,6 +15,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
+from marketplace.staff.services import artist_order_staff_refund
 from orders.models import (
     ArtistOrder,
     ArtistOrderState,
@@ -30,7 +31,6 @@ from orders.services import (
     artist_order_refund_lost,
     artist_order_refuse,
     artist_order_report_not_received,
-    refund_create,
 )
 from returns.models import ReturnRequest
 from returns.services import return_request_refund, return_request_staff_decide
@@ -97,9 +97,7 @@ def test_refusal_cancellation_and_staff_refunds_at_once_never_refund_more_than_p
         assert artist_order.paid == Decimal("100.00")
         copies = [ArtistOrder.objects.get(pk=artist_order.pk) for _ in range(6)]
 
-        staff_refund = partial(
-            refund_create, amount=Decimal("60.00"), reason=RefundReason.STAFF, by=staff, note="Goodwill."
-        )
+        staff_refund = partial(artist_order_staff_refund, amount=Decimal("60.00"), by=staff, note="Goodwill.")
         calls = [
             partial(artist_order_refuse, artist_order=copies[0], by=artist.user, reason="No clay."),
             partial(artist_order_refuse, artist_order=copies[1], by=staff, reason="Shop closed."),
@@ -163,8 +161,8 @@ def test_return_refunds_staff_decisions_and_a_lost_parcel_refund_at_once_never_r
             ),
             partial(artist_order_refund_lost, artist_order=copy(), by=staff),
             partial(
-                refund_create, artist_order=copy(), amount=Decimal("30.00"), reason=RefundReason.STAFF,
-                idempotency_key=f"staff:{artist_order.pk}", by=staff,
+                artist_order_staff_refund, artist_order=copy(), amount=Decimal("30.00"), by=staff,
+                note="Late parcel.", idempotency_key=f"staff:{artist_order.pk}",
             ),
         ]
         rng.shuffle(calls)
@@ -203,7 +201,7 @@ def test_refunds_left_pending_by_a_provider_outage_still_respect_the_cap(people,
         monkeypatch.setattr(TestPaymentProvider, "refund_outage", True)
         copies = [ArtistOrder.objects.get(pk=artist_order.pk) for _ in range(3)]
 
-        staff_refund = partial(refund_create, amount=Decimal("70.00"), reason=RefundReason.STAFF, by=staff)
+        staff_refund = partial(artist_order_staff_refund, amount=Decimal("70.00"), by=staff, note="Dispute.")
 
         results = run_together(
             partial(artist_order_refuse, artist_order=copies[0], by=artist.user, reason="Closed."),
