@@ -151,7 +151,7 @@ STORAGES = {
 }
 # CACHE_URL: e.g. redis://127.0.0.1:6379/1 in production (login lockouts and
 # message burst limits are counted there, shared by every web process).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://marketplace")}
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
