@@ -82,7 +82,7 @@ R = ReturnState
 def runs() -> int:
     if os.environ.get("FUZZ_MACHINE_EXAMPLES"):
         return int(os.environ["FUZZ_MACHINE_EXAMPLES"])
-    return 200 if os.environ.get("STRESS_ROUNDS") else 25
+    return 200 if os.environ.get("STRESS_ROUNDS") else 20
 
 
 def machine_settings():
