@@ -124,7 +124,7 @@ def session_cookie(user) -> str | None:
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="marketplace.accounts.backends.UserBackend")
     return client.cookies["sessionid"].value
 
 
@@ -146,7 +146,7 @@ def count_queries(user, url) -> tuple[int | None, float | None, int]:
 
     client = Client(HTTP_HOST="127.0.0.1")
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="marketplace.accounts.backends.UserBackend")
     client.get(url)  # warm caches (templates, content types, translations)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -346,7 +346,7 @@ def database_time(user, url) -> float:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="marketplace.accounts.backends.UserBackend")
     client.get(url)
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
@@ -366,7 +366,7 @@ def explain_slowest(user, url, limit=3) -> list[str]:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="marketplace.accounts.backends.UserBackend")
     client.get(url)
     with CaptureQueriesContext(connection) as captured:
         client.get(url)

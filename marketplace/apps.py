@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = "Marketplace"
+
+    def ready(self):
+        from . import pagecache_receivers
+
+        pagecache_receivers.connect()

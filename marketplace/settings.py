@@ -106,7 +106,7 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 # django-axes first: it refuses a locked-out login before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "marketplace.accounts.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "marketplace.accounts.backends.UserBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

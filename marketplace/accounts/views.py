@@ -61,7 +61,7 @@ def signup(request):
             except DomainError as error:
                 form.add_domain_error(error)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="marketplace.accounts.backends.UserBackend")
                 translation.activate(user.language)
                 if user.is_artist:
                     messages.success(

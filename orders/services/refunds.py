@@ -22,6 +22,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marketplace import pagecache
 from marketplace.errors import DomainError
 from marketplace.money import to_money
 
@@ -104,6 +105,9 @@ def refund_create(
                     .filter(LessThanOrEqual(new_refunded, F("paid")))
                     .update(refunded=new_refunded)
                 )
+                if counted:
+                    pagecache.bump_orders([artist_order.order_id])
+                    pagecache.bump_shops([artist_order.artist_id])
                 if not counted:
                     refundable = (
                         ArtistOrder.objects.filter(pk=artist_order.pk)
@@ -199,11 +203,22 @@ def refund_process(*, refund_id: int, now=None) -> str:
             succeeded_at=timezone.now(),
             last_error="",
         )
+        if succeeded:
+            _refund_changed(refund)
         if succeeded and refund.reason == RefundReason.RETURN:
             _confirm_return_refund(refund)
         return RefundStatus.SUCCEEDED
     refund_mark_failed(refund=refund, message=str(result.message or "declined"))
     return RefundStatus.FAILED
+
+
+def _refund_changed(refund: Refund) -> None:
+    """Retire the cached pages that show ``refund`` (its status or amount
+    changed through ``QuerySet.update``, which sends no signal)."""
+    ids = ArtistOrder.objects.filter(pk=refund.artist_order_id).values_list("order_id", "artist_id").first()
+    if ids:
+        pagecache.bump_orders([ids[0]])
+        pagecache.bump_shops([ids[1]])
 
 
 def _confirm_return_refund(refund: Refund) -> None:
@@ -243,6 +258,7 @@ def refund_mark_failed(*, refund: Refund, message: str = "") -> bool:
             ArtistOrder.objects.filter(pk=refund.artist_order_id).update(
                 refunded=Round(F("refunded") - amount_value, 2, output_field=MONEY_FIELD)
             )
+            _refund_changed(refund)
             logger.error("Refund %s (%s) failed: %s", refund.pk, refund.idempotency_key, message)
     return bool(failed)
 
