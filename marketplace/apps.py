@@ -6,6 +6,6 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "Marketplace"
 
     def ready(self):
-        from . import pagecache_receivers
+        from . import checks, pagecache_receivers  # noqa: F401  (registers the checks)
 
         pagecache_receivers.connect()

@@ -21,7 +21,8 @@ buttons that appear on a date) is at most a minute old.
 
 The cache is ``CACHE_URL``: a shared one (Redis) in production, as the
 login lockouts already require, so that a change made in one process is
-seen by every other.
+seen by every other (``manage.py check --deploy`` warns when it is the
+in-process default). ``PAGE_CACHE=0`` turns the cache of parts off.
 """
 
 from __future__ import annotations
@@ -116,7 +117,10 @@ def part_key(name: str, *keys: tuple[str, object], request=None) -> str:
 
 
 def cached(key: str, render: Callable[[], str]) -> str:
-    """The part stored under ``key``, rendered by ``render`` when missing."""
+    """The part stored under ``key``, rendered by ``render`` when missing
+    (always, when ``PAGE_CACHE`` is off)."""
+    if not settings.PAGE_CACHE:
+        return render()
     value = cache.get(key)
     if value is None:
         value = render()

@@ -23,6 +23,7 @@ PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(64),
     "ALLOWED_HOSTS": "marketplace.example",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 HEADER_SETTINGS = [
@@ -82,6 +83,14 @@ class TestDeploymentChecklist:
 
         assert result.returncode != 0
         assert "security.W009" in result.stdout + result.stderr
+
+    def test_check_deploy_warns_when_the_cache_is_not_shared_between_processes(self):
+        result = run_manage(
+            "check", "--deploy", "--fail-level", "WARNING", extra_env={"CACHE_URL": "locmemcache://"}
+        )
+
+        assert result.returncode != 0
+        assert "marketplace.W001" in result.stdout + result.stderr
 
     def test_production_turns_on_https_only_cookies_and_hsts(self, production_settings):
         assert production_settings["DEBUG"] is False
