@@ -2,10 +2,13 @@
 transactions, so it can never go negative (there is a CHECK too) and a
 variant coming back in stock emails its waiting alerts exactly once."""
 
+from collections.abc import Mapping
+
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
+from marketplace import pagecache
 from marketplace.notifications.services import notify
 
 from .models import StockAlert, Variant
@@ -22,6 +25,53 @@ def stock_take(*, variant_id: int, quantity: int) -> bool:
             stock=F("stock") - quantity
         )
     )
+
+
+def stock_take_many(*, quantities: Mapping[int, int]) -> int | None:
+    """Take ``quantities[variant_id]`` pieces of every variant, all or none
+    (a checkout). Call inside a transaction.
+
+    Two statements whatever the number of variants: the variants are locked
+    in id order (the order every stock change takes them in, so two carts
+    holding the same pieces in opposite orders never deadlock) and their
+    stock read; then, when every one has enough, one conditional UPDATE
+    takes every quantity (``stock >= quantity`` for each row, so stock never
+    goes negative on any database).
+
+    Returns None when the stock was taken, else the id of the first variant
+    (by id) without enough stock; then nothing was taken.
+    """
+    wanted = {int(pk): int(quantity) for pk, quantity in quantities.items()}
+    if not wanted:
+        return None
+    ids = sorted(wanted)
+    locked = {
+        pk: (stock, artist_id)
+        for pk, stock, artist_id in Variant.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "stock", "item__artist_id")
+    }
+    for pk in ids:
+        if pk not in locked or locked[pk][0] < wanted[pk]:
+            return pk
+    if len(set(wanted.values())) == 1:
+        quantity = Value(next(iter(wanted.values())))
+    else:
+        quantity = Case(
+            *(When(pk=pk, then=Value(wanted[pk])) for pk in ids), output_field=IntegerField()
+        )
+    taken = Variant.objects.filter(pk__in=ids, stock__gte=quantity).update(
+        stock=F("stock") - quantity
+    )
+    if taken != len(ids):
+        # The rows are locked (PostgreSQL) or the database is (SQLite): the
+        # stock read above cannot have changed. Roll back rather than take
+        # part of the cart.
+        raise RuntimeError(f"stock of variants {ids} changed while locked ({taken} taken)")
+    # QuerySet.update sends no post_save: the shops' cached pages go stale.
+    pagecache.bump_shops({artist_id for _stock, artist_id in locked.values()})
+    return None
 
 
 @transaction.atomic

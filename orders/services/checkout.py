@@ -10,12 +10,22 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, prefetch_related_objects
+from django.db.models import (
+    Case,
+    DateTimeField,
+    F,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
 
 from artists.models import Variant
-from artists.stock import stock_take
+from artists.stock import stock_take_many
+from marketplace import pagecache
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
 from marketplace.money import ZERO, to_money
 from marketplace.notifications.services import notify_many
@@ -45,9 +55,6 @@ from .cart import clean_country
 from .history import log_transition, post_system_message, release_stock_of
 
 logger = logging.getLogger(__name__)
-
-# What ArtistOrder.pay changes (``updated_at`` is stamped by save).
-PAY_FIELDS = ["state", "paid", "paid_at", "acceptance_deadline", "updated_at"]
 
 ADDRESS_FIELDS = {
     # field: (required, max length)
@@ -268,9 +275,11 @@ def _reserve(
         wanted: dict[int, int] = defaultdict(int)
         for line in lines:
             wanted[line.variant_id] += line.quantity
-        for variant_id in sorted(wanted):
-            if not stock_take(variant_id=variant_id, quantity=wanted[variant_id]):
-                raise _stock_error(variant_id, wanted[variant_id])
+        # All the variants in two statements (locked in id order, then one
+        # conditional UPDATE); the first one short of stock is reported.
+        short = stock_take_many(quantities=wanted)
+        if short is not None:
+            raise _stock_error(short, wanted[short])
 
         if code is not None:
             counted = (
@@ -340,7 +349,10 @@ def _reserve(
                     )
                 )
         OrderLine.objects.bulk_create(order_lines)
-        CartLine.objects.filter(cart=cart).delete()
+        # One DELETE without a post_delete per line (nothing refers to a
+        # cart line), so the page cache is told once, as for an update.
+        CartLine.objects.filter(cart=cart)._raw_delete(CartLine.objects.db)
+        pagecache.bump_carts(cart_id=cart.pk, user_id=cart.user_id)
         cart.country = address["country"]
         cart.discount_code = None
         cart.save(update_fields=["country", "discount_code", "updated_at"])
@@ -380,9 +392,7 @@ def _record_payment(*, order: Order, buyer, provider: PaymentProvider, result: P
                     artist_order.artist, paid_at=now, hours=settings.ACCEPTANCE_DEADLINE_HOURS
                 ),
             )
-            # Only what ``pay`` changed; the state is still guarded
-            # (ConcurrentTransitionMixin filters the UPDATE on the old state).
-            artist_order.save(update_fields=PAY_FIELDS)
+            artist_order.updated_at = now
             events.append(
                 ArtistOrderEvent(
                     artist_order=artist_order,
@@ -394,12 +404,47 @@ def _record_payment(*, order: Order, buyer, provider: PaymentProvider, result: P
                     at=now,
                 )
             )
+        _save_paid(artist_orders, now=now)
         # History rows in one INSERT; "pay" posts no system message
         # (history.SILENT_TRANSITIONS), which post_system_message checks.
         for event in ArtistOrderEvent.objects.bulk_create(events):
             post_system_message(event=event, artist_order=event.artist_order)
         _send_order_emails(order=order, buyer=buyer, artist_orders=artist_orders)
     return True
+
+
+def _save_paid(artist_orders: list[ArtistOrder], *, now) -> None:
+    """Write what ``pay`` changed on ``artist_orders`` (locked, awaiting
+    payment in the database, paid in memory) in one UPDATE, guarded on the
+    old state as ConcurrentTransitionMixin guards a save."""
+    deadlines = {ao.acceptance_deadline for ao in artist_orders}
+    if len(deadlines) == 1:
+        deadline = Value(deadlines.pop(), output_field=DateTimeField())
+    else:  # an artist on holiday: its own deadline
+        deadline = Case(
+            *(When(pk=ao.pk, then=Value(ao.acceptance_deadline)) for ao in artist_orders),
+            output_field=DateTimeField(),
+        )
+    paid = ArtistOrder.objects.filter(
+        pk__in=[ao.pk for ao in artist_orders], state=ArtistOrderState.AWAITING_PAYMENT
+    ).update(
+        state=ArtistOrderState.AWAITING_ACCEPTANCE,
+        paid=F("total"),
+        paid_at=now,
+        acceptance_deadline=deadline,
+        updated_at=now,
+    )
+    if paid != len(artist_orders):
+        raise ConcurrentTransition(
+            "Cannot save object! The state has been changed since fetched from the database!"
+        )
+    for artist_order in artist_orders:
+        # What save() does after writing: the next save is guarded on "paid".
+        artist_order._update_initial_state()
+    # QuerySet.update sends no post_save (nor does bulk_create for the
+    # history rows): the order page and the shops' dashboards go stale.
+    pagecache.bump_orders({ao.order_id for ao in artist_orders})
+    pagecache.bump_shops({ao.artist_id for ao in artist_orders})
 
 
 def _send_order_emails(*, order: Order, buyer, artist_orders: list[ArtistOrder]) -> None:
