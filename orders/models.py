@@ -525,6 +525,17 @@ class Refund(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     succeeded_at = models.DateTimeField(_("succeeded at"), null=True, blank=True)
+    # A failed refund stays in the staff's escalation queue until a member of
+    # staff has acted (refunded again, contacted the buyer) and marks it handled.
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
