@@ -122,4 +122,7 @@ def notify_back_in_stock(*, variant: Variant) -> int:
             dedupe_key=f"stock-alert:{alert.pk}",
         )
     StockAlert.objects.filter(pk__in=[a.pk for a in alerts]).update(notified_at=now)
+    if alerts:
+        # QuerySet.update sends no post_save: the dashboard counts waiting alerts.
+        pagecache.bump_shops([variant.item.artist_id])
     return len(alerts)

@@ -140,8 +140,15 @@ def _read_state(instance, **_):
 # --- shops and catalog ----------------------------------------------------------
 
 
-def _artist(instance, **_):
+def _artist(instance, update_fields=None, **_):
     _bump(shops=[instance.pk], inboxes=[instance.user_id])
+    # The buyers' order pages show the shop's name (rarely changed: only
+    # then are the shop's orders read).
+    if update_fields is None or "name" in update_fields:
+        ArtistOrder = apps.get_model("orders", "ArtistOrder")
+        pagecache.bump_orders(
+            ArtistOrder.objects.filter(artist_id=instance.pk).values_list("order_id", flat=True).distinct()
+        )
 
 
 def _item(instance, **_):
