@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from marketplace.errors import Conflict
 from marketplace.staff import services as staff_services
 from marketplace.staff.transitions import (
     ConfirmForm,
@@ -556,15 +557,35 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
 # Refunds and requests ----------------------------------------------------------------------
 
 
+class HandledFilter(admin.SimpleListFilter):
+    """Failed refunds a member of staff has dealt with, or not yet."""
+
+    title = _("handled")
+    parameter_name = "handled"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", _("Yes")),
+            ("no", _("No (failed, waiting for staff)")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(handled_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(status=RefundStatus.FAILED, handled_at__isnull=True)
+        return queryset
+
+
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ["id", "order_number", "artist_name", "amount", "reason", "status", "attempts", "created_by", "created_at", "succeeded_at"]
-    list_filter = ["status", "reason", "created_at"]
+    list_display = ["id", "order_number", "artist_name", "amount", "reason", "status", "attempts", "created_by", "created_at", "succeeded_at", "handled_at"]
+    list_filter = ["status", HandledFilter, "reason", "created_at"]
     search_fields = ["=artist_order__order__number", "artist_order__order__number", "artist_order__order__buyer__email", "artist_order__artist__name", "provider_reference", "idempotency_key"]
     list_select_related = ["artist_order__order", "artist_order__artist", "created_by"]
     date_hierarchy = "created_at"
-    actions = ["retry_now"]
-    fields = ["artist_order_link", "amount", "reason", "status", "note", "created_by", "idempotency_key", "provider_reference", "attempts", "next_attempt_at", "last_error", "created_at", "updated_at", "succeeded_at"]
+    actions = ["retry_now", "mark_handled"]
+    fields = ["artist_order_link", "amount", "reason", "status", "note", "created_by", "idempotency_key", "provider_reference", "attempts", "next_attempt_at", "last_error", "created_at", "updated_at", "succeeded_at", "handled_at", "handled_by"]
     readonly_fields = fields
 
     @admin.display(description=_("order"), ordering="artist_order__order__number")
@@ -577,9 +598,12 @@ class RefundAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("artist order"))
     def artist_order_link(self, refund):
-        return admin_link(refund.artist_order)
+        return admin_link(refund.artist_order, _t("%(order)s (refund again with its “Refund an amount…” button)") % {"order": refund.artist_order})
 
     def has_retry_permission(self, request):
+        return request.user.has_perm("orders.change_refund")
+
+    def has_handle_permission(self, request):
         return request.user.has_perm("orders.change_refund")
 
     @admin.action(description=_("Ask the provider again now (pending refunds)"), permissions=["retry"])
@@ -596,6 +620,54 @@ class RefundAdmin(ReadOnlyAdmin):
             % {"count": len(pending)},
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Mark failed refunds as handled"), permissions=["handle"])
+    def mark_handled(self, request, queryset):
+        marked = not_failed = already = 0
+        for refund in queryset.order_by("id"):
+            try:
+                staff_services.refund_mark_handled(refund=refund, by=request.user)
+            except Conflict as error:
+                if error.state == RefundStatus.FAILED:
+                    already += 1
+                else:
+                    not_failed += 1
+                continue
+            marked += 1
+            self.log_change(request, refund, "Marked as handled.")
+        if marked:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d failed refund marked as handled: it leaves the escalation queue.",
+                    "%(count)d failed refunds marked as handled: they leave the escalation queue.",
+                    marked,
+                )
+                % {"count": marked},
+                messages.SUCCESS,
+            )
+        if not_failed:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d refund was not failed (pending or paid) and was left as it is.",
+                    "%(count)d refunds were not failed (pending or paid) and were left as they are.",
+                    not_failed,
+                )
+                % {"count": not_failed},
+                messages.ERROR,
+            )
+        if already:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d refund was already marked as handled.",
+                    "%(count)d refunds were already marked as handled.",
+                    already,
+                )
+                % {"count": already},
+                messages.WARNING,
+            )
 
 
 class _RequestAdmin(ReadOnlyAdmin):

@@ -1,9 +1,11 @@
 """The escalation queue: what waits on the marketplace team, oldest first.
 
-Five kinds of rows, each read with one query (plus one count), whatever the
+Six kinds of rows, each read with one query (plus one count), whatever the
 number of rows: escalated return requests, artist orders whose acceptance
 deadline has passed or is near, open not-received reports, cancellation
-requests the artist has left open too long, and flagged messages still shown.
+requests the artist has left open too long, flagged messages still shown,
+and refunds the provider declined for good (until staff marks them handled)
+or still pending after many attempts.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ KINDS = {
     "not_received": gettext_lazy("Parcels reported as not received"),
     "cancellation": gettext_lazy("Cancellation requests waiting"),
     "messages": gettext_lazy("Flagged messages"),
+    "refunds": gettext_lazy("Refunds failed or stuck"),
 }
 
 
@@ -130,12 +133,34 @@ def flagged_messages(now) -> QuerySet:
     )
 
 
+def refunds_failed_or_stuck(now) -> QuerySet:
+    """Refunds declined for good that no one has marked handled, and refunds
+    still pending after ``ALERT_AFTER_ATTEMPTS`` tries (the provider keeps
+    failing). Oldest change first (refunds.py changes the status with an
+    UPDATE, so ``updated_at`` is the refund's last save: how long the buyer
+    has waited)."""
+    from django.db.models import Q
+
+    from orders.models import Refund, RefundStatus
+    from orders.services.refunds import ALERT_AFTER_ATTEMPTS
+
+    return (
+        Refund.objects.filter(
+            Q(status=RefundStatus.FAILED, handled_at__isnull=True)
+            | Q(status=RefundStatus.PENDING, attempts__gte=ALERT_AFTER_ATTEMPTS)
+        )
+        .select_related("artist_order__order", "artist_order__artist")
+        .order_by("updated_at", "id")
+    )
+
+
 QUERIES = {
     "returns": escalated_returns,
     "acceptance": acceptances_due,
     "not_received": open_not_received_reports,
     "cancellation": waiting_cancellation_requests,
     "messages": flagged_messages,
+    "refunds": refunds_failed_or_stuck,
 }
 
 
@@ -236,12 +261,43 @@ def _message_row(message, now) -> Row:
     )
 
 
+def _refund_row(refund, now) -> Row:
+    from orders.models import RefundStatus
+
+    artist_order = refund.artist_order
+    order = artist_order.order
+    error = refund.last_error or _("no error recorded")
+    if refund.status == RefundStatus.FAILED:
+        detail = _("Failed, declined by the provider: %(error)s") % {"error": error}
+    else:
+        detail = _("Still pending after %(attempts)s attempts: %(error)s") % {
+            "attempts": refund.attempts,
+            "error": error,
+        }
+    return Row(
+        kind="refunds",
+        title=_("Refund #%(id)s — order %(number)s, %(artist)s, %(amount)s €")
+        % {
+            "id": refund.pk,
+            "number": order.number,
+            "artist": artist_order.artist.name,
+            "amount": refund.amount,
+        },
+        detail=truncatechars(detail, 160),
+        since=refund.updated_at or refund.created_at,
+        url=_change_url(refund),
+        links=[(_("artist order"), _change_url(artist_order)), (_("buyer"), _user_url(order.buyer_id))],
+        overdue=refund.status == RefundStatus.FAILED,
+    )
+
+
 ROW_BUILDERS = {
     "returns": _return_row,
     "acceptance": _acceptance_row,
     "not_received": _report_row,
     "cancellation": _cancellation_row,
     "messages": _message_row,
+    "refunds": _refund_row,
 }
 
 

@@ -1,7 +1,7 @@
 """What only staff does to an artist order, beside the artist's actions
 (which staff runs through the same lifecycle services as the dashboard):
-a refund of any amount with a note, a cancellation on the buyer's behalf and
-a delivery confirmed for the buyer.
+a refund of any amount with a note, a cancellation on the buyer's behalf,
+a delivery confirmed for the buyer, and a failed refund marked as handled.
 
 Each one runs like the lifecycle services (``orders.services.lifecycle``):
 one transaction, the artist order locked, the state checked, the history row
@@ -13,19 +13,29 @@ artist's action.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from marketplace.errors import Conflict
 from marketplace.transitions import clean_text
-from orders.models import ArtistOrder, ArtistOrderState, Refund, RefundReason
+from orders.models import (
+    ArtistOrder,
+    ArtistOrderState,
+    Refund,
+    RefundReason,
+    RefundStatus,
+)
 from orders.services import lifecycle
 from orders.services.history import log_transition
 from orders.services.refunds import refund_create
 
 NOTE_MAX_LENGTH = 2000
+# The staff action recorded when a failed refund is marked handled.
+REFUND_HANDLED_ACTION = "refund_handled"
 
 
 def _require_staff(by) -> None:
@@ -177,3 +187,51 @@ def staff_refund_left(artist_order: ArtistOrder):
     """What staff may still refund on ``artist_order``."""
     return max(artist_order.paid - artist_order.refunded, 0)
 
+
+
+def refund_mark_handled(*, refund: Refund, by, note: str = "") -> Refund:
+    """Staff marks a failed refund as handled (refunded again through the
+    artist order's refund button, or the buyer contacted): it leaves the
+    escalation queue. Recorded with its author (``handled_by`` and a staff
+    action, ``note`` as its reason). ``refund`` is updated in place.
+
+    :raises PermissionDenied: ``by`` is not staff.
+    :raises Conflict: the refund is not failed (pending or paid), or was
+        already marked handled.
+    :raises DomainError: ``note`` too long (field ``note``).
+    """
+    from marketplace.messaging.models import StaffAction
+
+    _require_staff(by)
+    note = clean_text(note, field="note", max_length=NOTE_MAX_LENGTH, required=False)
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        if locked.status != RefundStatus.FAILED:
+            raise Conflict(
+                _("Refund #%(id)s is “%(status)s”: only a failed refund can be marked as handled.")
+                % {"id": locked.pk, "status": locked.get_status_display()},
+                state=locked.status,
+            )
+        if locked.handled_at is not None:
+            raise Conflict(
+                _("Refund #%(id)s was already marked as handled.") % {"id": locked.pk},
+                state=locked.status,
+            )
+        locked.handled_at = timezone.now()
+        locked.handled_by = by
+        # A save (not an update) so that the page cache hears of it.
+        locked.save(update_fields=["handled_at", "handled_by", "updated_at"])
+        StaffAction.objects.create(
+            by=by,
+            action=REFUND_HANDLED_ACTION,
+            target_type=ContentType.objects.get_for_model(Refund),
+            target_id=str(locked.pk),
+            target_repr=str(locked)[:200],
+            reason=note,
+        )
+    refund.handled_at, refund.handled_by, refund.updated_at = (
+        locked.handled_at,
+        locked.handled_by,
+        locked.updated_at,
+    )
+    return refund

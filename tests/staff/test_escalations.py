@@ -117,6 +117,7 @@ class TestEscalationQueue:
             "not_received": 1,
             "cancellation": 1,
             "messages": 2,
+            "refunds": 0,
         }
         assert QUEUE in index.content.decode()
 
