@@ -14,13 +14,18 @@ it is ``failed`` and waits for staff (``retry``). A claim whose sender died
 """
 
 import logging
+import os
+import threading
+import time
 from datetime import timedelta
 from functools import lru_cache, partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.signals import setting_changed
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -33,6 +38,9 @@ MAX_ATTEMPTS = 8
 # another one; well above EMAIL_TIMEOUT so a slow but live send is not doubled.
 CLAIM_SECONDS = 300
 SKIPPED = "skipped"
+# An email connection (SMTP session, provider HTTP session) left unused for
+# longer than this is closed and a new one opened: servers drop idle ones.
+EMAIL_CONNECTION_IDLE_SECONDS = 30
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -196,14 +204,20 @@ def claim(*, notification_id: int) -> bool:
     )
 
 
+# What sending reads of the claimed row; the other columns stay deferred.
+_SEND_FIELDS = ("id", "recipient", "to_email", "event", "language", "context", "attempts")
+
+
 @lru_cache(maxsize=1)
-def _claim_sql() -> tuple[str, list, list]:
-    """The PostgreSQL statement of ``_claim_and_read`` (built once) and the
-    fields of its columns: the notification's, then its recipient's."""
+def _claim_sql() -> tuple[str, tuple, tuple]:
+    """The PostgreSQL statement of ``_claim_and_read`` (built once) and how
+    to read its columns: the notification's fields that sending uses, then
+    its recipient's (all but the password hash), each with its converter."""
     quote = connection.ops.quote_name
     user_model = Notification._meta.get_field("recipient").related_model
-    notification_fields = list(Notification._meta.concrete_fields)
-    user_fields = list(user_model._meta.concrete_fields)
+    notification_fields = [Notification._meta.get_field(name) for name in _SEND_FIELDS]
+    user_fields = [f for f in user_model._meta.concrete_fields if f.attname != "password"]
+    returning = ", ".join(quote(f.column) for f in notification_fields)
     columns = [f"n.{quote(f.column)}" for f in notification_fields] + [
         f"u.{quote(f.column)}" for f in user_fields
     ]
@@ -211,21 +225,30 @@ def _claim_sql() -> tuple[str, list, list]:
     sql = (
         f"WITH claimed AS (UPDATE {quote(Notification._meta.db_table)}"  # noqa: S608
         " SET status = %s, claimed_until = %s, attempts = attempts + 1"
-        " WHERE id = %s AND status = %s AND available_at <= %s RETURNING *)"
+        f" WHERE id = %s AND status = %s AND available_at <= %s RETURNING {returning})"
         f" SELECT {', '.join(columns)} FROM claimed n"
         f" JOIN {quote(user_model._meta.db_table)} u"
         f" ON u.{quote(user_model._meta.pk.column)}"
         f" = n.{quote(Notification._meta.get_field('recipient').column)}"
     )
-    return sql, notification_fields, user_fields
+
+    def reader(model, fields):
+        return (
+            model,
+            [f.attname for f in fields],
+            [getattr(f, "from_db_value", None) for f in fields],
+        )
+
+    return sql, reader(Notification, notification_fields), reader(user_model, user_fields)
 
 
-def _from_row(model, fields, values):
+def _from_row(reader, values):
+    model, attnames, converters = reader
     values = [
-        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
-        for field, value in zip(fields, values, strict=True)
+        value if convert is None else convert(value, None, connection)
+        for convert, value in zip(converters, values, strict=True)
     ]
-    return model.from_db(connection.alias, [f.attname for f in fields], values)
+    return model.from_db(connection.alias, attnames, values)
 
 
 def _claim_and_read(*, notification_id: int) -> Notification | None:
@@ -237,7 +260,7 @@ def _claim_and_read(*, notification_id: int) -> Notification | None:
         if not claim(notification_id=notification_id):
             return None
         return Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    sql, notification_fields, user_fields = _claim_sql()
+    sql, notification_reader, user_reader = _claim_sql()
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -253,13 +276,9 @@ def _claim_and_read(*, notification_id: int) -> Notification | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    split = len(notification_fields)
-    notification = _from_row(Notification, notification_fields, row[:split])
-    notification.recipient = _from_row(
-        notification_fields[0].model._meta.get_field("recipient").related_model,
-        user_fields,
-        row[split:],
-    )
+    split = len(notification_reader[1])
+    notification = _from_row(notification_reader, row[:split])
+    notification.recipient = _from_row(user_reader, row[split:])
     return notification
 
 
@@ -282,21 +301,93 @@ def send(*, notification_id: int) -> str:
             to=[notification.to_email],
         )
         message.attach_alternative(html, "text/html")
-        message.send()
+        _deliver(message)
     except Exception as error:
         return _record_failure(notification, error)
-    # A successful send wins even when the claim was released meanwhile (a
-    # very slow provider): marking it sent stops any other attempt.
-    Notification.objects.filter(
-        pk=notification_id,
-        status__in=[NotificationStatus.SENDING, NotificationStatus.PENDING],
-    ).update(
-        status=NotificationStatus.SENT,
-        sent_at=timezone.now(),
-        claimed_until=None,
-        last_error="",
-    )
+    _mark_sent(notification_id=notification_id)
     return NotificationStatus.SENT
+
+
+@lru_cache(maxsize=4)
+def _mark_sent_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    # Identifiers come from the model's metadata; values are parameters.
+    return (
+        f"UPDATE {quote(Notification._meta.db_table)}"  # noqa: S608
+        f" SET {quote('status')} = %s, {quote('sent_at')} = %s,"
+        f" {quote('claimed_until')} = NULL, {quote('last_error')} = %s"
+        f" WHERE {quote('id')} = %s AND {quote('status')} IN (%s, %s)"
+    )
+
+
+def _mark_sent(*, notification_id: int) -> None:
+    """Record a successful send. It wins even when the claim was released
+    meanwhile (a very slow provider): marking it sent stops any other
+    attempt. One plain UPDATE (the queryset's would cost as much Python to
+    build as the round trip)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _mark_sent_sql(connection.vendor),
+            [
+                NotificationStatus.SENT,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                "",
+                notification_id,
+                NotificationStatus.SENDING,
+                NotificationStatus.PENDING,
+            ],
+        )
+
+
+# The email connection of this thread, kept open between sends.
+_email = threading.local()
+
+
+def _deliver(message: EmailMultiAlternatives) -> None:
+    """Send ``message`` on this thread's email connection, opened on first
+    use and kept open while emails keep coming (one SMTP login or provider
+    session for many emails instead of one each). A connection that failed
+    is closed, so the next attempt starts on a new one."""
+    if not message.recipients():
+        return
+    backend = _email_connection()
+    try:
+        backend.send_messages([message])
+    except Exception:
+        _close_email_connection()
+        raise
+    _email.used_at = time.monotonic()
+
+
+def _email_connection():
+    key = (os.getpid(), settings.EMAIL_BACKEND)
+    backend = getattr(_email, "backend", None)
+    if backend is not None and (
+        _email.key != key or time.monotonic() - _email.used_at > EMAIL_CONNECTION_IDLE_SECONDS
+    ):
+        _close_email_connection()
+        backend = None
+    if backend is None:
+        backend = get_connection(fail_silently=False)
+        backend.open()
+        _email.backend, _email.key, _email.used_at = backend, key, time.monotonic()
+    return backend
+
+
+def _close_email_connection() -> None:
+    backend = getattr(_email, "backend", None)
+    _email.backend = None
+    if backend is not None and getattr(_email, "key", (None,))[0] == os.getpid():
+        try:
+            backend.close()
+        except Exception:  # already broken: nothing more to release
+            logger.debug("Closing the email connection failed", exc_info=True)
+
+
+@receiver(setting_changed)
+def _email_settings_changed(*, setting, **kwargs):
+    if setting.startswith("EMAIL_") or setting.startswith("ANYMAIL"):
+        _close_email_connection()
 
 
 def _record_failure(notification: Notification, error: Exception) -> str:
