@@ -598,7 +598,7 @@ class RefundAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("artist order"))
     def artist_order_link(self, refund):
-        return admin_link(refund.artist_order, _t("%(order)s (refund again with its “Refund an amount…” button)") % {"order": refund.artist_order})
+        return admin_link(refund.artist_order, _("%(order)s (refund again with its “Refund an amount…” button)") % {"order": refund.artist_order})
 
     def has_retry_permission(self, request):
         return request.user.has_perm("orders.change_refund")
