@@ -14,7 +14,7 @@ them on these models calls ``pagecache.bump_*`` itself.
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from marketplace import pagecache
 
@@ -140,11 +140,21 @@ def _read_state(instance, **_):
 # --- shops and catalog ----------------------------------------------------------
 
 
-def _artist(instance, update_fields=None, **_):
+def _artist_before_save(instance, update_fields=None, **_):
+    """Remember the shop's name as stored, to know after the save whether it
+    changed (the buyers' order pages show it)."""
+    if instance.pk is not None and (update_fields is None or "name" in update_fields):
+        Artist = type(instance)
+        instance._pagecache_stored_name = (
+            Artist.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+        )
+
+
+def _artist(instance, **_):
     _bump(shops=[instance.pk], inboxes=[instance.user_id])
-    # The buyers' order pages show the shop's name (rarely changed: only
-    # then are the shop's orders read).
-    if update_fields is None or "name" in update_fields:
+    stored = instance.__dict__.pop("_pagecache_stored_name", instance.name)
+    if stored is not None and stored != instance.name:
+        # Renamed (rare): the order pages of the shop's orders show the name.
         ArtistOrder = apps.get_model("orders", "ArtistOrder")
         pagecache.bump_orders(
             ArtistOrder.objects.filter(artist_id=instance.pk).values_list("order_id", flat=True).distinct()
@@ -196,6 +206,9 @@ RECEIVERS = {
 
 
 def connect() -> None:
+    pre_save.connect(
+        _artist_before_save, sender=apps.get_model("artists.Artist"), dispatch_uid="pagecache:artist-name", weak=False
+    )
     for label, receiver in RECEIVERS.items():
         model = apps.get_model(label)
         uid = f"pagecache:{label}"
