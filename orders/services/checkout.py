@@ -372,9 +372,18 @@ def _record_payment(*, order: Order, buyer, provider: PaymentProvider, result: P
     """Transaction 2 on success. False when the order is no longer awaiting
     payment (it timed out meanwhile)."""
     with transaction.atomic():
-        artist_orders = _lock_artist_orders(order)
+        # The order itself is the one just reserved (not read again per
+        # artist order); the artists and their owners are read afresh.
+        artist_orders = list(
+            ArtistOrder.objects.select_for_update(of=("self",))
+            .select_related("artist__user")
+            .filter(order=order)
+            .order_by("id")
+        )
         if any(ao.state != ArtistOrderState.AWAITING_PAYMENT for ao in artist_orders):
             return False
+        for artist_order in artist_orders:
+            artist_order.order = order
         Payment.objects.create(
             order=order,
             provider=provider.name,
