@@ -260,6 +260,7 @@ class StaffActionKind(models.TextChoices):
     SUSPEND = "suspend", _("suspended an account")
     REINSTATE = "reinstate", _("reinstated an account")
     STAFF_POST = "staff_post", _("posted as staff")
+    REFUND_HANDLED = "refund_handled", _("marked a failed refund as handled")
 
 
 class StaffAction(models.Model):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from marketplace.errors import Conflict
+from marketplace.messaging.models import StaffActionKind
 from marketplace.transitions import clean_text
 from orders.models import (
     ArtistOrder,
@@ -35,7 +36,7 @@ from orders.services.refunds import refund_create
 
 NOTE_MAX_LENGTH = 2000
 # The staff action recorded when a failed refund is marked handled.
-REFUND_HANDLED_ACTION = "refund_handled"
+REFUND_HANDLED_ACTION = StaffActionKind.REFUND_HANDLED
 
 
 def _require_staff(by) -> None:

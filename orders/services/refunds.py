@@ -202,6 +202,7 @@ def refund_process(*, refund_id: int, now=None) -> str:
             provider_reference=str(result.reference)[:100],
             succeeded_at=timezone.now(),
             last_error="",
+            updated_at=timezone.now(),
         )
         if succeeded:
             _refund_changed(refund)
@@ -237,6 +238,7 @@ def _retry_later(*, refund: Refund, error: str, now) -> str:
     Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
         next_attempt_at=now + timedelta(seconds=backoff_seconds(attempts)),
         last_error=error[:2000],
+        updated_at=timezone.now(),
     )
     log = logger.error if attempts >= ALERT_AFTER_ATTEMPTS else logger.warning
     log("Refund %s (%s) failed, attempt %s: %s", refund.pk, refund.idempotency_key, attempts, error)
@@ -251,7 +253,7 @@ def refund_mark_failed(*, refund: Refund, message: str = "") -> bool:
         # Same lock order as refund_create: the artist order, then the refund.
         ArtistOrder.objects.select_for_update(of=("self",)).filter(pk=refund.artist_order_id).first()
         failed = Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
-            status=RefundStatus.FAILED, last_error=str(message)[:2000]
+            status=RefundStatus.FAILED, last_error=str(message)[:2000], updated_at=timezone.now()
         )
         if failed:
             amount_value = Value(refund.amount, output_field=MONEY_FIELD)
