@@ -26,9 +26,9 @@ from django.core.signals import setting_changed
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.dispatch import receiver
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from .emails import render
 from .models import Notification, NotificationStatus
 
 logger = logging.getLogger(__name__)
@@ -170,21 +170,6 @@ def dispatch(*, notification_id: int) -> bool:
         )
         return False
     return True
-
-
-def render(notification: Notification) -> tuple[str, str, str]:
-    """Subject, text body and HTML body of a notification, in its language."""
-    context = {
-        **notification.context,
-        "recipient": notification.recipient,
-        "site_url": settings.SITE_URL,
-    }
-    base = f"emails/{notification.event}"
-    with translation.override(notification.language):
-        subject = render_to_string(f"{base}_subject.txt", context).strip()
-        text = render_to_string(f"{base}_body.txt", context)
-        html = render_to_string(f"{base}_body.html", context)
-    return " ".join(subject.split()), text, html
 
 
 def claim(*, notification_id: int) -> bool:
