@@ -152,14 +152,14 @@ def checkout(
     token = str(payment.get("token") or "")
     checkout_key = f"{buyer.pk}:{idempotency_key}"[:120] if idempotency_key else None
 
-    order, created = _reserve(
+    order, artist_orders = _reserve(
         cart=cart,
         buyer=buyer,
         address=address,
         checkout_key=checkout_key,
         expected_total=expected_total,
     )
-    if not created:
+    if artist_orders is None:
         return _replay(order)
 
     charge_key = f"charge:{order.number}:{uuid.uuid4().hex}"
@@ -174,7 +174,14 @@ def checkout(
             logger.exception("Payment provider %s failed for order %s", provider.name, order.number)
             result = None
     if result is not None and result.ok:
-        if _record_payment(order=order, buyer=buyer, provider=provider, result=result, key=charge_key):
+        if _record_payment(
+            order=order,
+            artist_orders=artist_orders,
+            buyer=buyer,
+            provider=provider,
+            result=result,
+            key=charge_key,
+        ):
             return order
         # The order timed out (fail_stale_payments) while the provider was
         # answering: its stock is gone, so the money goes back.
@@ -237,8 +244,11 @@ def _stock_error(variant_id: int, wanted: int) -> DomainError:
 
 def _reserve(
     *, cart: Cart, buyer, address: dict, checkout_key: str | None, expected_total=None
-) -> tuple[Order, bool]:
-    """Transaction 1: everything but the charge. Returns (order, created)."""
+) -> tuple[Order, list[ArtistOrder] | None]:
+    """Transaction 1: everything but the charge. Returns the order and the
+    artist orders it created (with their artist and its owner, as read in
+    this transaction), or None for them when ``checkout_key`` had already
+    made the order."""
     with transaction.atomic():
         # Locking the cart serialises checkouts of the same cart: a second
         # submission waits, then finds the cart empty (or the key used).
@@ -250,7 +260,7 @@ def _reserve(
         if checkout_key:
             existing = Order.objects.filter(checkout_key=checkout_key, buyer=buyer).first()
             if existing is not None:
-                return existing, False
+                return existing, None
         lines = cart_lines_for_pricing(cart)
         if not lines:
             raise DomainError(_("Your cart is empty."), field="cart")
@@ -356,7 +366,7 @@ def _reserve(
         cart.country = address["country"]
         cart.discount_code = None
         cart.save(update_fields=["country", "discount_code", "updated_at"])
-    return order, True
+    return order, sorted(artist_orders, key=lambda ao: ao.pk)
 
 
 def _lock_artist_orders(order: Order) -> list[ArtistOrder]:
@@ -368,22 +378,30 @@ def _lock_artist_orders(order: Order) -> list[ArtistOrder]:
     )
 
 
-def _record_payment(*, order: Order, buyer, provider: PaymentProvider, result: PaymentResult, key: str) -> bool:
-    """Transaction 2 on success. False when the order is no longer awaiting
+def _record_payment(
+    *,
+    order: Order,
+    artist_orders: list[ArtistOrder],
+    buyer,
+    provider: PaymentProvider,
+    result: PaymentResult,
+    key: str,
+) -> bool:
+    """Transaction 2 on success: pay ``artist_orders`` (those ``_reserve``
+    created for ``order``). False when the order is no longer awaiting
     payment (it timed out meanwhile)."""
     with transaction.atomic():
-        # The order itself is the one just reserved (not read again per
-        # artist order); the artists and their owners are read afresh.
-        artist_orders = list(
-            ArtistOrder.objects.select_for_update(of=("self",))
-            .select_related("artist__user")
+        # Lock the rows and check their state; what the payment and the
+        # emails read is what the first transaction wrote a moment ago (the
+        # artist orders, their artist and its owner), not read again.
+        states = dict(
+            ArtistOrder.objects.select_for_update()
             .filter(order=order)
             .order_by("id")
+            .values_list("id", "state")
         )
-        if any(ao.state != ArtistOrderState.AWAITING_PAYMENT for ao in artist_orders):
+        if states != {ao.pk: ArtistOrderState.AWAITING_PAYMENT for ao in artist_orders}:
             return False
-        for artist_order in artist_orders:
-            artist_order.order = order
         Payment.objects.create(
             order=order,
             provider=provider.name,

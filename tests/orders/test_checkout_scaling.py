@@ -172,6 +172,40 @@ class TestPaying:
             [buyer.email] + [f"maker{n}@example.com" for n in range(4)]
         )
 
+    def test_the_emails_say_what_the_saved_rows_say(self, buyer_api, buyer, shops):
+        """The emails are written from the rows checkout has in hand; built
+        again from the rows read back, they are the same, to the cent."""
+        from django.core.serializers.json import DjangoJSONEncoder
+
+        from orders.emails import new_order_context, order_confirmation_context
+        from orders.models import Order
+
+        fill(buyer_api, [v for _artist, variants in shops[:3] for v in variants], 2)
+        response = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json")
+        assert response.status_code == 201
+
+        order = Order.objects.get()
+        artist_orders = list(
+            ArtistOrder.objects.select_related("artist__user", "order")
+            .prefetch_related("lines")
+            .order_by("id")
+        )
+        expected = {
+            f"order-confirmation:{order.pk}": order_confirmation_context(
+                order=order, artist_orders=artist_orders, language="en"
+            ),
+            **{
+                f"new-order:{ao.pk}": new_order_context(artist_order=ao, language="en")
+                for ao in artist_orders
+            },
+        }
+        recorded = dict(Notification.objects.values_list("dedupe_key", "context"))
+        encoder = DjangoJSONEncoder()
+        assert {k: encoder.encode(v) for k, v in recorded.items()} == {
+            k: encoder.encode(v) for k, v in expected.items()
+        }
+        assert recorded[f"new-order:{artist_orders[0].pk}"]["total"] == "70.00"
+
     def test_an_artist_on_holiday_keeps_its_own_acceptance_deadline(self, buyer_api, shops):
         away, _variants = shops[1]
         today = timezone.localdate()
