@@ -21,9 +21,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from marketplace.errors import Conflict
 from marketplace.staff import services as staff_services
@@ -117,8 +116,8 @@ def age(since) -> str:
     if days < 0:
         return "—"
     if days:
-        return _t("%(days)d d %(hours)d h") % {"days": days, "hours": seconds // 3600}
-    return _t("%(hours)d h %(minutes)d min") % {"hours": seconds // 3600, "minutes": seconds % 3600 // 60}
+        return gettext("%(days)d d %(hours)d h") % {"days": days, "hours": seconds // 3600}
+    return gettext("%(hours)d h %(minutes)d min") % {"hours": seconds // 3600, "minutes": seconds % 3600 // 60}
 
 
 # Orders ------------------------------------------------------------------------------
@@ -292,7 +291,7 @@ class StaffRefundForm(forms.Form):
 def _refuse(request, obj, data):
     amount = obj.paid - obj.refunded
     lifecycle.artist_order_refuse(artist_order=obj, by=request.user, reason=data["reason"])
-    return _t("Order %(number)s refused: the buyer is refunded %(amount)s € and the stock is back.") % {
+    return gettext("Order %(number)s refused: the buyer is refunded %(amount)s € and the stock is back.") % {
         "number": obj.order.number,
         "amount": amount,
     }
@@ -300,28 +299,28 @@ def _refuse(request, obj, data):
 
 def _accept(request, obj, data):
     lifecycle.artist_order_accept(artist_order=obj, by=request.user)
-    return _t("Order %(number)s accepted. The buyer was told.") % {"number": obj.order.number}
+    return gettext("Order %(number)s accepted. The buyer was told.") % {"number": obj.order.number}
 
 
 def _ship(request, obj, data):
     lifecycle.artist_order_ship(
         artist_order=obj, by=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
     )
-    return _t("Order %(number)s is shipped. The buyer received the tracking number.") % {"number": obj.order.number}
+    return gettext("Order %(number)s is shipped. The buyer received the tracking number.") % {"number": obj.order.number}
 
 
 def _reship(request, obj, data):
     lifecycle.artist_order_reship(
         artist_order=obj, by=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
     )
-    return _t("Order %(number)s is shipped again. The buyer received the new tracking number.") % {
+    return gettext("Order %(number)s is shipped again. The buyer received the new tracking number.") % {
         "number": obj.order.number
     }
 
 
 def _refund_lost(request, obj, data):
     refund = lifecycle.artist_order_refund_lost(artist_order=obj, by=request.user)
-    return _t("The lost parcel of order %(number)s is refunded: %(amount)s €.") % {
+    return gettext("The lost parcel of order %(number)s is refunded: %(amount)s €.") % {
         "number": obj.order.number,
         "amount": refund.amount,
     }
@@ -330,7 +329,7 @@ def _refund_lost(request, obj, data):
 def _cancel(request, obj, data):
     amount = obj.paid - obj.refunded
     staff_services.artist_order_staff_cancel(artist_order=obj, by=request.user, reason=data["reason"])
-    return _t("Order %(number)s cancelled for the buyer: %(amount)s € refunded, the stock is back, both were emailed.") % {
+    return gettext("Order %(number)s cancelled for the buyer: %(amount)s € refunded, the stock is back, both were emailed.") % {
         "number": obj.order.number,
         "amount": amount,
     }
@@ -338,7 +337,7 @@ def _cancel(request, obj, data):
 
 def _confirm_delivery(request, obj, data):
     staff_services.artist_order_staff_confirm_delivery(artist_order=obj, by=request.user, note=data["note"])
-    return _t("Order %(number)s is marked delivered; the return window starts now.") % {"number": obj.order.number}
+    return gettext("Order %(number)s is marked delivered; the return window starts now.") % {"number": obj.order.number}
 
 
 def _staff_refund(request, obj, data):
@@ -349,7 +348,7 @@ def _staff_refund(request, obj, data):
         note=data["note"],
         idempotency_key=staff_services.staff_refund_key(artist_order=obj, token=data["token"]),
     )
-    return _t("%(amount)s € of order %(number)s are being refunded to the buyer.") % {
+    return gettext("%(amount)s € of order %(number)s are being refunded to the buyer.") % {
         "amount": refund.amount,
         "number": obj.order.number,
     }
@@ -539,18 +538,18 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
             links.append(
                 {
                     "label": _("Conversation record"),
-                    "text": _t("Thread #%(id)s in the admin") % {"id": thread.pk},
+                    "text": gettext("Thread #%(id)s in the admin") % {"id": thread.pk},
                     "url": reverse("admin:messaging_thread_change", args=[thread.pk]),
                 }
             )
         if not threads:
-            links.append({"label": _("Conversation"), "text": _t("No conversation yet."), "url": ""})
+            links.append({"label": _("Conversation"), "text": gettext("No conversation yet."), "url": ""})
         try:
             url = reverse("admin:returns_returnrequest_changelist") + f"?artist_order__id__exact={obj.pk}"
         except Exception:  # noqa: BLE001 - the returns admin may be absent
             url = ""
         if url:
-            links.append({"label": _("Return requests"), "text": _t("Return requests of this order"), "url": url})
+            links.append({"label": _("Return requests"), "text": gettext("Return requests of this order"), "url": url})
         return links
 
 
@@ -693,7 +692,7 @@ class _RequestAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("artist order"))
     def artist_order_link(self, obj):
-        return admin_link(obj.artist_order, _t("Open the artist order (its buttons answer this)"))
+        return admin_link(obj.artist_order, gettext("Open the artist order (its buttons answer this)"))
 
 
 @admin.register(CancellationRequest)
@@ -789,7 +788,7 @@ class CartAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("owner"), ordering="user__email")
     def owner(self, cart):
-        return cart.user.email if cart.user_id else _t("anonymous visitor")
+        return cart.user.email if cart.user_id else gettext("anonymous visitor")
 
 
 @admin.register(DiscountCode)

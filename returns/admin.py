@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.staff.transitions import (
@@ -131,7 +131,7 @@ class CloseForm(forms.Form):
 
 
 def _label(rr) -> str:
-    return _t("return request #%(id)s") % {"id": rr.pk}
+    return gettext("return request #%(id)s") % {"id": rr.pk}
 
 
 def _accept(request, obj, data):
@@ -141,24 +141,24 @@ def _accept(request, obj, data):
         instructions=data["instructions"],
         ship_back_deadline=data.get("ship_back_deadline"),
     )
-    return _t("The %(request)s is accepted: the buyer was sent the return instructions.") % {"request": _label(obj)}
+    return gettext("The %(request)s is accepted: the buyer was sent the return instructions.") % {"request": _label(obj)}
 
 
 def _reject(request, obj, data):
     services.return_request_reject(return_request=obj, by=request.user, reason=data["reason"])
-    return _t("The %(request)s is rejected: the buyer was told why.") % {"request": _label(obj)}
+    return gettext("The %(request)s is rejected: the buyer was told why.") % {"request": _label(obj)}
 
 
 def _receive(request, obj, data):
     services.return_request_receive(return_request=obj, by=request.user)
-    return _t("The item of the %(request)s is received: the buyer was told the refund can start.") % {"request": _label(obj)}
+    return gettext("The item of the %(request)s is received: the buyer was told the refund can start.") % {"request": _label(obj)}
 
 
 def _refund(request, obj, data):
     refund = services.return_request_refund(
         return_request=obj, by=request.user, amount=data["amount"], note=data["note"]
     )
-    return _t("The %(request)s is refunded: %(amount)s € are on their way to the buyer.") % {
+    return gettext("The %(request)s is refunded: %(amount)s € are on their way to the buyer.") % {
         "request": _label(obj),
         "amount": refund.amount,
     }
@@ -168,7 +168,7 @@ def _convert(request, obj, data):
     refund = services.return_request_convert_to_refund(
         return_request=obj, by=request.user, amount=data["amount"], note=data["note"]
     )
-    return _t("The exchange %(request)s is refunded instead: %(amount)s €.") % {
+    return gettext("The exchange %(request)s is refunded instead: %(amount)s €.") % {
         "request": _label(obj),
         "amount": refund.amount,
     }
@@ -178,7 +178,7 @@ def _ship_replacement(request, obj, data):
     services.return_request_ship_replacement(
         return_request=obj, by=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
     )
-    return _t("The replacement of the %(request)s is shipped: the buyer received the tracking number.") % {
+    return gettext("The replacement of the %(request)s is shipped: the buyer received the tracking number.") % {
         "request": _label(obj)
     }
 
@@ -187,7 +187,7 @@ def _close(request, obj, data):
     services.return_request_staff_decide(
         return_request=obj, by=request.user, decision="close", note=data["note"]
     )
-    return _t("The %(request)s is closed: the buyer and the artist were told.") % {"request": _label(obj)}
+    return gettext("The %(request)s is closed: the buyer and the artist were told.") % {"request": _label(obj)}
 
 
 def _default_amount(obj) -> dict:
@@ -370,9 +370,9 @@ class ReturnRequestAdmin(TransitionAdminMixin, admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
             obj.thread.get_absolute_url(),
-            _t("read and post as staff"),
+            gettext("read and post as staff"),
             reverse("admin:messaging_thread_change", args=[obj.thread_id]),
-            _t("record"),
+            gettext("record"),
         )
 
     # Buttons -----------------------------------------------------------------------------
