@@ -17,13 +17,14 @@ import logging
 import os
 import threading
 import time
+import weakref
 from datetime import timedelta
 from functools import lru_cache, partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.signals import setting_changed
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.dispatch import receiver
 from django.utils import timezone
@@ -248,7 +249,9 @@ def _claim_and_read(*, notification_id: int) -> Notification | None:
     sql, notification_reader, user_reader = _claim_sql()
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(
+        _execute(
+            cursor,
+            "claim",
             sql,
             [
                 NotificationStatus.SENDING,
@@ -311,7 +314,9 @@ def _mark_sent(*, notification_id: int) -> None:
     attempt. One plain UPDATE (the queryset's would cost as much Python to
     build as the round trip)."""
     with connection.cursor() as cursor:
-        cursor.execute(
+        _execute(
+            cursor,
+            "mark_sent",
             _mark_sent_sql(connection.vendor),
             [
                 NotificationStatus.SENT,
@@ -322,6 +327,62 @@ def _mark_sent(*, notification_id: int) -> None:
                 NotificationStatus.PENDING,
             ],
         )
+
+
+# On PostgreSQL the two statements of each email are prepared once per
+# database connection (PREPARE, then EXECUTE), so that PostgreSQL does not
+# plan them again for every email. Django leaves psycopg's own prepared
+# statements off because transaction-pooling proxies break them; these are
+# plain SQL, used outside transactions only, and a connection where they
+# cannot be used (such a proxy, a changed table) uses the plain statements
+# from then on. Per connection: True (prepared) or False (plain).
+_prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PREPARED_NAMES = {"claim": "marketplace_outbox_claim", "mark_sent": "marketplace_outbox_mark_sent"}
+# Nonexistent or duplicate prepared statement, cached plan no longer valid.
+_PREPARED_STATEMENT_ERRORS = {"26000", "42P05", "0A000"}
+
+
+def _execute(cursor, name: str, sql: str, params: list) -> None:
+    """Run the outbox statement ``name`` (``sql`` with ``params``), prepared
+    on PostgreSQL outside a transaction (see ``_prepared``)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        cursor.execute(sql, params)
+        return
+    raw = connection.connection
+    state = _prepared.get(raw)
+    if state is False:
+        cursor.execute(sql, params)
+        return
+    try:
+        if state is None:
+            cursor.execute(
+                " ".join(
+                    f"PREPARE {_PREPARED_NAMES[statement]} AS {_numbered(text)};"
+                    for statement, text in (
+                        ("claim", _claim_sql()[0]),
+                        ("mark_sent", _mark_sent_sql("postgresql")),
+                    )
+                )
+            )
+            _prepared[raw] = True
+        cursor.execute(
+            f"EXECUTE {_PREPARED_NAMES[name]}({', '.join(['%s'] * len(params))})", params
+        )
+    except DatabaseError as error:
+        if getattr(error.__cause__, "sqlstate", None) not in _PREPARED_STATEMENT_ERRORS:
+            raise
+        logger.info("Outbox statements not prepared on this connection: %s", error)
+        _prepared[raw] = False
+        cursor.execute(sql, params)
+
+
+def _numbered(sql: str) -> str:
+    """``%s`` placeholders as PostgreSQL's ``$1``, ``$2``..."""
+    parts = sql.split("%s")
+    return "".join(
+        part + (f"${index}" if index < len(parts) else "")
+        for index, part in enumerate(parts, start=1)
+    )
 
 
 # The email connection of this thread, kept open between sends.

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.template import Context, engines
 from django.utils import translation
 
@@ -186,19 +187,53 @@ def test_every_email_template_reads_as_with_djangos_own_i18n_tags(count):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_sending_an_email_takes_two_queries(buyer, mailoutbox, django_assert_num_queries):
-    row = pending_row(buyer)
+class TestQueriesOnPostgres:
+    def test_sending_an_email_takes_two_queries(self, buyer, mailoutbox, django_assert_num_queries):
+        earlier, row = pending_row(buyer, 1), pending_row(buyer, 2)
+        services.send(notification_id=earlier.pk)  # the connection prepares its statements
 
-    with django_assert_num_queries(2):
-        result = services.send(notification_id=row.pk)
+        with django_assert_num_queries(2):
+            result = services.send(notification_id=row.pk)
 
-    assert result == NotificationStatus.SENT
-    assert [m.subject for m in mailoutbox] == ["[en] January note 1"]
-    row.refresh_from_db()
-    assert (row.status, row.attempts, row.last_error, row.claimed_until) == (
-        NotificationStatus.SENT,
-        1,
-        "",
-        None,
-    )
-    assert row.sent_at is not None
+        assert result == NotificationStatus.SENT
+        assert [m.subject for m in mailoutbox] == ["[en] January note 1", "[en] January note 2"]
+        row.refresh_from_db()
+        assert (row.status, row.attempts, row.last_error, row.claimed_until) == (
+            NotificationStatus.SENT,
+            1,
+            "",
+            None,
+        )
+        assert row.sent_at is not None
+
+    def test_a_connection_that_lost_its_prepared_statements_sends_with_plain_ones(
+        self, buyer, mailoutbox
+    ):
+        first, second, third = (pending_row(buyer, number) for number in (1, 2, 3))
+        services.send(notification_id=first.pk)
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")  # as a pooling proxy resetting a session would
+
+        results = [services.send(notification_id=row.pk) for row in (second, third)]
+
+        assert results == [NotificationStatus.SENT] * 2
+        assert [m.subject for m in mailoutbox] == [f"[en] January note {n}" for n in (1, 2, 3)]
+        assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
+
+    def test_statements_prepared_earlier_on_the_connection_are_not_in_the_way(self, buyer, mailoutbox):
+        first, second = pending_row(buyer, 1), pending_row(buyer, 2)
+        services.send(notification_id=first.pk)
+        services._prepared.clear()  # this process forgot that they are prepared
+
+        result = services.send(notification_id=second.pk)
+
+        assert result == NotificationStatus.SENT
+        assert len(mailoutbox) == 2
+
+    def test_a_row_claimed_elsewhere_is_skipped_by_the_prepared_claim(self, buyer, mailoutbox):
+        first, second = pending_row(buyer, 1), pending_row(buyer, 2)
+        services.send(notification_id=first.pk)
+        services.claim(notification_id=second.pk)  # another sender holds it
+
+        assert services.send(notification_id=second.pk) == services.SKIPPED
+        assert [m.subject for m in mailoutbox] == ["[en] January note 1"]
