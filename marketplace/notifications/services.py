@@ -24,7 +24,14 @@ from functools import lru_cache, partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.signals import setting_changed
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F, Q
 from django.dispatch import receiver
 from django.utils import timezone
@@ -228,13 +235,13 @@ def _claim_sql() -> tuple[str, tuple, tuple]:
     return sql, reader(Notification, notification_fields), reader(user_model, user_fields)
 
 
-def _from_row(reader, values):
+def _from_row(db, reader, values):
     model, attnames, converters = reader
     values = [
-        value if convert is None else convert(value, None, connection)
+        value if convert is None else convert(value, None, db)
         for convert, value in zip(converters, values, strict=True)
     ]
-    return model.from_db(connection.alias, attnames, values)
+    return model.from_db(db.alias, attnames, values)
 
 
 def _claim_and_read(*, notification_id: int) -> Notification | None:
@@ -242,14 +249,17 @@ def _claim_and_read(*, notification_id: int) -> Notification | None:
     PostgreSQL (an ``UPDATE ... RETURNING`` joined to the user), the claim
     then a read elsewhere. None when the row could not be claimed (or is
     gone)."""
-    if connection.vendor != "postgresql":
+    # The connection itself, not the ``connection`` proxy (a lookup each use).
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
         if not claim(notification_id=notification_id):
             return None
         return Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     sql, notification_reader, user_reader = _claim_sql()
     now = timezone.now()
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         _execute(
+            db,
             cursor,
             "claim",
             sql,
@@ -265,8 +275,8 @@ def _claim_and_read(*, notification_id: int) -> Notification | None:
     if row is None:
         return None
     split = len(notification_reader[1])
-    notification = _from_row(notification_reader, row[:split])
-    notification.recipient = _from_row(user_reader, row[split:])
+    notification = _from_row(db, notification_reader, row[:split])
+    notification.recipient = _from_row(db, user_reader, row[split:])
     return notification
 
 
@@ -313,14 +323,16 @@ def _mark_sent(*, notification_id: int) -> None:
     meanwhile (a very slow provider): marking it sent stops any other
     attempt. One plain UPDATE (the queryset's would cost as much Python to
     build as the round trip)."""
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
         _execute(
+            db,
             cursor,
             "mark_sent",
-            _mark_sent_sql(connection.vendor),
+            _mark_sent_sql(db.vendor),
             [
                 NotificationStatus.SENT,
-                connection.ops.adapt_datetimefield_value(timezone.now()),
+                db.ops.adapt_datetimefield_value(timezone.now()),
                 "",
                 notification_id,
                 NotificationStatus.SENDING,
@@ -342,13 +354,14 @@ _PREPARED_NAMES = {"claim": "marketplace_outbox_claim", "mark_sent": "marketplac
 _PREPARED_STATEMENT_ERRORS = {"26000", "42P05", "0A000"}
 
 
-def _execute(cursor, name: str, sql: str, params: list) -> None:
-    """Run the outbox statement ``name`` (``sql`` with ``params``), prepared
-    on PostgreSQL outside a transaction (see ``_prepared``)."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+def _execute(db, cursor, name: str, sql: str, params: list) -> None:
+    """Run the outbox statement ``name`` (``sql`` with ``params``) on the
+    connection ``db``, prepared on PostgreSQL outside a transaction (see
+    ``_prepared``)."""
+    if db.vendor != "postgresql" or db.in_atomic_block:
         cursor.execute(sql, params)
         return
-    raw = connection.connection
+    raw = db.connection
     state = _prepared.get(raw)
     if state is False:
         cursor.execute(sql, params)
