@@ -13,6 +13,9 @@ reads them as usual. Every tag and filter is Django's; only these two change:
   message id and its translation are kept per language; the variables are
   resolved and formatted for every email exactly as Django does.
 
+Both read the active language once per template rendering (kept in its
+render context; ``{% language %}`` sets it for its block).
+
 Any other form is Django's node, unchanged. The kept translations live on
 the compiled templates, which belong to the email engine: it is built again
 when the settings, the templates or the catalogs change (see ``emails``).
@@ -27,6 +30,18 @@ register = Library()
 register.tags.update(i18n.register.tags)
 register.filters.update(i18n.register.filters)
 
+# Where a template rendering keeps the active language (its render context).
+LANGUAGE = "marketplace.notifications.template_i18n.language"
+
+
+def active_language(context) -> str | None:
+    """The active language, looked up once per template rendering."""
+    render_context = context.render_context
+    language = render_context.get(LANGUAGE)
+    if language is None:
+        language = render_context[LANGUAGE] = translation.get_language()
+    return language
+
 
 class TranslateOnceNode(Node):
     """A literal ``{% translate %}``: Django's node, rendered once per
@@ -39,7 +54,7 @@ class TranslateOnceNode(Node):
         self.rendered = {}
 
     def render(self, context):
-        key = (translation.get_language(), context.autoescape)
+        key = (active_language(context), context.autoescape)
         try:
             return self.rendered[key]
         except KeyError:
@@ -55,7 +70,7 @@ class BlockTranslateOnceNode(i18n.BlockTranslateNode):
     def render(self, context, nested=False):
         if nested or self.plural or self.message_context or self.asvar:
             return super().render(context, nested)
-        language = translation.get_language()
+        language = active_language(context)
         try:
             result, variables = self.translations[language]
         except KeyError:
@@ -79,6 +94,26 @@ class BlockTranslateOnceNode(i18n.BlockTranslateNode):
         except (KeyError, ValueError):
             # A broken translation: Django's node falls back to the message id.
             return super().render(context, nested)
+
+
+class LanguageNode(i18n.LanguageNode):
+    """``{% language %}``: Django's, with the language of its block known to
+    the nodes inside."""
+
+    def render(self, context):
+        render_context = context.render_context
+        outer = render_context.get(LANGUAGE)
+        with translation.override(self.language.resolve(context)):
+            render_context[LANGUAGE] = translation.get_language()
+            try:
+                return self.nodelist.render(context)
+            finally:
+                render_context[LANGUAGE] = outer
+
+
+def do_language(parser, token):
+    node = i18n.language(parser, token)
+    return LanguageNode(node.nodelist, node.language)
 
 
 def do_translate(parser, token):
@@ -107,3 +142,4 @@ register.tag("translate", do_translate)
 register.tag("trans", do_translate)
 register.tag("blocktranslate", do_block_translate)
 register.tag("blocktrans", do_block_translate)
+register.tag("language", do_language)

@@ -237,3 +237,23 @@ class TestQueriesOnPostgres:
 
         assert services.send(notification_id=second.pk) == services.SKIPPED
         assert [m.subject for m in mailoutbox] == ["[en] January note 1"]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_language_block_in_an_email_template_reads_as_with_djangos_tags(language):
+    source = (
+        "{% load i18n %}{% translate 'January' %} {% blocktranslate %}Total{% endblocktranslate %} | "
+        "{% language other %}{% translate 'January' %} {% blocktranslate %}Total{% endblocktranslate %}"
+        "{% language 'en' %} {% translate 'January' %}{% endlanguage %} {% translate 'February' %}{% endlanguage %} | "
+        "{% translate 'January' %} {% blocktranslate %}Total{% endblocktranslate %}"
+    )
+    project = next(engine.engine for engine in engines.all())
+    ours = emails.email_engine().from_string(source)
+
+    with translation.override(language):
+        rendered = [ours.render(Context({"other": other})) for other in ("fr", "en", "fr")]
+        expected = [project.from_string(source).render(Context({"other": other})) for other in ("fr", "en", "fr")]
+
+    assert rendered == expected
+    assert " | janvier Total January février | " in expected[0]
+    assert " | January Total January February | " in expected[1]
