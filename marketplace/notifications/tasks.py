@@ -2,9 +2,17 @@
 delivered twice finds the row already claimed or sent and does nothing."""
 
 from celery import shared_task
+from celery.signals import worker_init
 
-from . import services
+from . import emails, services
 from .models import NotificationStatus
+
+
+@worker_init.connect(weak=False)
+def warm_up_emails(**kwargs):
+    """Before the worker forks its processes: what every process would
+    otherwise do on its first emails (see ``emails.warm_up``)."""
+    emails.warm_up()
 
 
 @shared_task(
