@@ -257,3 +257,25 @@ def test_a_language_block_in_an_email_template_reads_as_with_djangos_tags(langua
     assert rendered == expected
     assert " | janvier Total January février | " in expected[0]
     assert " | January Total January February | " in expected[1]
+
+
+def test_the_worker_warm_up_compiles_every_email_template_without_error(caplog):
+    emails.warm_up()
+
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+
+
+def test_a_broken_email_template_does_not_stop_the_worker_warm_up(settings, tmp_path, caplog):
+    (tmp_path / "emails").mkdir()
+    (tmp_path / "emails" / "broken_body.txt").write_text("{% if %}")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]},
+        *settings.TEMPLATES[1:],
+    ]
+
+    emails.warm_up()
+
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "Email template emails/broken_body.txt could not be compiled"
+    ]
+    assert emails.email_engine().get_template("emails/test_note_subject.txt")
