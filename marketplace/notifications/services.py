@@ -151,12 +151,53 @@ def notify_many(*, notifications) -> list:
     except IntegrityError:
         return [notify(**item) for item in items]
     now = timezone.now()
+    due = []
     for index, notification in rows:
         results[index] = notification
         available_at = items[index].get("available_at")
         if available_at is None or available_at <= now:
-            transaction.on_commit(partial(dispatch, notification_id=notification.pk), robust=True)
+            due.append(notification.pk)
+    if due:
+        transaction.on_commit(partial(dispatch_many, notification_ids=due), robust=True)
     return results
+
+
+def dispatch_many(*, notification_ids: list[int]) -> bool:
+    """Hand several notifications to Celery as one task (the emails of one
+    checkout: one message to the broker instead of one per email). Never
+    raises: when the broker cannot be reached the rows stay pending for the
+    sweep. Returns whether the task was queued."""
+    if len(notification_ids) == 1:
+        return dispatch(notification_id=notification_ids[0])
+    from .tasks import send_notifications
+
+    try:
+        send_notifications.apply_async(kwargs={"notification_ids": list(notification_ids)})
+    except Exception as error:  # the broker is down or hangs
+        logger.warning(
+            "Could not queue notifications %s (%s: %s); left pending for the sweep",
+            notification_ids,
+            type(error).__name__,
+            error,
+        )
+        return False
+    return True
+
+
+def dispatch_later(*, notification_id: int, countdown: float) -> bool:
+    """Queue a row that failed to be sent again once its back-off is over
+    (with a broker only: in-process, the sweep tries it again, as
+    ``send_notification`` leaves it)."""
+    from .tasks import send_notification
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return False
+    try:
+        send_notification.apply_async(kwargs={"notification_id": notification_id}, countdown=countdown)
+    except Exception as error:  # the broker is down or hangs
+        logger.warning("Could not queue notification %s again (%s: %s)", notification_id, type(error).__name__, error)
+        return False
+    return True
 
 
 def dispatch(*, notification_id: int) -> bool:

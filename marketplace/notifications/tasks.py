@@ -36,6 +36,21 @@ def send_notification(self, *, notification_id: int, **kwargs):
     return str(status)
 
 
+@shared_task(name="marketplace.notifications.send_many", acks_late=True)
+def send_notifications(*, notification_ids: list[int], **kwargs):
+    """Send several outbox rows in turn (the emails of one checkout). A row
+    that fails goes on with its own back-off as ``send_notification``; a
+    row already claimed or sent (a redelivered task) is left alone."""
+    statuses = []
+    for notification_id in notification_ids:
+        status = services.send(notification_id=notification_id)
+        if status == NotificationStatus.PENDING:
+            countdown = services.seconds_until_due(notification_id=notification_id) + 1
+            services.dispatch_later(notification_id=notification_id, countdown=countdown)
+        statuses.append(str(status))
+    return statuses
+
+
 @shared_task(name="marketplace.notifications.sweep_pending")
 def sweep_pending(**kwargs):
     """Periodic (beat): release stale claims and queue what is due."""
