@@ -72,12 +72,26 @@ def prime(request, *keys: tuple[str, object]) -> None:
     versions(*keys, request=request)
 
 
-def _bump(kind: str, pks: Iterable) -> None:
-    names = [_token_key(kind, pk) for pk in {pk for pk in pks if pk is not None}]
+def bump(**kinds: Iterable) -> None:
+    """Retire the tokens of several kinds at once (``orders=[...]``,
+    ``shops=[...]``, ``inboxes=[...]``, ``carts=[...]``): one cache round
+    trip now and one after the commit."""
+    names = [
+        _token_key(KIND_OF[kind], pk)
+        for kind, pks in kinds.items()
+        for pk in {pk for pk in pks if pk is not None}
+    ]
     if not names:
         return
     cache.delete_many(names)
     transaction.on_commit(lambda: cache.delete_many(names), robust=True)
+
+
+KIND_OF = {"orders": "order", "shops": "shop", "inboxes": "inbox", "carts": "cart"}
+
+
+def _bump(kind: str, pks: Iterable) -> None:
+    bump(**{next(name for name, k in KIND_OF.items() if k == kind): pks})
 
 
 def bump_orders(order_ids: Iterable) -> None:

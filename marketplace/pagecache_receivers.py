@@ -40,9 +40,7 @@ def _artist_user_id(artist_id):
 
 
 def _bump(*, orders=(), shops=(), inboxes=()):
-    pagecache.bump_orders(orders)
-    pagecache.bump_shops(shops)
-    pagecache.bump_inboxes(inboxes)
+    pagecache.bump(orders=orders, shops=shops, inboxes=inboxes)
 
 
 # --- carts ------------------------------------------------------------------------

@@ -153,6 +153,8 @@ STORAGES = {
 # message burst limits and the page cache live there, shared by every web
 # process).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://marketplace")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "marketplace.cache.RedisCache"  # one client per pool
 # PAGE_CACHE: keep the busiest pages' rendered parts in that cache until what
 # they show changes (marketplace.pagecache); off, every page is rendered.
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)

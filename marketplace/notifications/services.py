@@ -32,7 +32,7 @@ from django.db import (
     connections,
     transaction,
 )
-from django.db.models import F, Q
+from django.db.models import F, JSONField, Q, Value
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -104,6 +104,11 @@ def notify(
     return notification
 
 
+@lru_cache(maxsize=1)
+def _context_field() -> JSONField:
+    return JSONField(encoder=Notification._meta.get_field("context").encoder)
+
+
 def notify_many(*, notifications) -> list:
     """Several ``notify`` calls recorded together (the emails of one
     checkout): one dedupe lookup and one INSERT instead of four queries per
@@ -137,7 +142,9 @@ def notify_many(*, notifications) -> list:
                     to_email=recipient.email,
                     event=item["event"],
                     language=recipient.language or settings.LANGUAGE_CODE,
-                    context=item["context"],
+                    # An expression: the rows are inserted as plain values
+                    # rather than as arrays, which psycopg quotes in Python.
+                    context=Value(item["context"], output_field=_context_field()),
                     dedupe_key=key,
                     **({"available_at": available_at} if available_at is not None else {}),
                 ),
@@ -153,6 +160,7 @@ def notify_many(*, notifications) -> list:
     now = timezone.now()
     due = []
     for index, notification in rows:
+        notification.context = items[index]["context"]
         results[index] = notification
         available_at = items[index].get("available_at")
         if available_at is None or available_at <= now:
