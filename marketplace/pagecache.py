@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Callable, Iterable
 
@@ -36,6 +37,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
 
 VERSION_TIMEOUT = 7 * 24 * 3600
 PART_TIMEOUT = 10 * 60
@@ -57,11 +60,15 @@ def versions(*keys: tuple[str, object], request=None) -> str:
     names = [_token_key(kind, pk) for kind, pk in keys]
     wanted = [name for name in names if name not in known]
     if wanted:
-        found = cache.get_many(wanted)
-        missing = {name: secrets.token_hex(6) for name in wanted if name not in found}
-        if missing:
-            cache.set_many(missing, VERSION_TIMEOUT)
-            found.update(missing)
+        try:
+            found = cache.get_many(wanted)
+            missing = {name: secrets.token_hex(6) for name in wanted if name not in found}
+            if missing:
+                cache.set_many(missing, VERSION_TIMEOUT)
+                found.update(missing)
+        except Exception as error:  # the cache is unreachable: render everything
+            logger.warning("Page cache unreachable (%s: %s)", type(error).__name__, error)
+            found = {name: "offline-" + secrets.token_hex(6) for name in wanted}
         known.update(found)
     return "-".join(known[name] for name in names)
 
@@ -83,8 +90,17 @@ def bump(**kinds: Iterable) -> None:
     ]
     if not names:
         return
-    cache.delete_many(names)
-    transaction.on_commit(lambda: cache.delete_many(names), robust=True)
+    _delete(names)
+    transaction.on_commit(lambda: _delete(names), robust=True)
+
+
+def _delete(names: list[str]) -> None:
+    """Delete tokens; a cache that cannot be reached never fails the change
+    that asked (its parts expire after ``PART_TIMEOUT`` anyway)."""
+    try:
+        cache.delete_many(names)
+    except Exception as error:
+        logger.error("Page cache tokens not deleted (%s: %s): %s", type(error).__name__, error, names[:10])
 
 
 KIND_OF = {"orders": "order", "shops": "shop", "inboxes": "inbox", "carts": "cart"}
@@ -133,12 +149,19 @@ def part_key(name: str, *keys: tuple[str, object], request=None) -> str:
 def cached(key: str, render: Callable[[], str]) -> str:
     """The part stored under ``key``, rendered by ``render`` when missing
     (always, when ``PAGE_CACHE`` is off)."""
-    if not settings.PAGE_CACHE:
+    if not settings.PAGE_CACHE or "offline-" in key:
         return render()
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception as error:  # the cache is unreachable: render
+        logger.warning("Page cache unreachable (%s: %s)", type(error).__name__, error)
+        return render()
     if value is None:
         value = render()
-        cache.set(key, value, PART_TIMEOUT)
+        try:
+            cache.set(key, value, PART_TIMEOUT)
+        except Exception as error:
+            logger.warning("Page cache unreachable (%s: %s)", type(error).__name__, error)
     return value
 
 
