@@ -14,19 +14,6 @@ from marketplace.notifications.services import notify
 from .models import StockAlert, Variant
 
 
-def stock_take(*, variant_id: int, quantity: int) -> bool:
-    """Take ``quantity`` pieces if that many are left; False otherwise.
-
-    A conditional UPDATE: two buyers racing for the last piece cannot both
-    get it, on any database.
-    """
-    return bool(
-        Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(
-            stock=F("stock") - quantity
-        )
-    )
-
-
 def stock_take_many(*, quantities: Mapping[int, int]) -> int | None:
     """Take ``quantities[variant_id]`` pieces of every variant, all or none
     (a checkout). Call inside a transaction.
