@@ -82,7 +82,8 @@ def warm_up() -> None:
             f"emails/{path.name}"
             for directory in [*engine.dirs, *get_app_template_dirs("templates")]
             for path in Path(directory, "emails").glob("*")
-            if path.is_file()
+            # Templates only (makemessages leaves a passing "<name>.py" beside them).
+            if path.is_file() and path.suffix in (".txt", ".html")
         }
     )
     for name in names:
