@@ -106,28 +106,24 @@ def _delete(names: list[str]) -> None:
 KIND_OF = {"orders": "order", "shops": "shop", "inboxes": "inbox", "carts": "cart"}
 
 
-def _bump(kind: str, pks: Iterable) -> None:
-    bump(**{next(name for name, k in KIND_OF.items() if k == kind): pks})
-
-
 def bump_orders(order_ids: Iterable) -> None:
     """What the order pages of ``order_ids`` show has changed."""
-    _bump("order", order_ids)
+    bump(orders=order_ids)
 
 
 def bump_shops(artist_ids: Iterable) -> None:
     """What the dashboard homes of ``artist_ids`` show has changed."""
-    _bump("shop", artist_ids)
+    bump(shops=artist_ids)
 
 
 def bump_inboxes(user_ids: Iterable) -> None:
     """The unread counts of ``user_ids`` have changed."""
-    _bump("inbox", user_ids)
+    bump(inboxes=user_ids)
 
 
 def bump_carts(*, cart_id, user_id=None) -> None:
     """The number of pieces in a cart has changed (the header's badge)."""
-    _bump("cart", [f"c{cart_id}", f"u{user_id}" if user_id is not None else None])
+    bump(carts=[f"c{cart_id}", f"u{user_id}" if user_id is not None else None])
 
 
 def part_key(name: str, *keys: tuple[str, object], request=None) -> str:

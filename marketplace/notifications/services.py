@@ -179,12 +179,19 @@ def dispatch_many(*, notification_ids: list[int]) -> bool:
         return dispatch(notification_id=notification_ids[0])
     from .tasks import send_notifications
 
+    return _queue(send_notifications, {"notification_ids": list(notification_ids)})
+
+
+def _queue(task, kwargs: dict, **options) -> bool:
+    """``task.apply_async``; False (logged) when the broker is down or
+    hangs: the rows stay pending for the sweep."""
     try:
-        send_notifications.apply_async(kwargs={"notification_ids": list(notification_ids)})
-    except Exception as error:  # the broker is down or hangs
+        task.apply_async(kwargs=kwargs, **options)
+    except Exception as error:
         logger.warning(
-            "Could not queue notifications %s (%s: %s); left pending for the sweep",
-            notification_ids,
+            "Could not queue %s %s (%s: %s); left pending for the sweep",
+            task.name,
+            kwargs,
             type(error).__name__,
             error,
         )
@@ -200,12 +207,7 @@ def dispatch_later(*, notification_id: int, countdown: float) -> bool:
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return False
-    try:
-        send_notification.apply_async(kwargs={"notification_id": notification_id}, countdown=countdown)
-    except Exception as error:  # the broker is down or hangs
-        logger.warning("Could not queue notification %s again (%s: %s)", notification_id, type(error).__name__, error)
-        return False
-    return True
+    return _queue(send_notification, {"notification_id": notification_id}, countdown=countdown)
 
 
 def dispatch(*, notification_id: int) -> bool:
@@ -216,17 +218,7 @@ def dispatch(*, notification_id: int) -> bool:
     """
     from .tasks import send_notification
 
-    try:
-        send_notification.apply_async(kwargs={"notification_id": notification_id})
-    except Exception as error:  # the broker is down or hangs
-        logger.warning(
-            "Could not queue notification %s (%s: %s); left pending for the sweep",
-            notification_id,
-            type(error).__name__,
-            error,
-        )
-        return False
-    return True
+    return _queue(send_notification, {"notification_id": notification_id})
 
 
 def claim(*, notification_id: int) -> bool:
