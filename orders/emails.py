@@ -6,21 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django_countries import countries
+from django.urls import reverse
+from django.utils import translation
+
+from marketplace.notifications.formatting import country_name, format_date
 
 from .models import ArtistOrder, Order
 from .pricing import needs_customs_notice
-
-
-def _date(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
-        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    return date_format(value, "DATE_FORMAT")
 
 
 def shipping_address(order: Order) -> dict:
@@ -31,7 +23,7 @@ def shipping_address(order: Order) -> dict:
         "postcode": order.shipping_postcode,
         "city": order.shipping_city,
         "country": str(order.shipping_country),
-        "country_name": str(countries.name(str(order.shipping_country))),
+        "country_name": country_name(order.shipping_country),
     }
 
 
@@ -61,8 +53,8 @@ def _artist_block(artist_order: ArtistOrder) -> dict:
         "discount": artist_order.discount,
         "has_discount": artist_order.discount > 0,
         "total": artist_order.total,
-        "dispatch_date": _date(artist_order.dispatch_date),
-        "acceptance_deadline": _date(artist_order.acceptance_deadline),
+        "dispatch_date": format_date(artist_order.dispatch_date),
+        "acceptance_deadline": format_date(artist_order.acceptance_deadline),
         "return_window_days": artist_order.terms.get("return_window_days"),
         "processing_days": artist_order.terms.get("processing_days"),
     }
@@ -75,7 +67,7 @@ def order_confirmation_context(*, order: Order, artist_orders, language: str) ->
         return {
             "order_number": order.number,
             "order_url": order.get_absolute_url(),
-            "placed_at": _date(order.created_at),
+            "placed_at": format_date(order.created_at),
             "artists": [_artist_block(ao) for ao in artist_orders],
             "items_total": order.items_total,
             "shipping_total": order.shipping_total,
@@ -88,18 +80,8 @@ def order_confirmation_context(*, order: Order, artist_orders, language: str) ->
 
 
 def dashboard_url(artist_order: ArtistOrder) -> str:
-    """The artist's page for this order in the dashboard (or its home)."""
-    for name, kwargs in (
-        ("dashboard:order", {"pk": artist_order.pk}),
-        ("dashboard:artist_order", {"pk": artist_order.pk}),
-        ("dashboard:orders", {}),
-        ("dashboard:home", {}),
-    ):
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return "/dashboard/"
+    """The artist's page for this order in the dashboard."""
+    return reverse("dashboard:order", kwargs={"pk": artist_order.pk})
 
 
 def new_order_context(*, artist_order: ArtistOrder, language: str) -> dict:
@@ -145,12 +127,12 @@ def artist_order_email_context(*, artist_order: ArtistOrder, recipient, **extra)
             "carrier": artist_order.carrier,
             "tracking_number": artist_order.tracking_number,
             "tracking_url": tracking_url(artist_order.carrier, artist_order.tracking_number) or "",
-            "dispatch_date": _date(artist_order.dispatch_date),
-            "acceptance_deadline": _date(artist_order.acceptance_deadline),
+            "dispatch_date": format_date(artist_order.dispatch_date),
+            "acceptance_deadline": format_date(artist_order.acceptance_deadline),
             "refusal_reason": artist_order.refusal_reason,
             "return_window_days": artist_order.terms.get("return_window_days"),
             "shipping_address": shipping_address(order),
         }
         for key, value in extra.items():
-            context[key] = _date(value) if isinstance(value, date | datetime) else value
+            context[key] = format_date(value) if isinstance(value, date | datetime) else value
     return context

@@ -7,50 +7,26 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.urls import reverse
+from django.utils import translation
 
-
-def _first_url(candidates, default: str) -> str:
-    for name, kwargs in candidates:
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return default
+from marketplace.notifications.formatting import format_date
 
 
 def buyer_url(return_request) -> str:
-    """The buyer's page of ``return_request`` (or the list of returns)."""
-    return _first_url(
-        (
-            ("returns:detail", {"pk": return_request.pk}),
-            ("returns:list", {}),
-            ("account:orders", {}),
-        ),
-        "/account/returns/",
-    )
+    """The buyer's page of ``return_request`` (the list of returns before it
+    is saved)."""
+    if return_request.pk is None:
+        return reverse("returns:list")
+    return reverse("returns:detail", kwargs={"pk": return_request.pk})
 
 
 def dashboard_url(return_request) -> str:
-    """The artist's page of ``return_request`` in the dashboard (or its queue)."""
-    return _first_url(
-        (
-            ("dashboard:return", {"pk": return_request.pk}),
-            ("dashboard:returns", {}),
-            ("dashboard:home", {}),
-        ),
-        "/dashboard/",
-    )
-
-
-def format_date(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    return date_format(value, "DATE_FORMAT")
+    """The artist's page of ``return_request`` in the dashboard (its queue
+    before it is saved)."""
+    if return_request.pk is None:
+        return reverse("dashboard:returns")
+    return reverse("dashboard:return", kwargs={"pk": return_request.pk})
 
 
 def _language(recipient) -> str:

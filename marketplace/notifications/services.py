@@ -32,9 +32,11 @@ from django.db import (
     connections,
     transaction,
 )
-from django.db.models import F, JSONField, Q, Value
+from django.db.models import F, Q
 from django.dispatch import receiver
 from django.utils import timezone
+
+from marketplace.db import insert_all
 
 from .emails import render
 from .models import Notification, NotificationStatus
@@ -104,11 +106,6 @@ def notify(
     return notification
 
 
-@lru_cache(maxsize=1)
-def _context_field() -> JSONField:
-    return JSONField(encoder=Notification._meta.get_field("context").encoder)
-
-
 def notify_many(*, notifications) -> list:
     """Several ``notify`` calls recorded together (the emails of one
     checkout): one dedupe lookup and one INSERT instead of four queries per
@@ -142,9 +139,7 @@ def notify_many(*, notifications) -> list:
                     to_email=recipient.email,
                     event=item["event"],
                     language=recipient.language or settings.LANGUAGE_CODE,
-                    # An expression: the rows are inserted as plain values
-                    # rather than as arrays, which psycopg quotes in Python.
-                    context=Value(item["context"], output_field=_context_field()),
+                    context=item["context"],
                     dedupe_key=key,
                     **({"available_at": available_at} if available_at is not None else {}),
                 ),
@@ -154,13 +149,12 @@ def notify_many(*, notifications) -> list:
         return results
     try:
         with transaction.atomic():
-            Notification.objects.bulk_create([row for _index, row in rows])
+            insert_all([row for _index, row in rows])
     except IntegrityError:
         return [notify(**item) for item in items]
     now = timezone.now()
     due = []
     for index, notification in rows:
-        notification.context = items[index]["context"]
         results[index] = notification
         available_at = items[index].get("available_at")
         if available_at is None or available_at <= now:

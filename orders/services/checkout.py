@@ -26,6 +26,7 @@ from django_fsm import ConcurrentTransition
 from artists.models import Variant
 from artists.stock import stock_take_many
 from marketplace import pagecache
+from marketplace.db import insert_all
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
 from marketplace.money import ZERO, to_money
 from marketplace.notifications.services import notify_many
@@ -322,9 +323,9 @@ def _reserve(
             checkout_key=checkout_key,
             created_at=now,
         )
-        # One INSERT for the artist orders (their ids come back on
-        # PostgreSQL and SQLite), one for the lines.
-        artist_orders = ArtistOrder.objects.bulk_create(
+        # One INSERT for the artist orders (their ids come back), one for
+        # the lines; neither sends signals, as bulk_create.
+        artist_orders = insert_all(
             ArtistOrder(
                 order=order,
                 artist=group.artist,
@@ -358,7 +359,7 @@ def _reserve(
                         personalisation_photo=priced.line.personalisation_photo.name or "",
                     )
                 )
-        OrderLine.objects.bulk_create(order_lines)
+        insert_all(order_lines)
         # One DELETE without a post_delete per line (nothing refers to a
         # cart line), so the page cache is told once, as for an update.
         CartLine.objects.filter(cart=cart)._raw_delete(CartLine.objects.db)
@@ -434,7 +435,7 @@ def _record_payment(
         _save_paid(artist_orders, now=now)
         # History rows in one INSERT; "pay" posts no system message
         # (history.SILENT_TRANSITIONS), which post_system_message checks.
-        for event in ArtistOrderEvent.objects.bulk_create(events):
+        for event in insert_all(events):
             post_system_message(event=event, artist_order=event.artist_order)
         _send_order_emails(order=order, buyer=buyer, artist_orders=artist_orders)
     return True
@@ -468,7 +469,7 @@ def _save_paid(artist_orders: list[ArtistOrder], *, now) -> None:
     for artist_order in artist_orders:
         # What save() does after writing: the next save is guarded on "paid".
         artist_order._update_initial_state()
-    # QuerySet.update sends no post_save (nor does bulk_create for the
+    # QuerySet.update sends no post_save (nor does insert_all for the
     # history rows): the order page and the shops' dashboards go stale.
     pagecache.bump_orders({ao.order_id for ao in artist_orders})
     pagecache.bump_shops({ao.artist_id for ao in artist_orders})

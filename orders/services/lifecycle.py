@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from marketplace.errors import Conflict
+from marketplace.notifications.formatting import format_date
 from marketplace.notifications.services import notify
 from marketplace.transitions import clean_text, clean_tracking, sync_from_locked
 
@@ -620,12 +621,10 @@ def artist_order_report_not_received(
         available_at = not_received_available_at(artist_order)
         now = timezone.now()
         if available_at is not None and available_at > now:
-            from ..emails import _date
-
             raise _conflict(
                 artist_order,
                 _("Parcels can take a while: you can report it as not received from %(date)s.")
-                % {"date": _date(available_at)},
+                % {"date": format_date(available_at)},
             )
         note = clean_text(note, field="note", max_length=REASON_MAX_LENGTH, required=False)
         already = _conflict(
