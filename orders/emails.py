@@ -60,15 +60,18 @@ def _artist_block(artist_order: ArtistOrder) -> dict:
     }
 
 
-def order_confirmation_context(*, order: Order, artist_orders, language: str) -> dict:
+def order_confirmation_context(
+    *, order: Order, artist_orders, language: str, blocks: list[dict] | None = None
+) -> dict:
     """Everything the buyer's confirmation shows: every artist's block with
-    its lines, fees, totals and dispatch date, and the customs notice."""
+    its lines, fees, totals and dispatch date, and the customs notice.
+    ``blocks``: the artist blocks when the caller has them (same language)."""
     with translation.override(language):
         return {
             "order_number": order.number,
             "order_url": order.get_absolute_url(),
             "placed_at": format_date(order.created_at),
-            "artists": [_artist_block(ao) for ao in artist_orders],
+            "artists": blocks if blocks is not None else [_artist_block(ao) for ao in artist_orders],
             "items_total": order.items_total,
             "shipping_total": order.shipping_total,
             "discount_total": order.discount_total,
@@ -84,18 +87,60 @@ def dashboard_url(artist_order: ArtistOrder) -> str:
     return reverse("dashboard:order", kwargs={"pk": artist_order.pk})
 
 
-def new_order_context(*, artist_order: ArtistOrder, language: str) -> dict:
-    """What the artist needs to accept and prepare its part of an order."""
+def new_order_context(
+    *,
+    artist_order: ArtistOrder,
+    language: str,
+    block: dict | None = None,
+    shared: dict | None = None,
+) -> dict:
+    """What the artist needs to accept and prepare its part of an order.
+    ``block`` and ``shared``: its artist block and what every artist's email
+    of the order says alike, when the caller has them in ``language``
+    (``checkout_email_contexts``)."""
     order = artist_order.order
     with translation.override(language):
         return {
             "order_number": order.number,
             "artist_name": artist_order.artist.name,
-            **_artist_block(artist_order),
-            "shipping_address": shipping_address(order),
-            "customs_notice": needs_customs_notice(order.shipping_country),
+            **(block if block is not None else _artist_block(artist_order)),
+            **(shared if shared is not None else _shared_by_artists(order)),
             "dashboard_url": dashboard_url(artist_order),
         }
+
+
+def _shared_by_artists(order: Order) -> dict:
+    return {
+        "shipping_address": shipping_address(order),
+        "customs_notice": needs_customs_notice(order.shipping_country),
+    }
+
+
+def checkout_email_contexts(
+    *, order: Order, artist_orders, language: str, artist_languages: list[str]
+) -> tuple[dict, list[dict]]:
+    """The buyer's confirmation (in ``language``) and each artist's new
+    order context (in ``artist_languages``, in the same order): the artist
+    blocks and the address are made once for the artists who read the
+    buyer's language."""
+    with translation.override(language):
+        blocks = [_artist_block(ao) for ao in artist_orders]
+        shared = _shared_by_artists(order)
+    confirmation = order_confirmation_context(
+        order=order, artist_orders=artist_orders, language=language, blocks=blocks
+    )
+    new_orders = [
+        new_order_context(
+            artist_order=artist_order,
+            language=artist_language,
+            block=block if artist_language == language else None,
+            shared=shared if artist_language == language else None,
+        )
+        for artist_order, artist_language, block in zip(
+            artist_orders, artist_languages, blocks, strict=True
+        )
+    ]
+    return confirmation, new_orders
 
 
 def artist_order_email_context(*, artist_order: ArtistOrder, recipient, **extra) -> dict:

@@ -32,7 +32,8 @@ class Notification(models.Model):
     context = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     # Unique through a constraint (Meta): unique=True would add a second
     # index for LIKE searches that nothing makes, one more write per email.
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True)
+    # NULL, not "", for rows without a key: they must not collide.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     status = models.CharField(
         _("status"),
         max_length=8,

@@ -31,7 +31,7 @@ from marketplace.errors import Conflict, DomainError, PaymentDeclined
 from marketplace.money import ZERO, to_money
 from marketplace.notifications.services import notify_many
 
-from ..emails import new_order_context, order_confirmation_context
+from ..emails import checkout_email_contexts
 from ..models import (
     ArtistOrder,
     ArtistOrderEvent,
@@ -479,27 +479,29 @@ def _send_order_emails(*, order: Order, buyer, artist_orders: list[ArtistOrder])
     # The lines of every artist order in one query, shared by the buyer's
     # confirmation and each artist's email; the rows in one INSERT.
     prefetch_related_objects(artist_orders, "lines")
-    language = buyer.language or settings.LANGUAGE_CODE
+    artist_users = [artist_order.artist.user for artist_order in artist_orders]
+    confirmation, new_orders = checkout_email_contexts(
+        order=order,
+        artist_orders=artist_orders,
+        language=buyer.language or settings.LANGUAGE_CODE,
+        artist_languages=[user.language or settings.LANGUAGE_CODE for user in artist_users],
+    )
     emails = [
         {
             "recipient": buyer,
             "event": "order_confirmation",
-            "context": order_confirmation_context(
-                order=order, artist_orders=artist_orders, language=language
-            ),
+            "context": confirmation,
             "dedupe_key": f"order-confirmation:{order.pk}",
         }
     ]
-    for artist_order in artist_orders:
-        artist_user = artist_order.artist.user
+    for artist_order, artist_user, context in zip(
+        artist_orders, artist_users, new_orders, strict=True
+    ):
         emails.append(
             {
                 "recipient": artist_user,
                 "event": "new_order",
-                "context": new_order_context(
-                    artist_order=artist_order,
-                    language=artist_user.language or settings.LANGUAGE_CODE,
-                ),
+                "context": context,
                 "dedupe_key": f"new-order:{artist_order.pk}",
             }
         )

@@ -173,14 +173,26 @@ class TestPaying:
             [buyer.email] + [f"maker{n}@example.com" for n in range(4)]
         )
 
-    def test_the_emails_say_what_the_saved_rows_say(self, buyer_api, buyer, shops):
-        """The emails are written from the rows checkout has in hand; built
-        again from the rows read back, they are the same, to the cent."""
+    @pytest.mark.parametrize(
+        "languages",
+        [("en", "en", "en", "en"), ("fr", "en", "fr", "en")],
+        ids=["one language", "buyer and artists in French and English"],
+    )
+    def test_the_emails_say_what_the_saved_rows_say(self, buyer_api, buyer, shops, languages):
+        """The emails are written from the rows checkout has in hand, what
+        the buyer's and the artists' emails share made once per language;
+        built again one by one from the rows read back, in each reader's
+        language, they are the same, to the cent."""
         from django.core.serializers.json import DjangoJSONEncoder
 
         from orders.emails import new_order_context, order_confirmation_context
         from orders.models import Order
 
+        buyer_language, *artist_languages = languages
+        buyer.language = buyer_language
+        buyer.save(update_fields=["language"])
+        for (artist, _variants), language in zip(shops, artist_languages, strict=False):
+            type(artist.user).objects.filter(pk=artist.user_id).update(language=language)
         fill(buyer_api, [v for _artist, variants in shops[:3] for v in variants], 2)
         response = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json")
         assert response.status_code == 201
@@ -193,10 +205,10 @@ class TestPaying:
         )
         expected = {
             f"order-confirmation:{order.pk}": order_confirmation_context(
-                order=order, artist_orders=artist_orders, language="en"
+                order=order, artist_orders=artist_orders, language=buyer_language
             ),
             **{
-                f"new-order:{ao.pk}": new_order_context(artist_order=ao, language="en")
+                f"new-order:{ao.pk}": new_order_context(artist_order=ao, language=ao.artist.user.language)
                 for ao in artist_orders
             },
         }
