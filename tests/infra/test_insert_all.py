@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from marketplace.db import insert_all
 from marketplace.notifications.models import Notification
-from orders.models import ArtistOrder, ArtistOrderEvent, OrderLine
+from orders.models import ArtistOrder, ArtistOrderEvent, ArtistOrderState, OrderLine
 from tests.factories import UserFactory
 from tests.orders.factories import OrderFactory, make_artist, make_variant
 
@@ -161,6 +161,35 @@ def test_emails_with_their_context_are_stored_as_by_django():
         ]
 
     same_rows(make, differ=("dedupe_key", "created_at"))
+
+
+@pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime")
+def test_values_django_would_convert_are_converted_as_django_does(shop):
+    """A naive datetime, a datetime for a date, a float for an amount, a
+    choice given as its enum, an int for a text: each goes through its
+    field, as bulk_create sends it."""
+    artist, _variant = shop
+    buyer = UserFactory()
+
+    def make():
+        order = OrderFactory(buyer=buyer)
+        return [
+            ArtistOrder(
+                order=order,
+                artist=artist,
+                state=ArtistOrderState.AWAITING_PAYMENT,
+                items_total=49,
+                shipping_fee=4.9,
+                discount=Decimal("1.10"),
+                total=Decimal("52.8"),
+                terms={},
+                shipping_zone=7,
+                dispatch_date=datetime(2026, 12, 1, 15, 30, tzinfo=ZoneInfo("UTC")),
+                acceptance_deadline=datetime(2026, 12, 2, 9, 41, 7, 123456),
+            )
+        ]
+
+    same_rows(make, differ=("order_id", "updated_at", "created_at"))
 
 
 def test_primary_keys_come_back_in_the_order_of_the_objects():
