@@ -17,13 +17,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from artists.models import Artist, Item
 from marketplace import pagecache
 from marketplace.errors import DomainError
 from marketplace.images import clean_image
+from marketplace.notifications.formatting import format_date
 
 from .models import (
     MAX_PHOTOS_PER_MESSAGE,
@@ -350,7 +351,7 @@ def _notify_new_message(*, recipient, message: Message, photo_count: int) -> Non
             "staff": message.is_staff_post,
             "body": message.body,
             "photos": photo_count,
-            "at": formats.date_format(timezone.localtime(message.created_at), "DATETIME_FORMAT"),
+            "at": format_date(message.created_at),
         }
         subject = thread.display_subject
     window = int(getattr(settings, "MESSAGE_EMAIL_GROUP_SECONDS", 0) or 0)

@@ -50,6 +50,18 @@ def same_rows(make, *, differ=()):
         assert not got._state.adding
 
 
+def bare_artist_order(order, artist, amount="1.00") -> ArtistOrder:
+    """A new artist order of ``amount``, nothing else set (not saved)."""
+    return ArtistOrder(
+        order=order,
+        artist=artist,
+        items_total=Decimal(amount),
+        shipping_fee=Decimal("0.00"),
+        total=Decimal(amount),
+        terms={},
+    )
+
+
 @pytest.fixture
 def shop():
     artist = make_artist("potter")
@@ -88,9 +100,7 @@ def test_lines_with_photos_and_text_are_stored_as_by_django(shop):
     artist, variant = shop
     buyer = UserFactory()
     order = OrderFactory(buyer=buyer)
-    parent = insert_all(
-        [ArtistOrder(order=order, artist=artist, items_total=Decimal("24.50"), shipping_fee=Decimal("0.00"), total=Decimal("24.50"), terms={})]
-    )[0]
+    (parent,) = insert_all([bare_artist_order(order, artist, "24.50")])
 
     def make():
         return [
@@ -116,9 +126,7 @@ def test_lines_with_photos_and_text_are_stored_as_by_django(shop):
 def test_history_rows_with_lazy_notes_and_no_author_are_stored_as_by_django(shop):
     artist, _variant = shop
     order = OrderFactory(buyer=UserFactory())
-    parent = insert_all(
-        [ArtistOrder(order=order, artist=artist, items_total=Decimal("1.00"), shipping_fee=Decimal("0.00"), total=Decimal("1.00"), terms={})]
-    )[0]
+    (parent,) = insert_all([bare_artist_order(order, artist)])
 
     def make():
         return [
@@ -240,18 +248,7 @@ def test_one_statement_on_postgresql(django_assert_num_queries):
 def test_created_at_defaults_and_auto_now_are_filled(shop):
     artist, _variant = shop
     before = timezone.now()
-    (artist_order,) = insert_all(
-        [
-            ArtistOrder(
-                order=OrderFactory(buyer=UserFactory()),
-                artist=artist,
-                items_total=Decimal("1.00"),
-                shipping_fee=Decimal("0.00"),
-                total=Decimal("1.00"),
-                terms={},
-            )
-        ]
-    )
+    (artist_order,) = insert_all([bare_artist_order(OrderFactory(buyer=UserFactory()), artist)])
     stored = ArtistOrder.objects.get(pk=artist_order.pk)
     assert stored.state == "awaiting_payment"
     assert stored.paid == Decimal("0.00") and stored.refunded == Decimal("0.00")
