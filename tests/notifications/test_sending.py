@@ -113,6 +113,17 @@ def test_each_recipient_reads_their_own_language_whatever_was_sent_before(
     assert "Language: en\nJanuary: note 2 for buyer" in mailoutbox[1].body
 
 
+def test_counts_in_an_email_are_grouped_by_thousands_only_when_the_site_groups_them(
+    french_buyer, mailoutbox, settings
+):
+    services.send(notification_id=pending_row(french_buyer, 12345).pk)
+    settings.USE_THOUSAND_SEPARATOR = True
+    services.send(notification_id=pending_row(french_buyer, 12345).pk)
+
+    assert "note 12345 for" in mailoutbox[0].body
+    assert "note 12\xa0345 for" in mailoutbox[1].body
+
+
 class Anything(str):
     """A template value that answers every lookup (attributes, keys, two
     items when iterated), with characters that escaping and string
@@ -160,8 +171,10 @@ EMAIL_TEMPLATES = sorted(
 )
 
 
-@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.parametrize("count", [1, 3, 12345])
 def test_every_email_template_reads_as_with_djangos_own_i18n_tags(count):
+    """The email engine, rendering as ``emails.render`` does (numbers not
+    localized), gives the very text of Django's engine and tags."""
     project = next(engine.engine for engine in engines.all())
     email_engine = emails.email_engine()
     compared = 0
@@ -172,9 +185,13 @@ def test_every_email_template_reads_as_with_djangos_own_i18n_tags(count):
         with translation.override(language):
             for name in EMAIL_TEMPLATES:
                 outputs = []
-                for engine in (project, email_engine):
+                for engine, use_l10n in ((project, None), (email_engine, False)):
                     try:
-                        outputs.append(engine.get_template(f"emails/{name}").render(Context(EveryVariable(count))))
+                        outputs.append(
+                            engine.get_template(f"emails/{name}").render(
+                                Context(EveryVariable(count), use_l10n=use_l10n)
+                            )
+                        )
                     except Exception as error:  # the same error either way
                         outputs.append(f"{type(error).__name__}: {error}")
                 assert outputs[0] == outputs[1], (language, name)
