@@ -27,7 +27,9 @@ def shipping_address(order: Order) -> dict:
     }
 
 
-def _lines(artist_order: ArtistOrder) -> list[dict]:
+def _lines(artist_order: ArtistOrder, lines=None) -> list[dict]:
+    """The lines of ``artist_order`` (``lines``: them, when the caller has
+    them in hand)."""
     return [
         {
             "title": line.title,
@@ -38,16 +40,16 @@ def _lines(artist_order: ArtistOrder) -> list[dict]:
             "personalisation": line.personalisation_text,
             "has_photo": bool(line.personalisation_photo),
         }
-        for line in artist_order.lines.all()
+        for line in (lines if lines is not None else artist_order.lines.all())
     ]
 
 
-def _artist_block(artist_order: ArtistOrder) -> dict:
+def _artist_block(artist_order: ArtistOrder, lines=None) -> dict:
     return {
         "id": artist_order.pk,
         "artist": artist_order.artist.name,
         "artist_slug": artist_order.artist.slug,
-        "lines": _lines(artist_order),
+        "lines": _lines(artist_order, lines),
         "items_total": artist_order.items_total,
         "shipping_fee": artist_order.shipping_fee,
         "discount": artist_order.discount,
@@ -117,29 +119,43 @@ def _shared_by_artists(order: Order) -> dict:
 
 
 def checkout_email_contexts(
-    *, order: Order, artist_orders, language: str, artist_languages: list[str]
+    *,
+    order: Order,
+    artist_orders,
+    language: str,
+    artist_languages: list[str],
+    lines: dict[int, list] | None = None,
 ) -> tuple[dict, list[dict]]:
     """The buyer's confirmation (in ``language``) and each artist's new
     order context (in ``artist_languages``, in the same order): the artist
     blocks and the address are made once for the artists who read the
-    buyer's language."""
+    buyer's language. ``lines``: the lines of each artist order by its id,
+    when the caller has them (else they are read)."""
+
+    def lines_of(artist_order):
+        return None if lines is None else lines.get(artist_order.pk, [])
+
     with translation.override(language):
-        blocks = [_artist_block(ao) for ao in artist_orders]
+        blocks = [_artist_block(ao, lines_of(ao)) for ao in artist_orders]
         shared = _shared_by_artists(order)
     confirmation = order_confirmation_context(
         order=order, artist_orders=artist_orders, language=language, blocks=blocks
     )
-    new_orders = [
-        new_order_context(
-            artist_order=artist_order,
-            language=artist_language,
-            block=block if artist_language == language else None,
-            shared=shared if artist_language == language else None,
+    new_orders = []
+    for artist_order, artist_language, block in zip(
+        artist_orders, artist_languages, blocks, strict=True
+    ):
+        if artist_language != language:
+            with translation.override(artist_language):
+                block = _artist_block(artist_order, lines_of(artist_order))
+        new_orders.append(
+            new_order_context(
+                artist_order=artist_order,
+                language=artist_language,
+                block=block,
+                shared=shared if artist_language == language else None,
+            )
         )
-        for artist_order, artist_language, block in zip(
-            artist_orders, artist_languages, blocks, strict=True
-        )
-    ]
     return confirmation, new_orders
 
 

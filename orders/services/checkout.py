@@ -17,7 +17,6 @@ from django.db.models import (
     Q,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,7 +152,7 @@ def checkout(
     token = str(payment.get("token") or "")
     checkout_key = f"{buyer.pk}:{idempotency_key}"[:120] if idempotency_key else None
 
-    order, artist_orders = _reserve(
+    order, artist_orders, lines = _reserve(
         cart=cart,
         buyer=buyer,
         address=address,
@@ -178,6 +177,7 @@ def checkout(
         if _record_payment(
             order=order,
             artist_orders=artist_orders,
+            lines=lines,
             buyer=buyer,
             provider=provider,
             result=result,
@@ -245,11 +245,11 @@ def _stock_error(variant_id: int, wanted: int) -> DomainError:
 
 def _reserve(
     *, cart: Cart, buyer, address: dict, checkout_key: str | None, expected_total=None
-) -> tuple[Order, list[ArtistOrder] | None]:
-    """Transaction 1: everything but the charge. Returns the order and the
+) -> tuple[Order, list[ArtistOrder] | None, dict[int, list[OrderLine]] | None]:
+    """Transaction 1: everything but the charge. Returns the order, the
     artist orders it created (with their artist and its owner, as read in
-    this transaction), or None for them when ``checkout_key`` had already
-    made the order."""
+    this transaction) and their lines by artist order id, or None for both
+    when ``checkout_key`` had already made the order."""
     with transaction.atomic():
         # Locking the cart serialises checkouts of the same cart: a second
         # submission waits, then finds the cart empty (or the key used).
@@ -261,7 +261,7 @@ def _reserve(
         if checkout_key:
             existing = Order.objects.filter(checkout_key=checkout_key, buyer=buyer).first()
             if existing is not None:
-                return existing, None
+                return existing, None, None
         lines = cart_lines_for_pricing(cart)
         if not lines:
             raise DomainError(_("Your cart is empty."), field="cart")
@@ -367,7 +367,10 @@ def _reserve(
         cart.country = address["country"]
         cart.discount_code = None
         cart.save(update_fields=["country", "discount_code", "updated_at"])
-    return order, sorted(artist_orders, key=lambda ao: ao.pk)
+    lines_of = defaultdict(list)
+    for line in order_lines:
+        lines_of[line.artist_order_id].append(line)
+    return order, sorted(artist_orders, key=lambda ao: ao.pk), dict(lines_of)
 
 
 def _lock_artist_orders(order: Order) -> list[ArtistOrder]:
@@ -383,13 +386,14 @@ def _record_payment(
     *,
     order: Order,
     artist_orders: list[ArtistOrder],
+    lines: dict[int, list[OrderLine]],
     buyer,
     provider: PaymentProvider,
     result: PaymentResult,
     key: str,
 ) -> bool:
     """Transaction 2 on success: pay ``artist_orders`` (those ``_reserve``
-    created for ``order``). False when the order is no longer awaiting
+    created for ``order``, with their ``lines``). False when the order is no longer awaiting
     payment (it timed out meanwhile)."""
     with transaction.atomic():
         # Lock the rows and check their state; what the payment and the
@@ -437,7 +441,7 @@ def _record_payment(
         # (history.SILENT_TRANSITIONS), which post_system_message checks.
         for event in insert_all(events):
             post_system_message(event=event, artist_order=event.artist_order)
-        _send_order_emails(order=order, buyer=buyer, artist_orders=artist_orders)
+        _send_order_emails(order=order, buyer=buyer, artist_orders=artist_orders, lines=lines)
     return True
 
 
@@ -475,14 +479,16 @@ def _save_paid(artist_orders: list[ArtistOrder], *, now) -> None:
     pagecache.bump_shops({ao.artist_id for ao in artist_orders})
 
 
-def _send_order_emails(*, order: Order, buyer, artist_orders: list[ArtistOrder]) -> None:
-    # The lines of every artist order in one query, shared by the buyer's
-    # confirmation and each artist's email; the rows in one INSERT.
-    prefetch_related_objects(artist_orders, "lines")
+def _send_order_emails(
+    *, order: Order, buyer, artist_orders: list[ArtistOrder], lines: dict[int, list[OrderLine]]
+) -> None:
+    # The lines as _reserve wrote them (not read back), shared by the
+    # buyer's confirmation and each artist's email; the rows in one INSERT.
     artist_users = [artist_order.artist.user for artist_order in artist_orders]
     confirmation, new_orders = checkout_email_contexts(
         order=order,
         artist_orders=artist_orders,
+        lines=lines,
         language=buyer.language or settings.LANGUAGE_CODE,
         artist_languages=[user.language or settings.LANGUAGE_CODE for user in artist_users],
     )

@@ -194,8 +194,11 @@ class TestPaying:
         for (artist, _variants), language in zip(shops, artist_languages, strict=False):
             type(artist.user).objects.filter(pk=artist.user_id).update(language=language)
         fill(buyer_api, [v for _artist, variants in shops[:3] for v in variants], 2)
-        response = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json")
+        with CaptureQueriesContext(connection) as captured:
+            response = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json")
         assert response.status_code == 201
+        # Artists reading another language than the buyer's cost no query.
+        assert len(captured) <= QUERY_BUDGET
 
         order = Order.objects.get()
         artist_orders = list(
