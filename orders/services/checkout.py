@@ -475,8 +475,10 @@ def _save_paid(artist_orders: list[ArtistOrder], *, now) -> None:
         artist_order._update_initial_state()
     # QuerySet.update sends no post_save (nor does insert_all for the
     # history rows): the order page and the shops' dashboards go stale.
-    pagecache.bump_orders({ao.order_id for ao in artist_orders})
-    pagecache.bump_shops({ao.artist_id for ao in artist_orders})
+    pagecache.bump(
+        orders={ao.order_id for ao in artist_orders},
+        shops={ao.artist_id for ao in artist_orders},
+    )
 
 
 def _send_order_emails(
