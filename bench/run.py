@@ -15,8 +15,9 @@ Prints the tables and writes them to bench/results/latest.md.
 bulk artist orders, 300 emails) for development.
 Other knobs: ``DATABASE_URL`` (use that database instead of a throw-away
 PostgreSQL; it is flushed!), ``BENCH_WORKERS`` (gunicorn workers, default
-2 × cores + 1), ``BENCH_DURATION`` (seconds per wrk run), ``BENCH_RUNS``, ``BENCH_EMAIL_RUNS``,
-``BENCH_BIG`` (the large artist-order count, default 1,000,000).
+2 × cores + 1), ``BENCH_DURATION`` (seconds per wrk run), ``BENCH_RUNS``,
+``BENCH_EMAIL_RUNS``, ``BENCH_BIG`` (the large artist-order count, default
+1,000,000).
 """
 
 from __future__ import annotations

@@ -393,8 +393,8 @@ def _record_payment(
     key: str,
 ) -> bool:
     """Transaction 2 on success: pay ``artist_orders`` (those ``_reserve``
-    created for ``order``, with their ``lines``). False when the order is no longer awaiting
-    payment (it timed out meanwhile)."""
+    created for ``order``, with their ``lines``). False when the order is
+    no longer awaiting payment (it timed out meanwhile)."""
     with transaction.atomic():
         # Lock the rows and check their state; what the payment and the
         # emails read is what the first transaction wrote a moment ago (the

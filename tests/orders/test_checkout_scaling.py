@@ -197,7 +197,8 @@ class TestPaying:
         with CaptureQueriesContext(connection) as captured:
             response = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json")
         assert response.status_code == 201
-        # Artists reading another language than the buyer's cost no query.
+        # Artists reading another language than the buyer's cost no query
+        # more: within the budget of a one-artist checkout.
         assert len(captured) <= QUERY_BUDGET
 
         order = Order.objects.get()
