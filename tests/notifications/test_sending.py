@@ -237,15 +237,24 @@ class TestQueriesOnPostgres:
         assert [m.subject for m in mailoutbox] == [f"[en] January note {n}" for n in (1, 2, 3)]
         assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
 
-    def test_statements_prepared_earlier_on_the_connection_are_not_in_the_way(self, buyer, mailoutbox):
-        first, second = pending_row(buyer, 1), pending_row(buyer, 2)
-        services.send(notification_id=first.pk)
-        services._prepared.clear()  # this process forgot that they are prepared
+    def test_the_claim_and_the_mark_are_prepared_once_per_connection(self, buyer, mailoutbox):
+        rows = [pending_row(buyer, number) for number in (1, 2, 3)]
 
-        result = services.send(notification_id=second.pk)
+        def prepared():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT statement FROM pg_prepared_statements")
+                return sorted(statement for (statement,) in cursor.fetchall())
 
-        assert result == NotificationStatus.SENT
-        assert len(mailoutbox) == 2
+        services.send(notification_id=rows[0].pk)
+        after_one = prepared()
+        services.send(notification_id=rows[1].pk)
+        connection.close()  # a new connection prepares them again
+        services.send(notification_id=rows[2].pk)
+
+        assert len(after_one) == 2
+        assert all("notifications_notification" in statement for statement in after_one)
+        assert prepared() == after_one
+        assert len(mailoutbox) == 3
 
     def test_a_row_claimed_elsewhere_is_skipped_by_the_prepared_claim(self, buyer, mailoutbox):
         first, second = pending_row(buyer, 1), pending_row(buyer, 2)
