@@ -255,6 +255,12 @@ class ItemListView(generics.ListAPIView):
     def get_queryset(self):
         slug = self.request.query_params.get("artist")
         if slug:
+            # Not a shop address at all (a NUL byte, which PostgreSQL refuses
+            # in text, spaces...): a 400 that says so, not a database error.
+            try:
+                slug = serializers.SlugField(max_length=80).run_validation(slug)
+            except ValidationError as error:
+                raise ValidationError({"artist": error.detail}) from error
             artist = Artist.objects.visible().filter(slug=slug).first()
             if artist is None:
                 return Item.objects.none()

@@ -38,7 +38,7 @@ from marketplace.transitions import clean_text, clean_tracking, sync_from_locked
 from orders.models import ArtistOrder, OrderLine, Refund, RefundReason
 from orders.services.refunds import refund_create
 
-from .eligibility import line_eligibility, reason_refused_text
+from .eligibility import held_quantity, line_eligibility, reason_refused_text
 from .emails import format_date, return_email_context
 from .models import (
     ARTIST_FAULT_REASONS,
@@ -201,7 +201,7 @@ def allowed_return_actions(*, return_request: ReturnRequest, user, now=None) -> 
                 actions.add("escalate")
         elif state == R.ACCEPTED:
             actions.update({"ship_back", "withdraw"})
-        elif state == R.REJECTED:
+        elif state == R.REJECTED and not _pieces_taken_again(rr):
             actions.add("escalate")
     if _is_artist(rr, user) or _is_staff(user):
         if state == R.REQUESTED:
@@ -232,6 +232,14 @@ def _lock(return_request: ReturnRequest) -> ReturnRequest:
         .select_related("artist_order__order", "artist_order__artist", "line", "buyer")
         .get(pk=return_request.pk)
     )
+
+
+def _pieces_taken_again(return_request: ReturnRequest) -> bool:
+    """A rejected request gave its pieces back: whether another request of
+    the buyer's has taken some of them since (escalating it would then put
+    more pieces under request than the line has)."""
+    line = return_request.line
+    return held_quantity(line=line, exclude_pk=return_request.pk) + return_request.quantity > line.quantity
 
 
 def _unchanged(caller: ReturnRequest, locked: ReturnRequest) -> None:
@@ -912,8 +920,9 @@ def return_request_escalate(
     the system escalates).
 
     :raises PermissionDenied: ``by`` is neither the buyer nor the system.
-    :raises Conflict: not rejected nor requested, or requested and the
-        artist still has time to answer.
+    :raises Conflict: not rejected nor requested, requested and the artist
+        still has time to answer, or rejected and some of its pieces are
+        under another request since.
     :raises DomainError: no ``message`` from the buyer.
     """
     now = now or timezone.now()
@@ -929,6 +938,14 @@ def return_request_escalate(
                 rr,
                 _("The artist has until %(date)s to answer this request.")
                 % {"date": format_date(answer_due_at(rr))},
+            )
+        if rr.state == R.REJECTED and _pieces_taken_again(rr):
+            raise _conflict(
+                rr,
+                _(
+                    "Some of these pieces are under another return request now: "
+                    "that request goes on, this one cannot be passed to the marketplace team."
+                ),
             )
         if by is not None:
             message = clean_text(

@@ -79,6 +79,25 @@ class TestPublicItems:
 
         assert [item["id"] for item in response.json()["results"]] == [mine.pk]
 
+    @pytest.mark.parametrize("value", ["\x00potter", "a shop", "x" * 81])
+    def test_a_shop_filter_that_is_no_shop_address_is_a_field_error(self, api_client, artist, value):
+        """Found by the API fuzz: a NUL byte reached PostgreSQL, which
+        refuses it in text (500)."""
+        ItemFactory(artist=artist)
+
+        response = api_client.get("/api/v1/items/", {"artist": value})
+
+        assert response.status_code == 400
+        assert list(response.json()) == ["artist"]
+
+    def test_an_unknown_shop_has_no_items(self, api_client, artist):
+        ItemFactory(artist=artist)
+
+        response = api_client.get("/api/v1/items/", {"artist": "no-such-shop"})
+
+        assert response.status_code == 200
+        assert response.json()["results"] == []
+
     def test_shows_variants_with_the_price_a_buyer_pays(self, api_client, artist):
         item = ItemFactory(artist=artist, price=Decimal("24.00"))
         plain = VariantFactory(item=item, name="Small", stock=2)

@@ -490,6 +490,31 @@ class TestRefusedTransitions:
 
         assert fresh(rr).state == "requested"
 
+    def test_a_rejected_request_whose_pieces_are_under_a_new_request_cannot_be_escalated(self, line):
+        """Rejecting gives the pieces back: once a new request holds them,
+        escalating the rejected one would put more pieces under request than
+        the line has (found by the state-machine fuzz: 5 of 4)."""
+        rejected = make_return(line=line, state="rejected", quantity=2)
+        newer = make_return(line=line, quantity=1)
+        actors = _actors(rejected)
+
+        assert "escalate" not in services.allowed_return_actions(
+            return_request=fresh(rejected), user=actors["buyer"]
+        )
+        with pytest.raises(Conflict) as error:
+            _escalate(fresh(rejected), actors)
+
+        assert error.value.state == "rejected"
+        assert fresh(rejected).state == "rejected"
+        assert not ReturnEvent.objects.filter(request=rejected, transition="escalate").exists()
+        # Once the newer request lets its pieces go, the rejected one may go on.
+        services.return_request_withdraw(return_request=fresh(newer), by=actors["buyer"])
+        assert "escalate" in services.allowed_return_actions(
+            return_request=fresh(rejected), user=actors["buyer"]
+        )
+        _escalate(fresh(rejected), actors)
+        assert fresh(rejected).state == "escalated"
+
     def test_the_artist_cannot_accept_once_escalated(self, line):
         rr = make_return(line=line, state="escalated")
 
