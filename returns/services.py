@@ -33,13 +33,14 @@ from marketplace.errors import Conflict, DomainError
 from marketplace.images import clean_image
 from marketplace.messaging.services import system_message_post
 from marketplace.money import ZERO, to_money
+from marketplace.notifications.formatting import format_date
 from marketplace.notifications.services import notify
 from marketplace.transitions import clean_text, clean_tracking, sync_from_locked
 from orders.models import ArtistOrder, OrderLine, Refund, RefundReason
 from orders.services.refunds import refund_create
 
 from .eligibility import held_quantity, line_eligibility, reason_refused_text
-from .emails import format_date, return_email_context
+from .emails import return_email_context
 from .models import (
     ARTIST_FAULT_REASONS,
     RELEASED_STATES,
