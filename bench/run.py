@@ -354,14 +354,19 @@ def measure_emails(services: Services, worker_env: dict, broker_url: str) -> dic
         emails.append(run_email(run))
         log(f"emails run {run + 1}/{EMAIL_RUNS}: no-op {noops[-1]:.0f}/s, email {emails[-1]:.0f}/s")
     services.stop_process("worker")
-    noop_rate, email_rate = median(noops), median(emails)
+    # The figure is the median of each run's ratio (its email rate to the
+    # no-op rate measured just before it): the shared machine's load drifts
+    # over a minute by more than the gap to the target, and a pair measured
+    # back to back sees the same load.
+    ratios = [email / noop for noop, email in zip(noops, emails, strict=True) if noop]
     return {
         "n": EMAILS,
         "runs": EMAIL_RUNS,
-        "noop": noop_rate,
-        "email": email_rate,
+        "noop": median(noops),
+        "email": median(emails),
+        "pairs": list(zip(noops, emails, strict=True)),
         "events": sorted({s.event for s in samples}),
-        "ratio": email_rate / noop_rate if noop_rate else None,
+        "ratio": median(ratios) if ratios else None,
     }
 
 
@@ -516,11 +521,14 @@ def report(context: dict) -> str:
     lines += ["", "## Emails per second (real Celery worker, prefork × cores, Redis, locmem email backend)", ""]
     if emails:
         lines += [
-            "| task | per second (median) |", "|---|---:|",
-            f"| no-op task | {fmt(emails['noop'])} |",
-            f"| notification task ({', '.join(emails['events'])}) | {fmt(emails['email'])} |",
+            "| task | per second (median) | runs |", "|---|---:|---|",
+            f"| no-op task | {fmt(emails['noop'])} | {', '.join(fmt(noop) for noop, _email in emails['pairs'])} |",
+            f"| notification task ({', '.join(emails['events'])}) | {fmt(emails['email'])} "
+            f"| {', '.join(fmt(email) for _noop, email in emails['pairs'])} |",
             "",
-            f"{emails['n']} tasks per run, {emails['runs']} runs (median). Ratio {fmt(emails['ratio'], 2)} (target ≥ 0.50) → "
+            f"{emails['n']} tasks per run, {emails['runs']} runs, each run a no-op batch then an email batch. "
+            f"Ratio per run: {', '.join(fmt(email / noop, 2) for noop, email in emails['pairs'] if noop)}; "
+            f"median {fmt(emails['ratio'], 2)} (target ≥ 0.50) → "
             f"{status_mark(emails['ratio'] is not None and emails['ratio'] >= 0.5)}",
         ]
     else:
