@@ -616,6 +616,12 @@ def main() -> int:
         queries = measure_queries(data)
         log("checkout")
         checkout_rows = measure_checkout(data)
+        # The emails before the pages and the big volume: measured last,
+        # right after a million rows were bulk-inserted, both tasks ran
+        # slower (no-op 584 against 698/s, email 270 against 344/s, one
+        # full run each way; docs/performance.md, round 5).
+        log(f"emails (load average {os.getloadavg()[0]:.1f})")
+        emails = measure_emails(services, env, broker_url)
 
         base_url = services.start_gunicorn(env, WORKERS)
         log("throughput")
@@ -627,9 +633,6 @@ def main() -> int:
         log("seller pages at 1k and big (page cache off)")
         volume = measure_volume(base_url, data)
         services.stop_process("gunicorn")
-
-        log("emails")
-        emails = measure_emails(services, env, broker_url)
 
         commit = os.environ.get("BENCH_COMMIT") or subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
         text = report(
