@@ -173,6 +173,25 @@ class TestPaying:
             [buyer.email] + [f"maker{n}@example.com" for n in range(4)]
         )
 
+    def test_the_emails_of_a_large_order_go_out_unencoded_within_the_mail_line_limit(
+        self, buyer_api, db, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        """One line of HTML per piece: the emails of an order of many pieces
+        have no line over the 998 characters mail allows, so they go out as
+        they are (8bit), not re-encoded as quoted-printable."""
+        artist = make_artist("maker", name="Atelier")
+        fill(buyer_api, [make_variant(artist, price="20.00") for _ in range(12)])
+
+        with django_capture_on_commit_callbacks(execute=True):
+            pay(buyer_api, 1)
+
+        assert len(mailoutbox) == 2  # the buyer's and the artist's
+        for email in mailoutbox:
+            raw = email.message().as_bytes()
+            assert max(len(line) for line in raw.splitlines()) <= 998
+            assert b"quoted-printable" not in raw
+            assert raw.count(b"Content-Transfer-Encoding: 8bit") == 2  # the text and the HTML
+
     @pytest.mark.parametrize(
         "languages",
         [("en", "en", "en", "en"), ("fr", "en", "fr", "en")],
