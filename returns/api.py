@@ -96,6 +96,12 @@ class ReturnRequestListView(generics.ListAPIView):
             queryset = queryset.filter(state=state)
         return queryset.order_by("-created_at", "-id")
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            selectors.prefetch_escalation_checks(page, user=self.request.user)
+        return page
+
     @extend_schema(
         request={"multipart/form-data": ReturnRequestCreateSerializer},
         responses={201: ReturnRequestSerializer},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from .models import ReturnEvent, ReturnPhoto, ReturnRequest, ReturnState
@@ -84,6 +84,26 @@ def return_requests_visible_to(*, user, role: str | None = None) -> QuerySet[Ret
     if role in (None, "", "artist") and artist is not None:
         condition |= Q(artist=artist)
     return queryset.filter(condition)
+
+
+def prefetch_escalation_checks(return_requests, *, user) -> None:
+    """Read, in one query for a page of requests, what
+    ``services.allowed_return_actions`` asks of each rejected request of
+    ``user`` as its buyer (whether another request has taken its pieces
+    since: the other requests of its line), instead of one query each."""
+    lines = [
+        rr.line
+        for rr in return_requests
+        if rr.state == R.REJECTED and rr.buyer_id == getattr(user, "pk", None)
+    ]
+    if lines:
+        prefetch_related_objects(
+            lines,
+            Prefetch(
+                "return_requests",
+                queryset=ReturnRequest.objects.only("id", "line_id", "quantity", "state"),
+            ),
+        )
 
 
 def return_request_get_for_user(*, user, pk) -> ReturnRequest:

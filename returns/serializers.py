@@ -63,7 +63,9 @@ class ReturnRefundSerializer(serializers.Serializer):
 
 class ReturnRequestSerializer(serializers.ModelSerializer):
     """A return request as its buyer, its artist and staff read it (the
-    rows it reads are prefetched by ``returns.api.visible_return_requests``)."""
+    rows it reads are fetched with it by ``selectors.return_requests_visible_to``;
+    for a page of them, ``selectors.prefetch_escalation_checks`` reads what
+    ``allowed_actions`` asks of rejected requests)."""
 
     artist_order = serializers.IntegerField(source="artist_order_id")
     order = serializers.CharField(source="artist_order.order.number")

@@ -615,3 +615,27 @@ class TestQueryBudget:
 
         assert response.status_code == 200
         assert response.json()["count"] == size
+
+    @pytest.mark.parametrize("size", [2, 12])
+    def test_the_buyers_list_of_rejected_requests_reads_a_constant_number_of_queries(
+        self, buyer, artist, size, django_assert_max_num_queries
+    ):
+        """Whether a rejected request may still be escalated depends on the
+        other requests of its line: read for the whole page at once."""
+        lines = [make_line(buyer=buyer, artist=artist, quantity=2) for _ in range(size)]
+        for line in lines:
+            make_return(line=line, state="rejected", reason="damaged")
+        # One line's rejected piece was asked for again since: no escalating it.
+        make_return(line=lines[0], quantity=2, state="requested", reason="damaged")
+        client = client_for(buyer)
+
+        with django_assert_max_num_queries(7):
+            response = client.get("/api/v1/returns/?state=rejected")
+
+        assert response.status_code == 200
+        results = response.json()["results"]
+        assert len(results) == size
+        actions = {row["line"]: row["allowed_actions"] for row in results}
+        assert actions[lines[0].pk] == []
+        assert all(actions[line.pk] == ["escalate"] for line in lines[1:])
+
