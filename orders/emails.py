@@ -3,13 +3,16 @@ in the recipient's language (the outbox stores the context as JSON)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from marketplace.notifications.formatting import country_name, format_date
+from marketplace.notifications.formatting import (
+    amount_formatter,
+    country_name,
+    format_date,
+    format_values,
+)
 
 from .models import ArtistOrder, Order
 from .pricing import needs_customs_notice
@@ -27,16 +30,17 @@ def shipping_address(order: Order) -> dict:
     }
 
 
-def _lines(artist_order: ArtistOrder, lines=None) -> list[dict]:
+def _lines(artist_order: ArtistOrder, lines=None, money=None) -> list[dict]:
     """The lines of ``artist_order`` (``lines``: them, when the caller has
-    them in hand)."""
+    them in hand; ``money``: the active language's ``amount_formatter``)."""
+    money = money or amount_formatter()
     return [
         {
             "title": line.title,
             "variant": line.variant_name,
             "quantity": line.quantity,
-            "unit_price": line.unit_price,
-            "line_total": line.line_total,
+            "unit_price": money(line.unit_price),
+            "line_total": money(line.line_total),
             "personalisation": line.personalisation_text,
             "has_photo": bool(line.personalisation_photo),
         }
@@ -45,16 +49,17 @@ def _lines(artist_order: ArtistOrder, lines=None) -> list[dict]:
 
 
 def _artist_block(artist_order: ArtistOrder, lines=None) -> dict:
+    money = amount_formatter()
     return {
         "id": artist_order.pk,
         "artist": artist_order.artist.name,
         "artist_slug": artist_order.artist.slug,
-        "lines": _lines(artist_order, lines),
-        "items_total": artist_order.items_total,
-        "shipping_fee": artist_order.shipping_fee,
-        "discount": artist_order.discount,
+        "lines": _lines(artist_order, lines, money),
+        "items_total": money(artist_order.items_total),
+        "shipping_fee": money(artist_order.shipping_fee),
+        "discount": money(artist_order.discount),
         "has_discount": artist_order.discount > 0,
-        "total": artist_order.total,
+        "total": money(artist_order.total),
         "dispatch_date": format_date(artist_order.dispatch_date),
         "acceptance_deadline": format_date(artist_order.acceptance_deadline),
         "return_window_days": artist_order.terms.get("return_window_days"),
@@ -69,16 +74,17 @@ def order_confirmation_context(
     its lines, fees, totals and dispatch date, and the customs notice.
     ``blocks``: the artist blocks when the caller has them (same language)."""
     with translation.override(language):
+        money = amount_formatter()
         return {
             "order_number": order.number,
             "order_url": order.get_absolute_url(),
             "placed_at": format_date(order.created_at),
             "artists": blocks if blocks is not None else [_artist_block(ao) for ao in artist_orders],
-            "items_total": order.items_total,
-            "shipping_total": order.shipping_total,
-            "discount_total": order.discount_total,
+            "items_total": money(order.items_total),
+            "shipping_total": money(order.shipping_total),
+            "discount_total": money(order.discount_total),
             "discount_code": order.discount_code,
-            "total": order.total,
+            "total": money(order.total),
             "customs_notice": needs_customs_notice(order.shipping_country),
             "shipping_address": shipping_address(order),
         }
@@ -163,13 +169,14 @@ def artist_order_email_context(*, artist_order: ArtistOrder, recipient, **extra)
     """The context of the lifecycle emails of ``artist_order`` (buyer's or
     artist's), in ``recipient``'s language: the order, the artist, the lines
     and totals, tracking, deadlines, links (paths: templates prefix
-    ``site_url``). ``extra`` values are added; dates and datetimes among them
-    are formatted."""
+    ``site_url``). ``extra`` values are added; dates, datetimes and amounts
+    (Decimals) among them are formatted."""
     from .tracking import tracking_url
 
     order = artist_order.order
     language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
+        money = amount_formatter()
         context = {
             "order_number": order.number,
             "order_url": order.get_absolute_url(),
@@ -177,14 +184,14 @@ def artist_order_email_context(*, artist_order: ArtistOrder, recipient, **extra)
             "artist_order_id": artist_order.pk,
             "artist_name": artist_order.artist.name,
             "buyer_name": order.shipping_name,
-            "lines": _lines(artist_order),
-            "items_total": artist_order.items_total,
-            "shipping_fee": artist_order.shipping_fee,
-            "discount": artist_order.discount,
+            "lines": _lines(artist_order, money=money),
+            "items_total": money(artist_order.items_total),
+            "shipping_fee": money(artist_order.shipping_fee),
+            "discount": money(artist_order.discount),
             "has_discount": artist_order.discount > 0,
-            "total": artist_order.total,
-            "paid": artist_order.paid,
-            "refunded": artist_order.refunded,
+            "total": money(artist_order.total),
+            "paid": money(artist_order.paid),
+            "refunded": money(artist_order.refunded),
             "carrier": artist_order.carrier,
             "tracking_number": artist_order.tracking_number,
             "tracking_url": tracking_url(artist_order.carrier, artist_order.tracking_number) or "",
@@ -194,6 +201,5 @@ def artist_order_email_context(*, artist_order: ArtistOrder, recipient, **extra)
             "return_window_days": artist_order.terms.get("return_window_days"),
             "shipping_address": shipping_address(order),
         }
-        for key, value in extra.items():
-            context[key] = format_date(value) if isinstance(value, date | datetime) else value
+        context.update(format_values(extra))
     return context

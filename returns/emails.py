@@ -4,13 +4,15 @@ context as JSON)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from marketplace.notifications.formatting import format_date
+from marketplace.notifications.formatting import (
+    format_amount,
+    format_date,
+    format_values,
+)
 
 
 def buyer_url(return_request) -> str:
@@ -37,8 +39,8 @@ def return_email_context(*, return_request, recipient, **extra) -> dict:
     """The context of a return email to ``recipient`` (the buyer, the artist
     or staff), in its language: the request, the line, the order, the
     instructions, tracking, amounts and links (paths: the templates prefix
-    ``site_url``). ``extra`` values are added; dates among them are
-    formatted."""
+    ``site_url``). ``extra`` values are added; dates, datetimes and amounts
+    (Decimals) among them are formatted."""
     from orders.tracking import tracking_url
 
     from .services import postage_paid_by_artist, ship_back_due_at
@@ -80,13 +82,12 @@ def return_email_context(*, return_request, recipient, **extra) -> dict:
                 rr.replacement_carrier, rr.replacement_tracking_number
             )
             or "",
-            "refund_amount": rr.refund_amount,
+            "refund_amount": format_amount(rr.refund_amount),
             "refund_note": rr.refund_note,
             "buyer_url": buyer_url(rr),
             "dashboard_url": dashboard_url(rr),
         }
-        for key, value in extra.items():
-            context[key] = format_date(value) if isinstance(value, date | datetime) else value
+        context.update(format_values(extra))
     return context
 
 

@@ -62,11 +62,12 @@ def render(notification) -> tuple[str, str, str]:
         "recipient": notification.recipient,
         "site_url": settings.SITE_URL,
     }
-    # A context comes back from JSON: amounts and dates are strings made
-    # when it was recorded, the only numbers left are counts (ints), which
-    # every language prints alike unless thousands are grouped. Leaving
-    # Django's per-value number formatting off then changes no character and
-    # saves a fifth of the rendering.
+    # A context comes back from JSON: amounts and dates are strings made in
+    # the reader's language when it was recorded (``formatting``), the only
+    # numbers left are counts (ints), which every language prints alike
+    # unless thousands are grouped. Leaving Django's per-value number
+    # formatting off then changes no character and saves a fifth of the
+    # rendering.
     use_l10n = None if settings.USE_THOUSAND_SEPARATOR else False
     base = f"emails/{notification.event}"
     with translation.override(notification.language):

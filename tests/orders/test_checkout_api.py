@@ -1,6 +1,7 @@
 """Checkout through the API: one order split per artist, money to the cent,
 stock, emails, history; declines and bad input change nothing."""
 
+import re
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -127,6 +128,11 @@ class TestCheckoutOfThreeArtists:
         assert "Brins de Laine" in weaver_mail.body
         assert "Atelier Argile" not in weaver_mail.body
         assert "12 rue des Tisserands" in weaver_mail.body
+        # Amounts written as French pages write them, in both parts.
+        html = weaver_mail.alternatives[0][0]
+        for part in (weaver_mail.body, html):
+            assert re.search(r"\d,\d\d €", part)
+            assert not re.search(r"\d\.\d\d €", part)
 
     def test_a_fixed_code_of_one_artist_only_discounts_that_artist(
         self, buyer_api, three_artists, full_cart

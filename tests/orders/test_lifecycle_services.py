@@ -177,7 +177,7 @@ class TestRefuse:
         variant.refresh_from_db()
         assert variant.stock == 5
         [email] = emails_to(mailoutbox, buyer.email)
-        assert "95.00" in email.body
+        assert "95,00 €" in email.body  # written as French pages write it
         assert "The kiln broke." in email.body
         assert artist_order.history.last().transition == "refuse"
 
@@ -550,7 +550,7 @@ class TestNotReceived:
         assert artist_order.state == S.COMPLETED
         assert artist_order.not_received_reports.get().status == NotReceivedStatus.REFUNDED
         [email] = emails_to(mailoutbox, buyer.email)
-        assert "95.00" in email.body
+        assert "95,00 €" in email.body  # written as French pages write it
 
     def test_reship_and_refund_need_an_open_report(self, in_transit, artist):
         with pytest.raises(Conflict):

@@ -795,7 +795,7 @@ class TestRefundConfirmed:
             "return_refund_confirmed",
         ]
         assert len(to_buyer) == 2
-        assert "24.00" in to_buyer[1].subject
+        assert "24,00 €" in to_buyer[1].subject  # written as French pages write it
         assert Notification.objects.get(event="return_refund_confirmed").language == "fr"
 
     def test_no_confirmation_while_the_provider_has_not_paid(self, line, buyer, monkeypatch):
