@@ -65,9 +65,11 @@ def amount_formatter() -> Callable[[Decimal | None], str | None]:
     if settings.USE_THOUSAND_SEPARATOR:
         return _grouped
     separator = _decimal_separator(translation.get_language())
-    if separator == ".":
-        return _plain
-    return lambda value: None if value is None else format(value, "f").replace(".", separator)
+
+    def money(value):
+        return None if value is None else format(value, "f").replace(".", separator)
+
+    return money
 
 
 def format_amount(value: Decimal | None) -> str | None:
@@ -87,10 +89,6 @@ def format_values(values: dict) -> dict:
         else value
         for key, value in values.items()
     }
-
-
-def _plain(value):
-    return None if value is None else format(value, "f")
 
 
 def _grouped(value):
