@@ -11,14 +11,10 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace import pagecache
-from marketplace.context_processors import header_counts, header_version_keys
 from marketplace.errors import DomainError
 from orders.selectors import artist_dashboard_queues
 
@@ -61,30 +57,18 @@ def _saved(request, message):
 
 @artist_required
 def home(request):
-    """What needs the artist now. The body is kept in the cache until
-    anything it shows changes (``marketplace.pagecache``: the shop's orders,
-    returns, messages, items and stock, and the artist's unread counts)."""
+    """What needs the artist now: orders to answer, to ship, returns and
+    messages waiting, stock running low."""
     artist = request.artist
-    pagecache.prime(request, ("shop", artist.pk), *header_version_keys(request))
-    unread = header_counts(request)["unread"]
-    key = pagecache.part_key("dashboard-home", ("shop", artist.pk), ("inbox", request.user.pk), request=request)
-    part = pagecache.cached(key, lambda: _home_part(artist, unread_shop_messages=unread["shop"]))
     return render(
         request,
         "dashboard/home.html",
-        {"artist": artist, "part": mark_safe(part), "dash_section": "home"},  # noqa: S308 (rendered by our template)
-    )
-
-
-def _home_part(artist, *, unread_shop_messages: int) -> str:
-    return render_to_string(
-        "dashboard/home_part.html",
         {
             "artist": artist,
             "counts": selectors.artist_dashboard_counts(artist=artist),
             "order_queues": artist_dashboard_queues(artist=artist),
             "now": timezone.now(),
-            "unread_shop_messages": unread_shop_messages,
+            "dash_section": "home",
         },
     )
 

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
-from marketplace import pagecache
 from marketplace.notifications.services import notify
 
 from .models import StockAlert, Variant
@@ -32,15 +31,14 @@ def stock_take_many(*, quantities: Mapping[int, int]) -> int | None:
     if not wanted:
         return None
     ids = sorted(wanted)
-    locked = {
-        pk: (stock, artist_id)
-        for pk, stock, artist_id in Variant.objects.select_for_update(of=("self",))
+    locked = dict(
+        Variant.objects.select_for_update()
         .filter(pk__in=ids)
         .order_by("pk")
-        .values_list("pk", "stock", "item__artist_id")
-    }
+        .values_list("pk", "stock")
+    )
     for pk in ids:
-        if pk not in locked or locked[pk][0] < wanted[pk]:
+        if pk not in locked or locked[pk] < wanted[pk]:
             return pk
     if len(set(wanted.values())) == 1:
         quantity = Value(next(iter(wanted.values())))
@@ -56,8 +54,6 @@ def stock_take_many(*, quantities: Mapping[int, int]) -> int | None:
         # stock read above cannot have changed. Roll back rather than take
         # part of the cart.
         raise RuntimeError(f"stock of variants {ids} changed while locked ({taken} taken)")
-    # QuerySet.update sends no post_save: the shops' cached pages go stale.
-    pagecache.bump_shops({artist_id for _stock, artist_id in locked.values()})
     return None
 
 
@@ -109,7 +105,4 @@ def notify_back_in_stock(*, variant: Variant) -> int:
             dedupe_key=f"stock-alert:{alert.pk}",
         )
     StockAlert.objects.filter(pk__in=[a.pk for a in alerts]).update(notified_at=now)
-    if alerts:
-        # QuerySet.update sends no post_save: the dashboard counts waiting alerts.
-        pagecache.bump_shops([variant.item.artist_id])
     return len(alerts)

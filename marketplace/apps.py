@@ -6,6 +6,4 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "Marketplace"
 
     def ready(self):
-        from . import checks, pagecache_receivers  # noqa: F401  (registers the checks)
-
-        pagecache_receivers.connect()
+        from . import checks  # noqa: F401  (registers the system checks)

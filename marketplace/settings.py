@@ -81,6 +81,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "marketplace.context_processors.site",
+                "orders.context_processors.cart_size",
+                "marketplace.messaging.context_processors.unread_messages",
             ],
         },
     },
@@ -149,15 +151,9 @@ STORAGES = {
         ),
     },
 }
-# CACHE_URL: e.g. redis://127.0.0.1:6379/1 in production (login lockouts,
-# message burst limits and the page cache live there, shared by every web
-# process).
+# CACHE_URL: e.g. redis://127.0.0.1:6379/1 in production (login lockouts
+# and message burst limits live there, shared by every web process).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://marketplace")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "marketplace.cache.RedisCache"  # one client per pool
-# PAGE_CACHE: keep the busiest pages' rendered parts in that cache until what
-# they show changes (marketplace.pagecache); off, every page is rendered.
-PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024

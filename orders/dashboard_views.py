@@ -32,9 +32,9 @@ COUNT_CAP = 10_000
 
 class CappedPaginator(Paginator):
     """Counts at most ``COUNT_CAP + 1`` rows: a shop with a long history is
-    not counted in full on every page (``COUNT(*)`` over 100,000 artist
-    orders costs tens of milliseconds, and OFFSET past the cap seconds).
-    Past the cap the page numbers stop at the cap's page."""
+    not counted in full on every page, and no page is read past the cap
+    (OFFSET grows with it). Past the cap the page numbers stop at the cap's
+    page."""
 
     @cached_property
     def count(self):

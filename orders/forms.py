@@ -21,9 +21,9 @@ def country_choices():
 
 class FastSelect(forms.Select):
     """A flat ``<select>`` rendered in Python, same markup as ``forms.Select``
-    (name, id, attributes, selected option): the template-rendered one costs
-    about 0.1 ms per option, 25 ms for the 249 countries of every cart and
-    checkout page. Flat choices only (no option groups)."""
+    (name, id, attributes, selected option), without a template per option:
+    the cart and checkout pages list all 249 countries (docs/performance.md).
+    Flat choices only (no option groups)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)

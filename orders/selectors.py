@@ -12,7 +12,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -64,17 +63,6 @@ def cart_for_request(request, *, create: bool = False) -> Cart | None:
         cart = Cart.objects.create()
         request.session[SESSION_CART_KEY] = cart.pk
     return cart
-
-
-def cart_version_key(request) -> tuple[str, str] | None:
-    """The ``marketplace.pagecache`` version of the visitor's cart size, or
-    None when the visitor has no cart."""
-    if not hasattr(request, "user") or not hasattr(request, "session"):
-        return None
-    if request.user.is_authenticated:
-        return ("cart", f"u{request.user.pk}")
-    cart_id = request.session.get(SESSION_CART_KEY)
-    return ("cart", f"c{cart_id}") if cart_id else None
 
 
 def cart_size_for_request(request) -> int:
@@ -162,25 +150,6 @@ def orders_for_buyer(*, buyer) -> QuerySet[Order]:
         .prefetch_related(_artist_orders_prefetch())
         .order_by("-created_at", "-id")
     )
-
-
-def order_ref_for_buyer(*, buyer, number: str) -> Order:
-    """One of the buyer's orders by number, without its artist orders (one
-    query; ``order_prefetch`` reads the rest).
-
-    :raises Http404: when it is not the buyer's.
-    """
-    order = Order.objects.filter(buyer=buyer, number=str(number)).select_related("buyer").first()
-    if order is None:
-        raise Http404
-    return order
-
-
-def order_prefetch(order: Order) -> Order:
-    """Read what ``orders_for_buyer`` reads with ``order``: its artist orders
-    with their lines, history, refunds, cancellation requests and reports."""
-    prefetch_related_objects([order], _artist_orders_prefetch())
-    return order
 
 
 def order_get_for_buyer(*, buyer, number: str) -> Order:

@@ -11,20 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.html import conditional_escape
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from artists.models import Variant
-from marketplace import pagecache
-from marketplace.context_processors import header_version_keys
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
 
 from . import selectors, services
@@ -458,92 +451,37 @@ def decorate_artist_order(artist_order, *, user, side: str):
     return artist_order
 
 
-def _return_date(value) -> str:
-    """``value|date:"DATE_FORMAT"`` as a template renders it (local time)."""
-    return conditional_escape(date_format(template_localtime(value), "DATE_FORMAT"))
-
-
-def _return_texts(el) -> tuple[str, str]:
-    """The sentences under a returnable line ("until ...") and after the
-    reason a line cannot be returned ("Return deadline: ..."), as the
-    ``{% blocktranslate %}`` of the template gave them (message escaped like
-    a template's text, dates escaped like its variables)."""
-    until_text = deadline_text = ""
-    if el.can_return:
-        if (
-            el.change_of_mind_until
-            and el.fault_until
-            and el.change_of_mind_until != el.fault_until
-        ):
-            until_text = _(
-                "until %(day)s (until %(fault)s if it is wrong, damaged or not as described)"
-            ) % {
-                "day": _return_date(el.change_of_mind_until),
-                "fault": _return_date(el.fault_until),
-            }
-        elif el.until:
-            until_text = _("until %(day)s") % {"day": _return_date(el.until)}
-    elif el.until and el.why_not:
-        deadline_text = " " + _("Return deadline: %(day)s.") % {"day": _return_date(el.until)}
-    return mark_safe(until_text), mark_safe(deadline_text)  # noqa: S308 (dates escaped)
-
-
 def _attach_return_eligibility(artist_orders) -> None:
     """Set ``line.return_eligibility`` (``returns.eligibility.line_eligibility``)
-    on every line, with the line's return requests read in one query, and
-    the sentences the page shows under it (``line.return_until_text``,
-    ``line.return_deadline_text``): computed once for the lines that share
-    their dates, a ``{% blocktranslate %}`` with dates per line cost a third
-    of a 10 x 10 order page."""
+    on every line, with the lines' return requests read in one query."""
     from django.db.models import prefetch_related_objects
 
     from returns.eligibility import line_eligibility
 
     lines = [line for ao in artist_orders for line in ao.lines.all()]
     prefetch_related_objects(lines, "return_requests")
-    texts = {}
     for line in lines:
-        el = line.return_eligibility = line_eligibility(line=line)
-        key = (el.can_return, el.change_of_mind_until, el.fault_until, bool(el.why_not))
-        if key not in texts:
-            texts[key] = _return_texts(el)
-        line.return_until_text, line.return_deadline_text = texts[key]
+        line.return_eligibility = line_eligibility(line=line)
 
 
 @login_required
 def order_detail(request, number):
     """The buyer's order: one block per artist with its state, timeline,
-    tracking, refunds and the buttons allowed now.
-
-    The body is kept in the cache until anything it shows changes
-    (``marketplace.pagecache``): a reload costs one query for the order."""
-    order = selectors.order_ref_for_buyer(buyer=request.user, number=number)
-    pagecache.prime(request, ("order", order.pk), *header_version_keys(request))
-    key = pagecache.part_key("order-page", ("order", order.pk), request=request)
-    part = pagecache.cached(key, lambda: _order_detail_part(order, viewer=request.user))
-    return render(
-        request,
-        "orders/order_detail.html",
-        {"order": order, "part": mark_safe(pagecache.with_csrf(part, request))},  # noqa: S308 (rendered by our template)
-    )
-
-
-def _order_detail_part(order, *, viewer) -> str:
-    """The body of the order page, rendered from the database."""
-    selectors.order_prefetch(order)
+    tracking, refunds and the buttons allowed now."""
+    order = selectors.order_get_for_buyer(buyer=request.user, number=number)
     artist_orders = list(order.artist_orders.all())
     attach_conversations(artist_orders)
     for artist_order in artist_orders:
-        decorate_artist_order(artist_order, user=viewer, side="buyer")
+        decorate_artist_order(artist_order, user=request.user, side="buyer")
     _attach_return_eligibility(artist_orders)
-    return render_to_string(
-        "orders/order_detail_part.html",
+    return render(
+        request,
+        "orders/order_detail.html",
         {
             "order": order,
             "artist_orders": artist_orders,
             "can_cancel_order": any(ao.can_cancel for ao in artist_orders),
             "refunded_total": sum(ao.refunded for ao in artist_orders),
-            "csrf_token": pagecache.CSRF_STAND_IN,
         },
     )
 

@@ -21,7 +21,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from artists.models import Artist, Item
-from marketplace import pagecache
 from marketplace.errors import DomainError
 from marketplace.images import clean_image
 from marketplace.notifications.formatting import format_date
@@ -397,9 +396,6 @@ def _notify_new_message(*, recipient, message: Message, photo_count: int) -> Non
 
 
 def _set_read(*, thread: Thread, user, at) -> None:
-    # The unread counts change (the read state is updated without a signal).
-    pagecache.bump_inboxes([user.pk])
-    pagecache.bump_shops([thread.artist_id])
     updated = ThreadReadState.objects.filter(
         thread=thread, user=user, last_read_at__lt=at
     ).update(last_read_at=at)

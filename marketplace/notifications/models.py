@@ -31,7 +31,7 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=2)
     context = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     # Unique through a constraint (Meta): unique=True would add a second
-    # index for LIKE searches that nothing makes, one more write per email.
+    # index, for LIKE searches that nothing makes.
     # NULL, not "", for rows without a key: they must not collide.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     status = models.CharField(

@@ -17,27 +17,16 @@ import logging
 import os
 import threading
 import time
-import weakref
 from datetime import timedelta
-from functools import lru_cache, partial
+from functools import partial
 
-import psycopg
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.signals import setting_changed
-from django.db import (
-    DEFAULT_DB_ALIAS,
-    DatabaseError,
-    IntegrityError,
-    connection,
-    connections,
-    transaction,
-)
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.dispatch import receiver
 from django.utils import timezone
-
-from marketplace.db import insert_all
 
 from .emails import render
 from .models import Notification, NotificationStatus
@@ -107,76 +96,6 @@ def notify(
     return notification
 
 
-def notify_many(*, notifications) -> list:
-    """Several ``notify`` calls recorded together (the emails of one
-    checkout): one dedupe lookup and one INSERT instead of four queries per
-    email. ``notifications`` holds ``notify``'s keyword arguments, one dict
-    per email; the rules are ``notify``'s (no address or a known key records
-    nothing) and so is the result, in the same order. A duplicate key
-    inserted meanwhile by another transaction falls back to one ``notify``
-    per email.
-    """
-    items = [dict(item) for item in notifications]
-    keys = [item["dedupe_key"] for item in items if item.get("dedupe_key")]
-    known = (
-        set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
-        if keys
-        else set()
-    )
-    results = [None] * len(items)
-    rows = []
-    for index, item in enumerate(items):
-        recipient, key = item["recipient"], item.get("dedupe_key")
-        if not recipient.email or (key and key in known):
-            continue
-        if key:
-            known.add(key)
-        available_at = item.get("available_at")
-        rows.append(
-            (
-                index,
-                Notification(
-                    recipient=recipient,
-                    to_email=recipient.email,
-                    event=item["event"],
-                    language=recipient.language or settings.LANGUAGE_CODE,
-                    context=item["context"],
-                    dedupe_key=key,
-                    **({"available_at": available_at} if available_at is not None else {}),
-                ),
-            )
-        )
-    if not rows:
-        return results
-    try:
-        with transaction.atomic():
-            insert_all([row for _index, row in rows])
-    except IntegrityError:
-        return [notify(**item) for item in items]
-    now = timezone.now()
-    due = []
-    for index, notification in rows:
-        results[index] = notification
-        available_at = items[index].get("available_at")
-        if available_at is None or available_at <= now:
-            due.append(notification.pk)
-    if due:
-        transaction.on_commit(partial(dispatch_many, notification_ids=due), robust=True)
-    return results
-
-
-def dispatch_many(*, notification_ids: list[int]) -> bool:
-    """Hand several notifications to Celery as one task (the emails of one
-    checkout: one message to the broker instead of one per email). Never
-    raises: when the broker cannot be reached the rows stay pending for the
-    sweep. Returns whether the task was queued."""
-    if len(notification_ids) == 1:
-        return dispatch(notification_id=notification_ids[0])
-    from .tasks import send_notifications
-
-    return _queue(send_notifications, {"notification_ids": list(notification_ids)})
-
-
 def _queue(task, kwargs: dict, **options) -> bool:
     """``task.apply_async``; False (logged) when the broker is down or
     hangs: the rows stay pending for the sweep."""
@@ -194,17 +113,6 @@ def _queue(task, kwargs: dict, **options) -> bool:
     return True
 
 
-def dispatch_later(*, notification_id: int, countdown: float) -> bool:
-    """Queue a row that failed to be sent again once its back-off is over
-    (with a broker only: in-process, the sweep tries it again, as
-    ``send_notification`` leaves it)."""
-    from .tasks import send_notification
-
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return False
-    return _queue(send_notification, {"notification_id": notification_id}, countdown=countdown)
-
-
 def dispatch(*, notification_id: int) -> bool:
     """Hand a notification to Celery (in-process when there is no broker).
 
@@ -216,101 +124,55 @@ def dispatch(*, notification_id: int) -> bool:
     return _queue(send_notification, {"notification_id": notification_id})
 
 
-def claim(*, notification_id: int) -> bool:
-    """Take a due pending notification for sending; False if it is not due,
-    already taken, sent or failed. Counts the attempt."""
+def claim(*, notification_id: int) -> Notification | None:
+    """Take a due pending notification for sending, with its recipient;
+    None if it is not due, already taken, sent, failed or gone. Counts the
+    attempt. A row another sender holds locked is skipped, not waited for;
+    the conditional update keeps two senders apart where rows cannot be
+    locked (SQLite)."""
     now = timezone.now()
-    return bool(
-        Notification.objects.filter(
-            pk=notification_id,
-            status=NotificationStatus.PENDING,
-            available_at__lte=now,
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(
+                pk=notification_id,
+                status=NotificationStatus.PENDING,
+                available_at__lte=now,
+            )
+            .first()
+        )
+        if notification is None:
+            return None
+        claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+        claimed = Notification.objects.filter(
+            pk=notification_id, status=NotificationStatus.PENDING
         ).update(
             status=NotificationStatus.SENDING,
-            claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
+            claimed_until=claimed_until,
             attempts=F("attempts") + 1,
         )
-    )
-
-
-# What sending reads of the claimed row; the other columns stay deferred.
-_SEND_FIELDS = ("id", "recipient", "to_email", "event", "language", "context", "attempts")
-
-
-@lru_cache(maxsize=1)
-def _claim_sql() -> tuple[str, tuple, tuple]:
-    """The PostgreSQL statement of ``_claim_and_read`` (built once) and how
-    to read its columns: the notification's fields that sending uses, then
-    its recipient's (all but the password hash), each with its converter."""
-    quote = connection.ops.quote_name
-    user_model = Notification._meta.get_field("recipient").related_model
-    notification_fields = [Notification._meta.get_field(name) for name in _SEND_FIELDS]
-    user_fields = [f for f in user_model._meta.concrete_fields if f.attname != "password"]
-    returning = ", ".join(quote(f.column) for f in notification_fields)
-    columns = [f"n.{quote(f.column)}" for f in notification_fields] + [
-        f"u.{quote(f.column)}" for f in user_fields
-    ]
-    # Identifiers come from the models' metadata; values are parameters.
-    sql = (
-        f"WITH claimed AS (UPDATE {quote(Notification._meta.db_table)}"  # noqa: S608
-        " SET status = %s, claimed_until = %s, attempts = attempts + 1"
-        f" WHERE id = %s AND status = %s AND available_at <= %s RETURNING {returning})"
-        f" SELECT {', '.join(columns)} FROM claimed n"
-        f" JOIN {quote(user_model._meta.db_table)} u"
-        f" ON u.{quote(user_model._meta.pk.column)}"
-        f" = n.{quote(Notification._meta.get_field('recipient').column)}"
-    )
-
-    def reader(model, fields):
-        return (
-            model,
-            [f.attname for f in fields],
-            [getattr(f, "from_db_value", None) for f in fields],
-        )
-
-    return sql, reader(Notification, notification_fields), reader(user_model, user_fields)
-
-
-def _from_row(db, reader, values):
-    model, attnames, converters = reader
-    values = [
-        value if convert is None else convert(value, None, db)
-        for convert, value in zip(converters, values, strict=True)
-    ]
-    return model.from_db(db.alias, attnames, values)
-
-
-def _claim_and_read(*, notification_id: int) -> Notification | None:
-    """``claim`` the row and read it with its recipient: one statement on
-    PostgreSQL (an ``UPDATE ... RETURNING`` joined to the user), the claim
-    then a read elsewhere. None when the row could not be claimed (or is
-    gone)."""
-    # The connection itself, not the ``connection`` proxy (a lookup each use).
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql":
-        if not claim(notification_id=notification_id):
+        if not claimed:
             return None
-        return Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    sql, notification_reader, user_reader = _claim_sql()
-    now = timezone.now()
-    row = _execute(
-        db,
-        sql,
-        [
-            NotificationStatus.SENDING,
-            now + timedelta(seconds=CLAIM_SECONDS),
-            notification_id,
-            NotificationStatus.PENDING,
-            now,
-        ],
-        fetch=True,
-    )
-    if row is None:
-        return None
-    split = len(notification_reader[1])
-    notification = _from_row(db, notification_reader, row[:split])
-    notification.recipient = _from_row(db, user_reader, row[split:])
+    notification.status = NotificationStatus.SENDING
+    notification.claimed_until = claimed_until
+    notification.attempts += 1
     return notification
+
+
+def _mark_sent(*, notification_id: int) -> None:
+    """Record a successful send. It wins even when the claim was released
+    meanwhile (a very slow provider): marking it sent stops any other
+    attempt."""
+    Notification.objects.filter(
+        pk=notification_id,
+        status__in=[NotificationStatus.SENDING, NotificationStatus.PENDING],
+    ).update(
+        status=NotificationStatus.SENT,
+        sent_at=timezone.now(),
+        claimed_until=None,
+        last_error="",
+    )
 
 
 def send(*, notification_id: int) -> str:
@@ -320,8 +182,8 @@ def send(*, notification_id: int) -> str:
     after the back-off), ``"failed"`` (after the last attempt) or
     ``"skipped"`` (not due, or claimed by someone else).
     """
-    notification = _claim_and_read(notification_id=notification_id)
-    if notification is None:  # not claimed, or deleted with its recipient meanwhile
+    notification = claim(notification_id=notification_id)
+    if notification is None:  # not due, taken by someone else, or gone
         return SKIPPED
     try:
         subject, text, html = render(notification)
@@ -337,93 +199,6 @@ def send(*, notification_id: int) -> str:
         return _record_failure(notification, error)
     _mark_sent(notification_id=notification_id)
     return NotificationStatus.SENT
-
-
-@lru_cache(maxsize=4)
-def _mark_sent_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    # Identifiers come from the model's metadata; values are parameters.
-    return (
-        f"UPDATE {quote(Notification._meta.db_table)}"  # noqa: S608
-        f" SET {quote('status')} = %s, {quote('sent_at')} = %s,"
-        f" {quote('claimed_until')} = NULL, {quote('last_error')} = %s"
-        f" WHERE {quote('id')} = %s AND {quote('status')} IN (%s, %s)"
-    )
-
-
-def _mark_sent(*, notification_id: int) -> None:
-    """Record a successful send. It wins even when the claim was released
-    meanwhile (a very slow provider): marking it sent stops any other
-    attempt. One plain UPDATE (the queryset's would cost as much Python to
-    build as the round trip)."""
-    db = connections[DEFAULT_DB_ALIAS]
-    _execute(
-        db,
-        _mark_sent_sql(db.vendor),
-        [
-            NotificationStatus.SENT,
-            db.ops.adapt_datetimefield_value(timezone.now()),
-            "",
-            notification_id,
-            NotificationStatus.SENDING,
-            NotificationStatus.PENDING,
-        ],
-    )
-
-
-# On PostgreSQL the two statements of each email are prepared by psycopg on
-# their first run on a database connection (parsed and planned once, then
-# only bound to their values), with the values sent apart from the SQL.
-# Django's cursors write the values into the SQL in Python and leave
-# psycopg's prepared statements off, because transaction-pooling proxies
-# may break them: these two are used outside transactions only, and a
-# connection where they fail (such a proxy, a changed table) runs them the
-# plain way from then on. Measured per email: 0.05 ms less CPU time and
-# 0.09 ms less waiting than statements prepared with SQL's PREPARE and run
-# by Django's cursors (docs/performance.md, round 4).
-class _PreparingCursor(psycopg.Cursor):
-    """A psycopg cursor with server-side parameters whose every statement is
-    prepared (psycopg keeps them per connection)."""
-
-    def execute(self, query, params=None, **kwargs):
-        return super().execute(query, params, prepare=True)
-
-
-# Connections where the prepared statements failed.
-_unprepared: weakref.WeakSet = weakref.WeakSet()
-# Nonexistent or duplicate prepared statement, cached plan no longer valid.
-_PREPARED_STATEMENT_ERRORS = {"26000", "42P05", "0A000"}
-
-
-def _execute(db, sql: str, params: list, *, fetch: bool = False):
-    """Run the outbox statement ``sql`` with ``params`` on the connection
-    ``db`` (prepared on PostgreSQL outside a transaction, see
-    ``_PreparingCursor``). Returns its first row when ``fetch``."""
-    if db.vendor == "postgresql" and not db.in_atomic_block:
-        # What db.cursor() does before making its cursor.
-        db.close_if_health_check_failed()
-        db.ensure_connection()
-        raw = db.connection
-        if raw not in _unprepared:
-            if raw.prepare_threshold is None:
-                # Django turns psycopg's prepared statements off; only
-                # cursors with server-side parameters (these) would use them.
-                raw.prepare_threshold = 0
-            db.validate_thread_sharing()
-            cursor = _PreparingCursor(raw)
-            cursor = db.make_debug_cursor(cursor) if db.queries_logged else db.make_cursor(cursor)
-            try:
-                with cursor:
-                    cursor.execute(sql, params)
-                    return cursor.fetchone() if fetch else None
-            except DatabaseError as error:
-                if getattr(error.__cause__, "sqlstate", None) not in _PREPARED_STATEMENT_ERRORS:
-                    raise
-                logger.info("Outbox statements not prepared on this connection: %s", error)
-                _unprepared.add(raw)
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone() if fetch else None
 
 
 # The email connection of this thread, kept open between sends.

@@ -10,30 +10,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import (
-    Case,
-    DateTimeField,
-    F,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
 from artists.models import Variant
 from artists.stock import stock_take_many
-from marketplace import pagecache
-from marketplace.db import insert_all
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
 from marketplace.money import ZERO, to_money
-from marketplace.notifications.services import notify_many
+from marketplace.notifications.services import notify
 
-from ..emails import checkout_email_contexts
+from ..emails import new_order_context, order_confirmation_context
 from ..models import (
     ArtistOrder,
-    ArtistOrderEvent,
     ArtistOrderState,
     Cart,
     CartLine,
@@ -52,7 +41,7 @@ from ..pricing import (
     price_cart,
 )
 from .cart import clean_country
-from .history import log_transition, post_system_message, release_stock_of
+from .history import log_transition, release_stock_of
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +141,7 @@ def checkout(
     token = str(payment.get("token") or "")
     checkout_key = f"{buyer.pk}:{idempotency_key}"[:120] if idempotency_key else None
 
-    order, artist_orders, lines = _reserve(
+    order, artist_orders = _reserve(
         cart=cart,
         buyer=buyer,
         address=address,
@@ -177,7 +166,6 @@ def checkout(
         if _record_payment(
             order=order,
             artist_orders=artist_orders,
-            lines=lines,
             buyer=buyer,
             provider=provider,
             result=result,
@@ -245,11 +233,10 @@ def _stock_error(variant_id: int, wanted: int) -> DomainError:
 
 def _reserve(
     *, cart: Cart, buyer, address: dict, checkout_key: str | None, expected_total=None
-) -> tuple[Order, list[ArtistOrder] | None, dict[int, list[OrderLine]] | None]:
-    """Transaction 1: everything but the charge. Returns the order, the
-    artist orders it created (with their artist and its owner, as read in
-    this transaction) and their lines by artist order id, or None for both
-    when ``checkout_key`` had already made the order."""
+) -> tuple[Order, list[ArtistOrder] | None]:
+    """Transaction 1: everything but the charge. Returns the order and the
+    artist orders it created, or None for them when ``checkout_key`` had
+    already made the order."""
     with transaction.atomic():
         # Locking the cart serialises checkouts of the same cart: a second
         # submission waits, then finds the cart empty (or the key used).
@@ -261,7 +248,7 @@ def _reserve(
         if checkout_key:
             existing = Order.objects.filter(checkout_key=checkout_key, buyer=buyer).first()
             if existing is not None:
-                return existing, None, None
+                return existing, None
         lines = cart_lines_for_pricing(cart)
         if not lines:
             raise DomainError(_("Your cart is empty."), field="cart")
@@ -323,22 +310,22 @@ def _reserve(
             checkout_key=checkout_key,
             created_at=now,
         )
-        # One INSERT for the artist orders (their ids come back), one for
-        # the lines; neither sends signals, as bulk_create.
-        artist_orders = insert_all(
-            ArtistOrder(
-                order=order,
-                artist=group.artist,
-                items_total=group.items_subtotal,
-                shipping_fee=group.shipping_fee,
-                discount=group.discount,
-                total=group.total,
-                terms=group.artist.terms_snapshot(),
-                shipping_zone=group.shipping_zone,
-                dispatch_date=group.dispatch_date,
-                created_at=now,
-            )
-            for group in summary.groups
+        artist_orders = ArtistOrder.objects.bulk_create(
+            [
+                ArtistOrder(
+                    order=order,
+                    artist=group.artist,
+                    items_total=group.items_subtotal,
+                    shipping_fee=group.shipping_fee,
+                    discount=group.discount,
+                    total=group.total,
+                    terms=group.artist.terms_snapshot(),
+                    shipping_zone=group.shipping_zone,
+                    dispatch_date=group.dispatch_date,
+                    created_at=now,
+                )
+                for group in summary.groups
+            ]
         )
         order_lines = []
         for group, artist_order in zip(summary.groups, artist_orders, strict=True):
@@ -359,18 +346,12 @@ def _reserve(
                         personalisation_photo=priced.line.personalisation_photo.name or "",
                     )
                 )
-        insert_all(order_lines)
-        # One DELETE without a post_delete per line (nothing refers to a
-        # cart line), so the page cache is told once, as for an update.
-        CartLine.objects.filter(cart=cart)._raw_delete(CartLine.objects.db)
-        pagecache.bump_carts(cart_id=cart.pk, user_id=cart.user_id)
+        OrderLine.objects.bulk_create(order_lines)
+        cart.lines.all().delete()
         cart.country = address["country"]
         cart.discount_code = None
         cart.save(update_fields=["country", "discount_code", "updated_at"])
-    lines_of = defaultdict(list)
-    for line in order_lines:
-        lines_of[line.artist_order_id].append(line)
-    return order, sorted(artist_orders, key=lambda ao: ao.pk), dict(lines_of)
+    return order, sorted(artist_orders, key=lambda ao: ao.pk)
 
 
 def _lock_artist_orders(order: Order) -> list[ArtistOrder]:
@@ -386,26 +367,19 @@ def _record_payment(
     *,
     order: Order,
     artist_orders: list[ArtistOrder],
-    lines: dict[int, list[OrderLine]],
     buyer,
     provider: PaymentProvider,
     result: PaymentResult,
     key: str,
 ) -> bool:
-    """Transaction 2 on success: pay ``artist_orders`` (those ``_reserve``
-    created for ``order``, with their ``lines``). False when the order is
-    no longer awaiting payment (it timed out meanwhile)."""
+    """Transaction 2 on success: record the payment and ``pay`` every artist
+    order of ``order``, with its history row, and the emails. False when the
+    order is no longer awaiting payment (it timed out meanwhile)."""
     with transaction.atomic():
-        # Lock the rows and check their state; what the payment and the
-        # emails read is what the first transaction wrote a moment ago (the
-        # artist orders, their artist and its owner), not read again.
-        states = dict(
-            ArtistOrder.objects.select_for_update()
-            .filter(order=order)
-            .order_by("id")
-            .values_list("id", "state")
-        )
-        if states != {ao.pk: ArtistOrderState.AWAITING_PAYMENT for ao in artist_orders}:
+        locked = _lock_artist_orders(order)
+        if [ao.pk for ao in locked] != [ao.pk for ao in artist_orders] or any(
+            ao.state != ArtistOrderState.AWAITING_PAYMENT for ao in locked
+        ):
             return False
         Payment.objects.create(
             order=order,
@@ -416,104 +390,45 @@ def _record_payment(
             idempotency_key=key,
         )
         now = timezone.now()
-        events = []
-        for artist_order in artist_orders:
+        for artist_order in locked:
             artist_order.pay(
                 at=now,
                 acceptance_deadline=acceptance_deadline(
                     artist_order.artist, paid_at=now, hours=settings.ACCEPTANCE_DEADLINE_HOURS
                 ),
             )
-            artist_order.updated_at = now
-            events.append(
-                ArtistOrderEvent(
-                    artist_order=artist_order,
-                    from_state=ArtistOrderState.AWAITING_PAYMENT,
-                    to_state=artist_order.state,
-                    transition="pay",
-                    by=buyer,
-                    note=_("Paid %(amount)s €.") % {"amount": artist_order.total},
-                    at=now,
-                )
+            artist_order.save(
+                update_fields=["state", "paid", "paid_at", "acceptance_deadline", "updated_at"]
             )
-        _save_paid(artist_orders, now=now)
-        # History rows in one INSERT; "pay" posts no system message
-        # (history.SILENT_TRANSITIONS), which post_system_message checks.
-        for event in insert_all(events):
-            post_system_message(event=event, artist_order=event.artist_order)
-        _send_order_emails(order=order, buyer=buyer, artist_orders=artist_orders, lines=lines)
+            log_transition(
+                artist_order=artist_order,
+                from_state=ArtistOrderState.AWAITING_PAYMENT,
+                transition="pay",
+                by=buyer,
+                note=_("Paid %(amount)s €.") % {"amount": artist_order.total},
+                at=now,
+            )
+        _send_order_emails(order=order, buyer=buyer, artist_orders=locked)
     return True
 
 
-def _save_paid(artist_orders: list[ArtistOrder], *, now) -> None:
-    """Write what ``pay`` changed on ``artist_orders`` (locked, awaiting
-    payment in the database, paid in memory) in one UPDATE, guarded on the
-    old state as ConcurrentTransitionMixin guards a save."""
-    deadlines = {ao.acceptance_deadline for ao in artist_orders}
-    if len(deadlines) == 1:
-        deadline = Value(deadlines.pop(), output_field=DateTimeField())
-    else:  # an artist on holiday: its own deadline
-        deadline = Case(
-            *(When(pk=ao.pk, then=Value(ao.acceptance_deadline)) for ao in artist_orders),
-            output_field=DateTimeField(),
-        )
-    paid = ArtistOrder.objects.filter(
-        pk__in=[ao.pk for ao in artist_orders], state=ArtistOrderState.AWAITING_PAYMENT
-    ).update(
-        state=ArtistOrderState.AWAITING_ACCEPTANCE,
-        paid=F("total"),
-        paid_at=now,
-        acceptance_deadline=deadline,
-        updated_at=now,
+def _send_order_emails(*, order: Order, buyer, artist_orders: list[ArtistOrder]) -> None:
+    """The buyer's confirmation and each artist's new order, each in its
+    reader's language."""
+    notify(
+        recipient=buyer,
+        event="order_confirmation",
+        context=order_confirmation_context(order=order, recipient=buyer),
+        dedupe_key=f"order-confirmation:{order.pk}",
     )
-    if paid != len(artist_orders):
-        raise ConcurrentTransition(
-            "Cannot save object! The state has been changed since fetched from the database!"
-        )
     for artist_order in artist_orders:
-        # What save() does after writing: the next save is guarded on "paid".
-        artist_order._update_initial_state()
-    # QuerySet.update sends no post_save (nor does insert_all for the
-    # history rows): the order page and the shops' dashboards go stale.
-    pagecache.bump(
-        orders={ao.order_id for ao in artist_orders},
-        shops={ao.artist_id for ao in artist_orders},
-    )
-
-
-def _send_order_emails(
-    *, order: Order, buyer, artist_orders: list[ArtistOrder], lines: dict[int, list[OrderLine]]
-) -> None:
-    # The lines as _reserve wrote them (not read back), shared by the
-    # buyer's confirmation and each artist's email; the rows in one INSERT.
-    artist_users = [artist_order.artist.user for artist_order in artist_orders]
-    confirmation, new_orders = checkout_email_contexts(
-        order=order,
-        artist_orders=artist_orders,
-        lines=lines,
-        language=buyer.language or settings.LANGUAGE_CODE,
-        artist_languages=[user.language or settings.LANGUAGE_CODE for user in artist_users],
-    )
-    emails = [
-        {
-            "recipient": buyer,
-            "event": "order_confirmation",
-            "context": confirmation,
-            "dedupe_key": f"order-confirmation:{order.pk}",
-        }
-    ]
-    for artist_order, artist_user, context in zip(
-        artist_orders, artist_users, new_orders, strict=True
-    ):
-        emails.append(
-            {
-                "recipient": artist_user,
-                "event": "new_order",
-                "context": context,
-                "dedupe_key": f"new-order:{artist_order.pk}",
-            }
+        artist_user = artist_order.artist.user
+        notify(
+            recipient=artist_user,
+            event="new_order",
+            context=new_order_context(artist_order=artist_order, recipient=artist_user),
+            dedupe_key=f"new-order:{artist_order.pk}",
         )
-    notify_many(notifications=emails)
 
 
 def fail_order_payment(*, order: Order, by=None, note: str = "") -> int:

@@ -22,7 +22,6 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace import pagecache
 from marketplace.errors import DomainError
 from marketplace.money import to_money
 
@@ -105,9 +104,6 @@ def refund_create(
                     .filter(LessThanOrEqual(new_refunded, F("paid")))
                     .update(refunded=new_refunded)
                 )
-                if counted:
-                    pagecache.bump_orders([artist_order.order_id])
-                    pagecache.bump_shops([artist_order.artist_id])
                 if not counted:
                     refundable = (
                         ArtistOrder.objects.filter(pk=artist_order.pk)
@@ -204,22 +200,11 @@ def refund_process(*, refund_id: int, now=None) -> str:
             last_error="",
             updated_at=timezone.now(),
         )
-        if succeeded:
-            _refund_changed(refund)
         if succeeded and refund.reason == RefundReason.RETURN:
             _confirm_return_refund(refund)
         return RefundStatus.SUCCEEDED
     refund_mark_failed(refund=refund, message=str(result.message or "declined"))
     return RefundStatus.FAILED
-
-
-def _refund_changed(refund: Refund) -> None:
-    """Retire the cached pages that show ``refund`` (its status or amount
-    changed through ``QuerySet.update``, which sends no signal)."""
-    ids = ArtistOrder.objects.filter(pk=refund.artist_order_id).values_list("order_id", "artist_id").first()
-    if ids:
-        pagecache.bump_orders([ids[0]])
-        pagecache.bump_shops([ids[1]])
 
 
 def _confirm_return_refund(refund: Refund) -> None:
@@ -260,7 +245,6 @@ def refund_mark_failed(*, refund: Refund, message: str = "") -> bool:
             ArtistOrder.objects.filter(pk=refund.artist_order_id).update(
                 refunded=Round(F("refunded") - amount_value, 2, output_field=MONEY_FIELD)
             )
-            _refund_changed(refund)
             logger.error("Refund %s (%s) failed: %s", refund.pk, refund.idempotency_key, message)
     return bool(failed)
 
