@@ -2,7 +2,7 @@
 
 Forms only check the shape of the input; the rules live in
 ``artists.services``, whose ``DomainError`` is shown on the form by
-``add_domain_error``.
+``marketplace.forms.add_domain_error``.
 """
 
 from decimal import Decimal
@@ -10,21 +10,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import DomainError
-
 from .models import Artist, Item, Variant
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2}
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's error on ``form``, on the field it names when the form
-    has it, else at the top."""
-    for field, messages in error.as_field_errors().items():
-        target = field if field in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class PhotoForm(forms.Form):

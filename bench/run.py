@@ -127,7 +127,7 @@ def session_cookie(user) -> str | None:
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user, backend="marketplace.accounts.backends.UserBackend")
+    client.force_login(user, backend="accounts.backends.UserBackend")
     return client.cookies["sessionid"].value
 
 
@@ -152,7 +152,7 @@ def count_queries(user, url, *, cached: bool = False) -> tuple[int | None, float
 
     client = Client(HTTP_HOST="127.0.0.1")
     if user is not None:
-        client.force_login(user, backend="marketplace.accounts.backends.UserBackend")
+        client.force_login(user, backend="accounts.backends.UserBackend")
     client.get(url)  # warm caches (templates, content types, translations)
     if not cached:
         cache.clear()
@@ -380,7 +380,7 @@ def database_time(user, url) -> float:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user, backend="marketplace.accounts.backends.UserBackend")
+    client.force_login(user, backend="accounts.backends.UserBackend")
     client.get(url)
     cache.clear()  # the page rendered from the database, not the page cache
     with CaptureQueriesContext(connection) as captured:
@@ -402,7 +402,7 @@ def explain_slowest(user, url, limit=3) -> list[str]:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user, backend="marketplace.accounts.backends.UserBackend")
+    client.force_login(user, backend="accounts.backends.UserBackend")
     client.get(url)
     cache.clear()  # the page rendered from the database, not the page cache
     with CaptureQueriesContext(connection) as captured:

@@ -18,8 +18,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from artists.models import Artist, Item, ItemPhoto, Variant
-from marketplace.accounts.models import User
 from orders.models import ArtistOrder, Cart, Order, OrderLine
 
 ADDRESS = {

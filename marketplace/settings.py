@@ -25,7 +25,7 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "marketplace.staff.apps.StaffAdminConfig",  # Django's admin with the escalation queue
+    "staff.apps.StaffAdminConfig",  # Django's admin with the escalation queue
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,13 +41,15 @@ INSTALLED_APPS = [
     "django_countries",
     "anymail",
     "marketplace",
-    "marketplace.accounts",
+    "accounts",
     "marketplace.notifications",
-    "marketplace.messaging",
+    "messaging",
     "axes",
     "artists",
     "orders",
     "returns",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -58,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "marketplace.accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -82,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "marketplace.context_processors.site",
                 "orders.context_processors.cart_size",
-                "marketplace.messaging.context_processors.unread_messages",
+                "messaging.context_processors.unread_messages",
             ],
         },
     },
@@ -107,8 +109,8 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 
 # django-axes first: it refuses a locked-out login before the password is checked.
 AUTHENTICATION_BACKENDS = [
-    "marketplace.accounts.lockout.LockoutBackend",
-    "marketplace.accounts.backends.UserBackend",
+    "accounts.lockout.LockoutBackend",
+    "accounts.backends.UserBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -200,6 +202,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_DB_REUSE_MAX = 200
+# The periodic jobs: functions taking no argument and returning a count,
+# run in this order by marketplace.jobs (beat, and manage.py run_due_jobs).
+DUE_JOBS = [
+    "orders.jobs.fail_stale_payments",
+    "orders.jobs.remind_acceptance_deadlines",
+    "orders.jobs.refuse_overdue_acceptances",
+    "orders.jobs.auto_confirm_deliveries",
+    "orders.jobs.complete_finished_orders",
+    "orders.jobs.flag_overdue_shipping",
+    "orders.jobs.retry_pending_refunds",
+    "returns.jobs.escalate_unanswered_returns",
+    "returns.jobs.expire_unshipped_returns",
+    "artists.jobs.send_back_in_stock_alerts",
+    "marketplace.notifications.services.sweep_pending",
+]
 CELERY_BEAT_SCHEDULE = {
     "run-due-jobs": {
         "task": "marketplace.jobs.run_due_jobs",
@@ -241,12 +258,12 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "marketplace.accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind N trusted proxies (TRUSTED_PROXY_COUNT=N), the client address is the
 # N-th from the right in X-Forwarded-For; otherwise REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "marketplace.accounts.lockout.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -274,7 +291,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "ThreadKindEnum": "marketplace.messaging.models.ThreadKind.choices",
+        "ThreadKindEnum": "messaging.models.ThreadKind.choices",
         "ArtistOrderStateEnum": "orders.models.ArtistOrderState.choices",
         "ArtistOrderActionEnum": "orders.serializers.ACTIONS",
         "ReturnStateEnum": "returns.models.ReturnState.choices",

@@ -6,11 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 urlpatterns = [
     path("", include("artists.urls")),
-    path("accounts/", include("marketplace.accounts.urls")),
-    path("account/returns/", include("returns.urls")),
-    path("account/", include("orders.account_urls")),
-    path("dashboard/", include("artists.dashboard_urls")),
-    path("messages/", include("marketplace.messaging.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("account/returns/", include("accounts.return_urls")),
+    path("account/", include("accounts.order_urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("messages/", include("messaging.urls")),
     path("", include("orders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,7 +4,7 @@ Lists with the columns, filters and search a support agent needs (order
 number, buyer email, artist, state, dates). Orders, artist orders, refunds
 and requests are records: their states change only through the transition
 buttons of the artist order page, which call the same lifecycle services as
-the dashboard and the buyer's pages (``marketplace.staff.transitions``), so
+the dashboard and the buyer's pages (``marketplace.admin``), so
 the refund, the stock, the history, the system message and the emails always
 come with the change. Every run is logged with its author (admin log and the
 artist order's history).
@@ -20,20 +20,22 @@ from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.errors import Conflict
-from marketplace.staff import services as staff_services
-from marketplace.staff.transitions import (
+from marketplace.admin import (
     ConfirmForm,
     NoteForm,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
     ReasonForm,
     StaffTransition,
     TrackingForm,
     TransitionAdminMixin,
+    admin_link,
+    age,
 )
+from marketplace.errors import Conflict
 
 from .models import (
     ArtistOrder,
@@ -54,70 +56,10 @@ from .models import (
     RefundStatus,
 )
 from .services import lifecycle
+from .services import staff as staff_services
 from .services.refunds import dispatch_refund
 
 S = ArtistOrderState
-
-
-# Shared pieces -----------------------------------------------------------------------
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record staff reads and searches but never edits by hand."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-def admin_link(obj, text=None):
-    """A link to ``obj``'s admin change page (its text by default)."""
-    if obj is None:
-        return "—"
-    opts = obj._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    return format_html('<a href="{}">{}</a>', url, text if text is not None else str(obj))
-
-
-def changelist_link(model, text, **query):
-    opts = model._meta
-    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-    if query:
-        url += "?" + "&".join(f"{key}={value}" for key, value in query.items())
-    return format_html('<a href="{}">{}</a>', url, text)
-
-
-def age(since) -> str:
-    """How long ago ``since`` was, in days and hours."""
-    if since is None:
-        return "—"
-    delta = timezone.now() - since
-    days, seconds = delta.days, delta.seconds
-    if days < 0:
-        return "—"
-    if days:
-        return gettext("%(days)d d %(hours)d h") % {"days": days, "hours": seconds // 3600}
-    return gettext("%(hours)d h %(minutes)d min") % {"hours": seconds // 3600, "minutes": seconds % 3600 // 60}
 
 
 # Orders ------------------------------------------------------------------------------
@@ -517,7 +459,7 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _links(self, obj):
-        from marketplace.messaging.models import Thread
+        from messaging.models import Thread
 
         links = []
         threads = Thread.objects.filter(artist_order=obj).order_by("created_at")
@@ -633,7 +575,6 @@ class RefundAdmin(ReadOnlyAdmin):
                     not_failed += 1
                 continue
             marked += 1
-            self.log_change(request, refund, "Marked as handled.")
         if marked:
             self.message_user(
                 request,

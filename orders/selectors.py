@@ -330,6 +330,20 @@ def artist_dashboard_queues(*, artist, limit: int = DASHBOARD_QUEUE_SIZE) -> dic
     return queues
 
 
+def order_line_get_for_buyer(*, buyer, pk) -> OrderLine:
+    """A line of one of ``buyer``'s orders, with its artist order, order and
+    artist.
+
+    :raises Http404: for a line of anyone else's order.
+    """
+    try:
+        return OrderLine.objects.select_related(
+            "artist_order__order", "artist_order__artist"
+        ).get(pk=int(pk), artist_order__order__buyer=buyer)
+    except (OrderLine.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 def order_line_get_for_photo(*, user, pk) -> OrderLine:
     """An order line whose personalisation photo ``user`` may see: the buyer,
     the artist of that line, or staff.

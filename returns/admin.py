@@ -19,14 +19,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.staff.transitions import (
+from marketplace.admin import (
     ConfirmForm,
     ReasonForm,
     StaffTransition,
     TrackingForm,
     TransitionAdminMixin,
+    admin_link,
+    age,
 )
-from orders.admin import admin_link, age
 
 from . import services
 from .models import OPEN_STATES, ReturnEvent, ReturnPhoto, ReturnRequest, ReturnState

@@ -12,7 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.accounts.forms import DomainErrorFormMixin
+from marketplace.forms import DomainErrorFormMixin
 from orders.forms import ShipForm
 
 from .models import ARTIST_FAULT_REASONS, ReturnKind, ReturnReason

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from .models import ReturnEvent, ReturnPhoto, ReturnRequest, ReturnState
 
@@ -178,3 +179,30 @@ def artist_return_counts(*, artist) -> dict[str, int]:
             if state in states:
                 counts[name] += 1
     return counts
+
+
+# Titles of the artist's queues (``ARTIST_QUEUES``) on the dashboard.
+QUEUE_TITLES = {
+    "new": gettext_lazy("New requests"),
+    "awaiting_receipt": gettext_lazy("Awaiting receipt"),
+    "to_refund": gettext_lazy("Received: to refund or replace"),
+}
+QUEUE_SIZE = 20
+
+
+def artist_return_queues(*, artist, limit: int = QUEUE_SIZE) -> dict:
+    """The artist's returns that need it, oldest first, ``limit`` rows each
+    with the full count: new requests (to answer), accepted or sent back
+    (awaiting receipt), received (to refund or replace). Three queries, plus
+    one per queue longer than ``limit``."""
+    queues = {}
+    for name, states in ARTIST_QUEUES.items():
+        queryset = (
+            return_requests_for_artist(artist=artist, state=list(states))
+            .prefetch_related(None)
+            .order_by("created_at", "id")
+        )
+        rows = list(queryset[:limit])
+        count = len(rows) if len(rows) < limit else queryset.count()
+        queues[name] = {"rows": rows, "count": count, "title": QUEUE_TITLES[name]}
+    return queues

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from orders.tracking import tracking_url
 
 from .models import ReturnEvent, ReturnKind, ReturnReason, ReturnRequest
+from .presenters import replacement_label
 
 ACTIONS = [
     "accept",
@@ -25,16 +26,6 @@ ACTIONS = [
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 TEXT_MAX = 2000
-
-
-def replacement_label(return_request) -> str:
-    """What the buyer asked for in exchange, in words ("" for a return)."""
-    if return_request.desired_variant_id:
-        variant = return_request.desired_variant
-        return f"{variant.item.title} — {variant.name}"
-    if return_request.desired_item_id:
-        return return_request.desired_item.title
-    return return_request.desired_text or ""
 
 
 class ReturnHistorySerializer(serializers.ModelSerializer):

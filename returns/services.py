@@ -31,11 +31,11 @@ from django_fsm import can_proceed
 from artists.models import Item, Variant
 from marketplace.errors import Conflict, DomainError
 from marketplace.images import clean_image
-from marketplace.messaging.services import system_message_post
 from marketplace.money import ZERO, to_money
 from marketplace.notifications.formatting import format_date
 from marketplace.notifications.services import notify
 from marketplace.transitions import clean_text, clean_tracking, sync_from_locked
+from messaging.services import system_message_post
 from orders.models import ArtistOrder, OrderLine, Refund, RefundReason
 from orders.services.refunds import refund_create
 

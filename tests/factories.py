@@ -5,8 +5,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from accounts.models import User
 from artists.models import Artist, Item, Variant
-from marketplace.accounts.models import User
 from orders.models import DiscountCode
 
 

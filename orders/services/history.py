@@ -68,7 +68,7 @@ def log_transition(
 def post_system_message(*, event: ArtistOrderEvent, artist_order: ArtistOrder, extra=None):
     """Post the system message of history row ``event`` (None for a silent
     transition, or when it was already posted: the key is the row's id)."""
-    from marketplace.messaging.services import system_message_post
+    from messaging.services import system_message_post
 
     if event.transition in SILENT_TRANSITIONS:
         return None

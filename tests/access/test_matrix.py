@@ -24,8 +24,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from artists.models import ArtistPhoto, Item, ItemPhoto, StockAlert, Variant
-from marketplace.messaging.models import Message, Thread
 from marketplace.notifications.models import Notification
+from messaging.models import Message, Thread
 from orders.models import (
     ArtistOrder,
     ArtistOrderEvent,

@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from marketplace.messaging.services import thread_start
 from marketplace.storage import private_storage
+from messaging.services import thread_start
 from orders.models import Cart, CartLine
 from tests.factories import UserFactory
 from tests.orders.factories import make_artist, make_artist_order, make_variant

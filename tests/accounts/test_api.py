@@ -1,8 +1,8 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
+from accounts.models import User
 from artists.models import Artist
-from marketplace.accounts.models import User
 from tests.factories import ArtistFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
+from accounts.models import User
 from artists.models import Artist
-from marketplace.accounts.models import User
 from tests.factories import ArtistFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -38,11 +38,6 @@ from hypothesis.stateful import (
 
 from artists.models import Variant
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
-from marketplace.staff.services import (
-    artist_order_staff_cancel,
-    artist_order_staff_confirm_delivery,
-    artist_order_staff_refund,
-)
 from orders.models import (
     ArtistOrder,
     ArtistOrderState,
@@ -64,6 +59,11 @@ from orders.services import (
     artist_order_time_out,
     cart_add_line,
     checkout,
+)
+from orders.services.staff import (
+    artist_order_staff_cancel,
+    artist_order_staff_confirm_delivery,
+    artist_order_staff_refund,
 )
 from returns import services as returns
 from returns.models import ReturnRequest, ReturnState

@@ -2,6 +2,7 @@
 not stop the others."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from marketplace import jobs
@@ -9,17 +10,15 @@ from tests.notifications import jobs_for_tests
 
 
 @pytest.fixture
-def test_jobs(monkeypatch):
+def test_jobs(settings):
     jobs_for_tests.CALLS.clear()
-    monkeypatch.setattr(
-        jobs,
-        "JOBS",
+    settings.DUE_JOBS = (
         [
             "tests.notifications.jobs_for_tests.first_job",
             "tests.notifications.jobs_for_tests.broken_job",
             "no_such_app.jobs.missing_job",
             "tests.notifications.jobs_for_tests.last_job",
-        ],
+        ]
     )
     return jobs_for_tests.CALLS
 
@@ -46,4 +45,4 @@ def test_the_beat_task_runs_the_same_jobs(test_jobs):
 
 @pytest.mark.django_db
 def test_the_default_jobs_include_the_notification_sweep():
-    assert "marketplace.notifications.services.sweep_pending" in jobs.JOBS
+    assert "marketplace.notifications.services.sweep_pending" in django_settings.DUE_JOBS

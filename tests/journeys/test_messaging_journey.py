@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from marketplace.messaging.models import Message, Thread
+from messaging.models import Message, Thread
 from tests.factories import ArtistFactory, ItemFactory, UserFactory, VariantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

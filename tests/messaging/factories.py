@@ -1,7 +1,7 @@
 """Orders and conversations for the messaging tests, made through the real
 checkout and the messaging services."""
 
-from marketplace.messaging.models import Thread
+from messaging.models import Thread
 from orders.models import Cart
 from orders.services import cart_add_line, checkout
 from tests.factories import ArtistFactory, UserFactory

@@ -4,8 +4,8 @@ staff actions recorded and read-only."""
 import pytest
 from django.urls import reverse
 
-from marketplace.messaging import services
-from marketplace.messaging.models import Message, StaffAction
+from messaging import services
+from messaging.models import Message, StaffAction
 
 from .factories import make_artist_order
 

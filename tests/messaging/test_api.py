@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from marketplace.messaging.models import Message, StaffAction, Thread
+from messaging.models import Message, StaffAction, Thread
 from tests.factories import ItemFactory
 
 from .conftest import api_as

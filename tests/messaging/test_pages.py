@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from marketplace.messaging import services
-from marketplace.messaging.models import Message, Thread
+from messaging import services
+from messaging.models import Message, Thread
 from tests.factories import ItemFactory
 
 from .factories import make_artist_order, photo_upload
@@ -208,7 +208,7 @@ class TestUnreadBadges:
     def test_the_header_costs_one_query_for_the_unread_count(
         self, client, buyer, artist, django_assert_num_queries
     ):
-        from marketplace.messaging.selectors import unread_counts
+        from messaging.selectors import unread_counts
 
         services.thread_start(buyer=buyer, artist=artist, body="Hello")
 

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from marketplace.messaging import services
-from marketplace.messaging.models import Message
+from messaging import services
+from messaging.models import Message
 
 from .conftest import api_as
 

@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from marketplace.errors import DomainError
-from marketplace.messaging import services
-from marketplace.messaging.models import Message, StaffAction, Thread
-from marketplace.messaging.rendering import system_text
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import sweep_pending
+from messaging import services
+from messaging.models import Message, StaffAction, Thread
+from messaging.rendering import system_text
 from orders.models import Cart
 from orders.services import cart_add_line
+from staff import services as staff_services
 from tests.orders.factories import make_variant
 
 from .conftest import api_as
@@ -233,7 +234,7 @@ class TestNewMessageEmails:
     def test_a_suspended_recipient_is_not_emailed(
         self, buyer, artist, staff, mailoutbox, django_capture_on_commit_callbacks
     ):
-        services.account_suspend(user=artist.user, by=staff, reason="Abuse")
+        staff_services.account_suspend(user=artist.user, by=staff, reason="Abuse")
         thread = Thread.objects.create(buyer=buyer, artist=artist)
         mailoutbox.clear()
 
@@ -273,7 +274,7 @@ class TestModeration:
         assert not StaffAction.objects.exists()
 
     def test_staff_flag_is_recorded_and_joins_the_escalation_list(self, buyer, artist, staff):
-        from marketplace.messaging.selectors import flagged_messages
+        from messaging.selectors import flagged_messages
 
         thread = services.thread_start(buyer=buyer, artist=artist, body="Spam")
 
@@ -287,7 +288,7 @@ class TestModeration:
     ):
         variant = make_variant(artist)
 
-        services.account_suspend(user=artist.user, by=staff, reason="Fake items")
+        staff_services.account_suspend(user=artist.user, by=staff, reason="Fake items")
 
         action = StaffAction.objects.get()
         assert (action.by, action.action, action.reason) == (staff, "suspend", "Fake items")
@@ -320,7 +321,7 @@ class TestModeration:
         cart, _created = Cart.objects.get_or_create(user=buyer)
         cart_add_line(cart=cart, variant_id=variant.pk, quantity=1)
 
-        services.account_suspend(user=artist.user, by=staff, reason="Fake items")
+        staff_services.account_suspend(user=artist.user, by=staff, reason="Fake items")
 
         with pytest.raises(DomainError) as refused:
             checkout(
@@ -335,9 +336,9 @@ class TestModeration:
         assert variant.stock == 3
 
     def test_reinstating_reopens_the_shop_and_is_recorded(self, client, artist, staff):
-        services.account_suspend(user=artist.user, by=staff, reason="Mistake?")
+        staff_services.account_suspend(user=artist.user, by=staff, reason="Mistake?")
 
-        services.account_reinstate(user=artist.user, by=staff, reason="Appeal accepted")
+        staff_services.account_reinstate(user=artist.user, by=staff, reason="Appeal accepted")
 
         assert client.get(artist.get_absolute_url()).status_code == 200
         assert list(StaffAction.objects.order_by("at", "id").values_list("action", "by")) == [
@@ -347,9 +348,9 @@ class TestModeration:
 
     def test_a_suspension_needs_a_reason_and_a_staff_member(self, artist, buyer, staff):
         with pytest.raises(DomainError):
-            services.account_suspend(user=artist.user, by=staff, reason=" ")
+            staff_services.account_suspend(user=artist.user, by=staff, reason=" ")
         with pytest.raises(DomainError):
-            services.account_suspend(user=artist.user, by=buyer, reason="Because")
+            staff_services.account_suspend(user=artist.user, by=buyer, reason="Because")
 
         artist.user.refresh_from_db()
         assert artist.user.is_active

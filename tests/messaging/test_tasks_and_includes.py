@@ -4,9 +4,9 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from marketplace.messaging import services
-from marketplace.messaging.models import Message
-from marketplace.messaging.tasks import post_system_message
+from messaging import services
+from messaging.models import Message
+from messaging.tasks import post_system_message
 
 from .factories import make_artist_order
 

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from marketplace import jobs as marketplace_jobs
 from marketplace.notifications.models import Notification
 from orders import jobs
 from orders.models import (
@@ -271,5 +271,5 @@ def test_every_lifecycle_job_runs_with_the_others():
         "flag_overdue_shipping",
         "retry_pending_refunds",
     ]:
-        assert f"orders.jobs.{name}" in marketplace_jobs.JOBS
+        assert f"orders.jobs.{name}" in django_settings.DUE_JOBS
         assert callable(getattr(jobs, name))

@@ -1,6 +1,6 @@
 """The conversation about an artist order appears inside its page's timeline."""
 
-from marketplace.messaging import services as messaging
+from messaging import services as messaging
 from tests.orders.factories import make_artist_order
 
 

@@ -15,7 +15,6 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from marketplace.staff.services import artist_order_staff_refund
 from orders.models import (
     ArtistOrder,
     ArtistOrderState,
@@ -32,6 +31,7 @@ from orders.services import (
     artist_order_refuse,
     artist_order_report_not_received,
 )
+from orders.services.staff import artist_order_staff_refund
 from returns.models import ReturnRequest
 from returns.services import return_request_refund, return_request_staff_decide
 from tests.factories import UserFactory

@@ -12,8 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from marketplace.messaging.models import Message
 from marketplace.notifications.models import Notification
+from messaging.models import Message
 from orders.models import Refund
 from returns.models import ReturnRequest
 from tests.factories import UserFactory

@@ -6,10 +6,10 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from marketplace import jobs as marketplace_jobs
 from marketplace.notifications.models import Notification
 from returns import jobs
 from returns.models import ReturnRequest
@@ -37,8 +37,8 @@ def sent(event) -> list[str]:
 
 
 def test_both_jobs_run_with_the_others():
-    assert "returns.jobs.escalate_unanswered_returns" in marketplace_jobs.JOBS
-    assert "returns.jobs.expire_unshipped_returns" in marketplace_jobs.JOBS
+    assert "returns.jobs.escalate_unanswered_returns" in django_settings.DUE_JOBS
+    assert "returns.jobs.expire_unshipped_returns" in django_settings.DUE_JOBS
 
 
 class TestEscalateUnansweredReturns:

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from marketplace.messaging.models import Message
+from messaging.models import Message
 from returns import services
 from returns.eligibility import line_eligibility
 from returns.models import ReturnPhoto, ReturnRequest
@@ -362,7 +362,7 @@ class TestRequestPage:
         self, buyer_client, buyer, artist, line
     ):
         return_request = make_return(line=line, reason="changed_mind")
-        from marketplace.messaging.services import return_request_message_post
+        from messaging.services import return_request_message_post
 
         return_request_message_post(
             return_request=return_request, author=artist.user, body="Is it unused?"
@@ -587,7 +587,7 @@ class TestRequestPageBudget:
     def test_the_request_page_costs_the_same_whatever_its_conversation(
         self, buyer_client, buyer, artist, line, messages_count, django_assert_max_num_queries
     ):
-        from marketplace.messaging.services import return_request_message_post
+        from messaging.services import return_request_message_post
 
         return_request = make_return(line=line, state="accepted", reason="damaged")
         for n in range(messages_count):

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 
 from marketplace.errors import Conflict, DomainError
-from marketplace.messaging.models import Message
-from marketplace.messaging.rendering import system_text
 from marketplace.notifications.models import Notification
+from messaging.models import Message
+from messaging.rendering import system_text
 from orders.models import ArtistOrder, RefundReason, RefundStatus
 from orders.services import refund_create
 from returns import services

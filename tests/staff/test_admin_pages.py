@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from marketplace.messaging import services as messaging
 from marketplace.notifications.services import notify
+from messaging import services as messaging
 from orders.models import Cart, DiscountCode
 from orders.services import lifecycle
 from tests.factories import UserFactory

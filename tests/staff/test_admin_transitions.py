@@ -11,8 +11,8 @@ from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
-from marketplace.messaging.models import Message
 from marketplace.notifications.models import Notification
+from messaging.models import Message
 from orders.models import ArtistOrder, ArtistOrderEvent, Refund
 from returns.models import ReturnEvent, ReturnRequest
 from tests.factories import UserFactory
@@ -406,7 +406,7 @@ class TestSuspension:
     def test_suspending_from_the_user_page_asks_a_reason_and_records_its_author(
         self, potter, staff, staff_client
     ):
-        from marketplace.messaging.models import StaffAction
+        from messaging.models import StaffAction
 
         user_page = staff_client.get(reverse("admin:accounts_user_change", args=[potter.user.pk]))
         suspend_url = reverse("admin:staff_user_suspend", args=[potter.user.pk])

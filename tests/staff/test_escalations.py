@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from marketplace.messaging import services as messaging
-from marketplace.messaging.models import Message
+from messaging import services as messaging
+from messaging.models import Message
 from orders.models import ArtistOrder, CancellationRequest, NotReceivedReport
 from orders.services import lifecycle
 from returns.models import ReturnRequest

@@ -19,11 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from marketplace.errors import Conflict
-from marketplace.messaging.models import StaffAction
-from marketplace.staff.services import refund_mark_handled
 from orders.models import Refund, RefundReason, RefundStatus
 from orders.payments import TestPaymentProvider
 from orders.services.refunds import ALERT_AFTER_ATTEMPTS, refund_create
+from orders.services.staff import refund_mark_handled
 from tests.factories import UserFactory
 from tests.orders.factories import make_artist, make_artist_order
 
@@ -129,9 +128,8 @@ class TestAFailedRefundInTheQueue:
         assert declined_refund.handled_by == staff
         assert declined_refund.handled_at is not None
         assert declined_refund.status == RefundStatus.FAILED
-        action = StaffAction.objects.get()
-        assert (action.by, action.action, action.target_id) == (staff, "refund_handled", str(declined_refund.pk))
-        assert LogEntry.objects.filter(object_id=str(declined_refund.pk), user=staff).exists()
+        entry = LogEntry.objects.get(object_id=str(declined_refund.pk))
+        assert (entry.user, entry.change_message) == (staff, "Marked as handled.")
         artist_order.refresh_from_db()
         assert artist_order.refunded == Decimal("29.00")
         assert artist_order.refunds.filter(status=RefundStatus.SUCCEEDED).count() == 1
@@ -146,7 +144,8 @@ class TestAFailedRefundInTheQueue:
         assert "support" in page  # handled by
         assert list(handled) == [declined_refund]
         assert list(waiting) == []
-        assert StaffAction.objects.get().reason == "Buyer paid back by bank transfer."
+        handled_log = LogEntry.objects.get(object_id=str(declined_refund.pk))
+        assert handled_log.change_message == "Marked as handled. Buyer paid back by bank transfer."
 
     def test_cannot_be_marked_twice(self, declined_refund, staff, staff_client):
         refund_mark_handled(refund=declined_refund, by=staff)
@@ -156,7 +155,7 @@ class TestAFailedRefundInTheQueue:
 
         assert "1 refund was already marked as handled." in shown_messages(response)
         assert Refund.objects.get(pk=declined_refund.pk).handled_at == first
-        assert StaffAction.objects.count() == 1
+        assert LogEntry.objects.filter(object_id=str(declined_refund.pk)).count() == 1
         with pytest.raises(Conflict):
             refund_mark_handled(refund=declined_refund, by=staff)
 
@@ -222,7 +221,6 @@ class TestMarkingARefundThatDidNotFail:
         assert "1 refund was not failed (pending or paid) and was left as it is." in shown_messages(response)
         paid.refresh_from_db()
         assert (paid.status, paid.handled_at, paid.handled_by) == (RefundStatus.SUCCEEDED, None, None)
-        assert not StaffAction.objects.exists()
         assert not LogEntry.objects.filter(object_id=str(paid.pk)).exists()
         with pytest.raises(Conflict):
             refund_mark_handled(refund=paid, by=staff)
@@ -239,7 +237,7 @@ class TestWhoMayMarkARefund:
         assert reverse("admin:login") in queue["Location"]
         assert action.redirect_chain and reverse("admin:login") in action.redirect_chain[-1][0]
         assert Refund.objects.get(pk=declined_refund.pk).handled_at is None
-        assert not StaffAction.objects.exists()
+        assert not LogEntry.objects.filter(object_id=str(declined_refund.pk)).exists()
 
     def test_the_service_refuses_someone_who_is_not_staff(self, declined_refund, camille):
         with pytest.raises(PermissionDenied):
@@ -256,4 +254,4 @@ class TestWhoMayMarkARefund:
         mark_handled(client, declined_refund)
 
         assert Refund.objects.get(pk=declined_refund.pk).handled_at is None
-        assert not StaffAction.objects.exists()
+        assert not LogEntry.objects.filter(object_id=str(declined_refund.pk)).exists()

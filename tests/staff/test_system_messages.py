@@ -4,9 +4,9 @@ once, whatever the retries; the status-change email is its only email."""
 
 import pytest
 
-from marketplace.messaging.models import Message, Thread
 from marketplace.notifications.models import Notification
 from marketplace.notifications.tasks import send_notification
+from messaging.models import Message, Thread
 from orders.models import ArtistOrderEvent
 from orders.services.history import SYSTEM_MESSAGE_EVENTS, post_system_message
 from tests.orders.factories import make_artist_order
@@ -59,7 +59,7 @@ class TestAcceptAndShip:
         assert [email.to for email in mailoutbox] == [["camille@example.com"]] * 2
 
     def test_the_messages_read_the_change_in_each_readers_language(self, camille, potter):
-        from marketplace.messaging.rendering import system_text
+        from messaging.rendering import system_text
 
         artist_order = make_artist_order(buyer=camille, artist=potter, state="shipped")
         shipped = Message.objects.get(event="order_shipped")

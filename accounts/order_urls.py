@@ -1,0 +1,35 @@
+"""The buyer's orders, under ``/account/`` (namespace ``account``)."""
+
+from django.urls import path
+
+from orders.views import personalisation_photo
+
+from .views import orders
+
+app_name = "account"
+
+urlpatterns = [
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/<str:number>/", orders.order_detail, name="order"),
+    path("orders/<str:number>/cancel/", orders.order_cancel, name="order_cancel"),
+    path(
+        "orders/<str:number>/parts/<int:pk>/cancel/",
+        orders.artist_order_cancel,
+        name="artist_order_cancel",
+    ),
+    path(
+        "orders/<str:number>/parts/<int:pk>/confirm-delivery/",
+        orders.artist_order_confirm_delivery,
+        name="artist_order_confirm_delivery",
+    ),
+    path(
+        "orders/<str:number>/parts/<int:pk>/not-received/",
+        orders.artist_order_report_not_received,
+        name="artist_order_report_not_received",
+    ),
+    path(
+        "order-lines/<int:pk>/photo/",
+        personalisation_photo,
+        name="personalisation_photo",
+    ),
+]

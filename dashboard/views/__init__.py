@@ -1,0 +1,1 @@
+"""The pages of the seller dashboard, one module per area."""

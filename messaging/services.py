@@ -1,0 +1,583 @@
+"""Conversations: starting a thread, posting, reading, system messages,
+moderation and the artist's reply time.
+
+Every door (pages, API, admin actions, tasks of the order and return
+lifecycles) calls these functions.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from artists.models import Artist, Item
+from marketplace.errors import DomainError
+from marketplace.images import clean_image
+from marketplace.notifications.formatting import format_date
+
+from .models import (
+    MAX_PHOTOS_PER_MESSAGE,
+    Message,
+    MessagePhoto,
+    StaffAction,
+    StaffActionKind,
+    Thread,
+    ThreadKind,
+    ThreadReadState,
+)
+
+logger = logging.getLogger(__name__)
+
+BODY_MAX_LENGTH = 5000
+SUBJECT_MAX_LENGTH = 200
+NEW_MESSAGE_EVENT = "new_message"
+
+
+# --- input checks ----------------------------------------------------------------
+
+
+def _clean_body(body: str | None, *, photos: list) -> str:
+    body = (body or "").strip()
+    if not body and not photos:
+        raise DomainError(_("Write a message."), field="body")
+    if len(body) > BODY_MAX_LENGTH:
+        raise DomainError(
+            _("A message has at most %(max)s characters.") % {"max": BODY_MAX_LENGTH},
+            field="body",
+        )
+    return body
+
+
+def _clean_photos(photos) -> list:
+    """Cleaned copies (re-encoded, without metadata) of up to three photos.
+
+    :raises DomainError: on ``photos`` when there are too many or one is not
+        a photo we accept.
+    """
+    photos = [photo for photo in (photos or ()) if photo]
+    if len(photos) > MAX_PHOTOS_PER_MESSAGE:
+        raise DomainError(
+            _("Attach at most %(max)s photos to a message.") % {"max": MAX_PHOTOS_PER_MESSAGE},
+            field="photos",
+        )
+    cleaned = []
+    for photo in photos:
+        try:
+            cleaned.append(clean_image(photo))
+        except ValidationError as error:
+            raise DomainError(" ".join(str(m) for m in error.messages), field="photos") from None
+    return cleaned
+
+
+def _clean_subject(subject: str | None) -> str:
+    subject = " ".join((subject or "").split())
+    if len(subject) > SUBJECT_MAX_LENGTH:
+        raise DomainError(
+            _("A subject has at most %(max)s characters.") % {"max": SUBJECT_MAX_LENGTH},
+            field="subject",
+        )
+    return subject
+
+
+def require_staff(user) -> None:
+    if not (user is not None and user.is_authenticated and user.is_staff):
+        raise DomainError(_("Only the marketplace team can do this."))
+
+
+# --- threads -----------------------------------------------------------------------
+
+
+def _get_or_create_thread(*, lookup: dict, defaults: dict) -> Thread:
+    """The thread matching ``lookup`` (locked), created with ``defaults`` if
+    missing; a concurrent creation of the same thread is found, not doubled."""
+    thread = Thread.objects.select_for_update().filter(**lookup).first()
+    if thread is not None:
+        return thread
+    try:
+        with transaction.atomic():
+            return Thread.objects.create(**lookup, **defaults)
+    except IntegrityError:
+        return Thread.objects.select_for_update().get(**lookup)
+
+
+def thread_for_artist_order(*, artist_order) -> Thread:
+    """The thread of ``artist_order`` between its buyer and its artist,
+    created (without any message) if needed. Call inside a transaction."""
+    buyer_id = artist_order.order.buyer_id
+    return _get_or_create_thread(
+        lookup={
+            "kind": ThreadKind.ARTIST_ORDER,
+            "buyer_id": buyer_id,
+            "artist_id": artist_order.artist_id,
+            "artist_order": artist_order,
+        },
+        defaults={},
+    )
+
+
+def _artist_order_of(return_request):
+    artist_order = getattr(return_request, "artist_order", None)
+    if artist_order is None:
+        line = getattr(return_request, "line", None)
+        artist_order = getattr(line, "artist_order", None)
+    if artist_order is None:
+        raise ValueError("A return request must lead to its artist order.")
+    return artist_order
+
+
+def thread_for_return_request(*, return_request) -> Thread:
+    """The thread of ``return_request`` (its one-to-one ``thread``), created
+    and linked if it has none yet. Call inside a transaction."""
+    thread_id = getattr(return_request, "thread_id", None)
+    if thread_id:
+        return Thread.objects.select_for_update().get(pk=thread_id)
+    artist_order = _artist_order_of(return_request)
+    thread = Thread.objects.create(
+        kind=ThreadKind.RETURN_REQUEST,
+        buyer_id=artist_order.order.buyer_id,
+        artist_id=artist_order.artist_id,
+        artist_order=artist_order,
+    )
+    model = type(return_request)
+    linked = model.objects.filter(pk=return_request.pk, thread__isnull=True).update(
+        thread=thread
+    )
+    if not linked:  # another transaction linked one first: use that one
+        thread.delete()
+        thread_id = model.objects.filter(pk=return_request.pk).values_list(
+            "thread_id", flat=True
+        )[0]
+        thread = Thread.objects.select_for_update().get(pk=thread_id)
+    return_request.thread = thread
+    return thread
+
+
+def thread_start(
+    *,
+    buyer,
+    artist: Artist,
+    subject: str = "",
+    body: str,
+    photos=(),
+    artist_order=None,
+    item: Item | None = None,
+) -> Thread:
+    """A buyer writes to an artist's shop: about one of its orders with that
+    artist, about one of its items, or about the shop in general. The
+    existing thread on the same topic is continued (its subject kept).
+
+    Returns the thread; its newest message is the one just written.
+
+    :raises DomainError: on ``artist`` (own shop, or a shop buyers cannot
+        see), ``artist_order`` (not the buyer's with that artist), ``item``
+        (not that artist's, or not on sale), ``subject``, ``body`` or
+        ``photos``; nothing is recorded.
+    """
+    if buyer is None or not buyer.is_authenticated:
+        raise DomainError(_("Log in to write to an artist."))
+    if artist.user_id == buyer.pk:
+        raise DomainError(_("You cannot write to your own shop."), field="artist")
+    if artist_order is not None:
+        if artist_order.artist_id != artist.pk or artist_order.order.buyer_id != buyer.pk:
+            raise DomainError(
+                _("This order is not one of yours with this artist."), field="artist_order"
+            )
+    elif not Artist.objects.visible().filter(pk=artist.pk).exists():
+        raise DomainError(_("This shop is not open."), field="artist")
+    if item is not None and (
+        item.artist_id != artist.pk or not Item.objects.visible().filter(pk=item.pk).exists()
+    ):
+        raise DomainError(_("This item is not on sale in this shop."), field="item")
+    subject = _clean_subject(subject)
+    cleaned_photos = _clean_photos(photos)
+    body = _clean_body(body, photos=cleaned_photos)
+
+    with transaction.atomic():
+        if artist_order is not None:
+            thread = thread_for_artist_order(artist_order=artist_order)
+        elif item is not None:
+            thread = _get_or_create_thread(
+                lookup={"kind": ThreadKind.ITEM, "buyer": buyer, "artist": artist, "item": item},
+                defaults={},
+            )
+        else:
+            thread = _get_or_create_thread(
+                lookup={"kind": ThreadKind.GENERAL, "buyer": buyer, "artist": artist},
+                defaults={},
+            )
+        if subject and not thread.subject and not thread.messages.exists():
+            thread.subject = subject
+            thread.save(update_fields=["subject"])
+        _post(thread=thread, author=buyer, body=body, photos=cleaned_photos, staff_post=False)
+    return thread
+
+
+def artist_order_message_post(*, artist_order, author, body: str, photos=()) -> Message:
+    """The buyer or the artist of ``artist_order`` (or staff) writes in that
+    order's thread, created if needed.
+
+    :raises DomainError: when ``author`` is neither, or on ``body``/``photos``.
+    """
+    if not (
+        author.is_staff
+        or author.pk == artist_order.order.buyer_id
+        or author.pk == artist_order.artist.user_id
+    ):
+        raise DomainError(_("You cannot write about this order."))
+    cleaned_photos = _clean_photos(photos)
+    body = _clean_body(body, photos=cleaned_photos)
+    with transaction.atomic():
+        thread = thread_for_artist_order(artist_order=artist_order)
+        return _post_checked(thread=thread, author=author, body=body, photos=cleaned_photos)
+
+
+def return_request_message_post(*, return_request, author, body: str, photos=()) -> Message:
+    """The buyer or the artist of ``return_request`` (or staff) writes in its
+    thread, created if needed.
+
+    :raises DomainError: when ``author`` is neither, or on ``body``/``photos``.
+    """
+    artist_order = _artist_order_of(return_request)
+    if not (
+        author.is_staff
+        or author.pk == artist_order.order.buyer_id
+        or author.pk == artist_order.artist.user_id
+    ):
+        raise DomainError(_("You cannot write about this return request."))
+    cleaned_photos = _clean_photos(photos)
+    body = _clean_body(body, photos=cleaned_photos)
+    with transaction.atomic():
+        thread = thread_for_return_request(return_request=return_request)
+        return _post_checked(thread=thread, author=author, body=body, photos=cleaned_photos)
+
+
+# --- messages ----------------------------------------------------------------------
+
+
+def message_post(*, thread: Thread, author, body: str, photos=()) -> Message:
+    """``author`` writes in ``thread``: one of its two participants, or staff
+    (shown as the marketplace team; the post is recorded as a staff action).
+    The other side is emailed (grouped with other messages of the next few
+    minutes).
+
+    :raises DomainError: when ``author`` may not write here, or on ``body``
+        or ``photos``; nothing is recorded.
+    """
+    cleaned_photos = _clean_photos(photos)
+    body = _clean_body(body, photos=cleaned_photos)
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        message = _post_checked(thread=locked, author=author, body=body, photos=cleaned_photos)
+    thread.last_message_at = locked.last_message_at
+    return message
+
+
+def _post_checked(*, thread: Thread, author, body: str, photos: list) -> Message:
+    artist_user_id = Artist.objects.filter(pk=thread.artist_id).values_list("user_id", flat=True)[0]
+    participant = author.pk in (thread.buyer_id, artist_user_id)
+    if not participant and not author.is_staff:
+        raise DomainError(_("You cannot write in this conversation."))
+    if not author.is_active:
+        raise DomainError(_("This account is suspended."))
+    return _post(thread=thread, author=author, body=body, photos=photos, staff_post=not participant)
+
+
+def _post(*, thread: Thread, author, body: str, photos: list, staff_post: bool) -> Message:
+    """Record a message in a locked thread, its photos, the author's read
+    state, the staff action of a staff post and the emails to the others."""
+    now = timezone.now()
+    message = Message.objects.create(
+        thread=thread, author=author, body=body, is_staff_post=staff_post, created_at=now
+    )
+    for photo in photos:
+        MessagePhoto.objects.create(message=message, image=photo)
+    thread.last_message_at = now
+    thread.save(update_fields=["last_message_at"])
+    _set_read(thread=thread, user=author, at=now)
+    if staff_post:
+        staff_action_record(
+            by=author, action=StaffActionKind.STAFF_POST, target=message, reason=""
+        )
+    for recipient in _recipients(thread=thread, author=author):
+        _notify_new_message(recipient=recipient, message=message, photo_count=len(photos))
+    return message
+
+
+def _recipients(*, thread: Thread, author) -> list:
+    artist_user = thread.artist.user
+    people = [thread.buyer, artist_user]
+    return [
+        person
+        for person in people
+        if person.pk != author.pk and person.is_active and person.email
+    ]
+
+
+def _author_name(message: Message, *, thread: Thread) -> str:
+    author = message.author
+    if author is None:
+        return ""
+    if message.is_staff_post:
+        return ""  # shown as the marketplace team, in the reader's language
+    if author.pk == thread.artist.user_id:
+        return thread.artist.name
+    return author.get_full_name() or author.username
+
+
+def _notify_new_message(*, recipient, message: Message, photo_count: int) -> None:
+    """Email ``recipient`` about ``message``. With a grouping window, a
+    new-message email to the same person about the same thread that has not
+    left yet takes this message too, instead of a second email."""
+    from marketplace.notifications.models import Notification, NotificationStatus
+    from marketplace.notifications.services import notify
+
+    thread = message.thread
+    language = recipient.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        entry = {
+            "id": message.pk,
+            "author": _author_name(message, thread=thread),
+            "staff": message.is_staff_post,
+            "body": message.body,
+            "photos": photo_count,
+            "at": format_date(message.created_at),
+        }
+        subject = thread.display_subject
+    window = int(getattr(settings, "MESSAGE_EMAIL_GROUP_SECONDS", 0) or 0)
+    now = timezone.now()
+    if window > 0:
+        waiting = (
+            Notification.objects.select_for_update()
+            .filter(
+                recipient=recipient,
+                event=NEW_MESSAGE_EVENT,
+                status=NotificationStatus.PENDING,
+                attempts=0,
+                available_at__gt=now,
+                context__thread_id=thread.pk,
+            )
+            .order_by("-id")
+            .first()
+        )
+        if waiting is not None:
+            context = dict(waiting.context)
+            context["messages"] = [*context.get("messages", []), entry]
+            context["count"] = len(context["messages"])
+            updated = Notification.objects.filter(
+                pk=waiting.pk, status=NotificationStatus.PENDING, available_at__gt=now
+            ).update(context=context)
+            if updated:
+                return
+    notify(
+        recipient=recipient,
+        event=NEW_MESSAGE_EVENT,
+        context={
+            "thread_id": thread.pk,
+            "thread_url": reverse("messaging:thread", kwargs={"pk": thread.pk}),
+            "subject": subject,
+            "shop": thread.artist.name,
+            "to_artist": recipient.pk == thread.artist.user_id,
+            "messages": [entry],
+            "count": 1,
+        },
+        dedupe_key=f"{NEW_MESSAGE_EVENT}:{message.pk}:{recipient.pk}",
+        available_at=now + timedelta(seconds=window) if window > 0 else None,
+    )
+
+
+def _set_read(*, thread: Thread, user, at) -> None:
+    updated = ThreadReadState.objects.filter(
+        thread=thread, user=user, last_read_at__lt=at
+    ).update(last_read_at=at)
+    if updated:
+        return
+    if ThreadReadState.objects.filter(thread=thread, user=user).exists():
+        return
+    try:
+        with transaction.atomic():
+            ThreadReadState.objects.create(thread=thread, user=user, last_read_at=at)
+    except IntegrityError:  # created concurrently
+        ThreadReadState.objects.filter(
+            thread=thread, user=user, last_read_at__lt=at
+        ).update(last_read_at=at)
+
+
+def thread_mark_read(*, thread: Thread, user) -> None:
+    """Everything in ``thread`` up to now counts as read by ``user``."""
+    if user is None or not user.is_authenticated:
+        return
+    _set_read(thread=thread, user=user, at=timezone.now())
+
+
+# --- system messages ------------------------------------------------------------
+
+
+def system_message_post(
+    *,
+    artist_order=None,
+    return_request=None,
+    event: str,
+    context: dict,
+    dedupe_key: str,
+) -> Message | None:
+    """Post the state change ``event`` into the thread of ``return_request``
+    (when given) or of ``artist_order``, creating the thread if needed.
+
+    The message keeps ``event`` and ``context`` (JSON-serialisable), and is
+    rendered from ``templates/messaging/system/<event>.txt`` in each
+    reader's language when read. Idempotent: a second call with the same
+    ``dedupe_key`` (a retried worker) posts nothing and returns None.
+    System messages count as unread for both participants; no email is sent
+    for them (the status-change email says it already).
+
+    :raises ValueError: without an artist order or a return request.
+    """
+    if artist_order is None and return_request is None:
+        raise ValueError("system_message_post needs an artist order or a return request")
+    if not dedupe_key:
+        raise ValueError("system_message_post needs a dedupe key")
+    if Message.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    with transaction.atomic():
+        if return_request is not None:
+            thread = thread_for_return_request(return_request=return_request)
+        else:
+            thread = thread_for_artist_order(artist_order=artist_order)
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                message = Message.objects.create(
+                    thread=thread,
+                    system=True,
+                    event=event,
+                    context=context or {},
+                    dedupe_key=dedupe_key,
+                    created_at=now,
+                )
+        except IntegrityError:
+            if Message.objects.filter(dedupe_key=dedupe_key).exists():
+                return None
+            raise
+        Thread.objects.filter(pk=thread.pk, last_message_at__lt=now).update(last_message_at=now)
+    return message
+
+
+# --- moderation -----------------------------------------------------------------
+
+
+def staff_action_record(*, by, action: str, target, reason: str) -> StaffAction:
+    return StaffAction.objects.create(
+        by=by,
+        action=action,
+        target_type=ContentType.objects.get_for_model(type(target)),
+        target_id=str(target.pk),
+        target_repr=str(target)[:200],
+        reason=reason,
+    )
+
+
+def message_hide(*, message: Message, by, reason: str = "") -> Message:
+    """Staff hides an abusive message: kept for the record, shown to the
+    participants as hidden by the team. Recorded with its author.
+
+    :raises DomainError: when ``by`` is not staff.
+    """
+    require_staff(by)
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(pk=message.pk)
+        if locked.hidden_at is None:
+            locked.hidden_at = timezone.now()
+            locked.hidden_by = by
+            locked.hidden_reason = reason
+            locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+            staff_action_record(by=by, action=StaffActionKind.HIDE, target=locked, reason=reason)
+    message.hidden_at, message.hidden_by, message.hidden_reason = (
+        locked.hidden_at,
+        locked.hidden_by,
+        locked.hidden_reason,
+    )
+    return message
+
+
+def message_flag(*, message: Message, by, reason: str = "") -> Message:
+    """Flag a message for the staff's escalation queue: staff (recorded as a
+    staff action) or a participant reporting an abusive message sent to it.
+
+    :raises DomainError: when ``by`` is neither staff nor a participant of
+        the thread, or reports its own message.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        locked = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("thread__artist")
+            .get(pk=message.pk)
+        )
+        if not by.is_staff:
+            if not locked.thread.is_participant(by):
+                raise DomainError(_("You cannot report this message."))
+            if locked.author_id == by.pk:
+                raise DomainError(_("You cannot report your own message."))
+        if locked.flagged_at is None:
+            locked.flagged_at = timezone.now()
+            locked.flagged_by = by
+            locked.flagged_reason = reason
+            locked.save(update_fields=["flagged_at", "flagged_by", "flagged_reason"])
+            if by.is_staff:
+                staff_action_record(
+                    by=by, action=StaffActionKind.FLAG, target=locked, reason=reason
+                )
+    message.flagged_at, message.flagged_by, message.flagged_reason = (
+        locked.flagged_at,
+        locked.flagged_by,
+        locked.flagged_reason,
+    )
+    return message
+
+
+# --- reply time ---------------------------------------------------------------------
+
+
+def artist_reply_time(*, artist: Artist, days: int = 30) -> timedelta | None:
+    """The median time between a buyer's first message and the artist's
+    first answer after it, over the threads with that artist started in the
+    last ``days`` days and answered; None when there is none."""
+    since = timezone.now() - timedelta(days=days)
+    first_buyer_message = (
+        Message.objects.filter(thread=OuterRef("pk"), author=OuterRef("buyer"), system=False)
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
+    )
+    first_answer = (
+        Message.objects.filter(
+            thread=OuterRef("pk"),
+            author=OuterRef("artist__user"),
+            system=False,
+            created_at__gt=OuterRef("first_buyer_at"),
+        )
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
+    )
+    rows = (
+        Thread.objects.filter(artist=artist, created_at__gte=since)
+        .annotate(first_buyer_at=Subquery(first_buyer_message))
+        .annotate(first_answer_at=Subquery(first_answer))
+        .filter(first_buyer_at__isnull=False, first_answer_at__isnull=False)
+        .values_list("first_buyer_at", "first_answer_at")
+    )
+    delays = [answer - asked for asked, answer in rows]
+    if not delays:
+        return None
+    return statistics.median(delays)
+

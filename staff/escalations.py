@@ -1,0 +1,332 @@
+"""The escalation queue: what waits on the marketplace team, oldest first.
+
+Six kinds of rows, each read with one query (plus one count), whatever the
+number of rows: escalated return requests, artist orders whose acceptance
+deadline has passed or is near, open not-received reports, cancellation
+requests the artist has left open too long, flagged messages still shown,
+and refunds the provider declined for good (until staff marks them handled)
+or still pending after many attempts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+ROW_LIMIT = 200
+
+KINDS = {
+    "returns": gettext_lazy("Escalated return requests"),
+    "acceptance": gettext_lazy("Acceptances overdue or due soon"),
+    "not_received": gettext_lazy("Parcels reported as not received"),
+    "cancellation": gettext_lazy("Cancellation requests waiting"),
+    "messages": gettext_lazy("Flagged messages"),
+    "refunds": gettext_lazy("Refunds failed or stuck"),
+}
+
+
+def acceptance_warning() -> timedelta:
+    """How close to its acceptance deadline an artist order enters the queue."""
+    return timedelta(hours=float(getattr(settings, "STAFF_ACCEPTANCE_WARNING_HOURS", 12)))
+
+
+def cancellation_wait() -> timedelta:
+    """How long a cancellation request may wait for the artist before staff
+    looks at it."""
+    return timedelta(hours=float(getattr(settings, "STAFF_CANCELLATION_WAIT_HOURS", 24)))
+
+
+@dataclass
+class Row:
+    kind: str
+    title: str
+    detail: str
+    since: datetime
+    url: str
+    links: list[tuple[str, str]] = field(default_factory=list)
+    overdue: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS[self.kind])
+
+    @property
+    def age(self) -> timedelta:
+        return max(timezone.now() - self.since, timedelta(0))
+
+
+def _change_url(obj) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def _user_url(user_id) -> str:
+    from django.contrib.auth import get_user_model
+
+    opts = get_user_model()._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[user_id])
+
+
+# Querysets (the one query of each kind) ------------------------------------------------
+
+
+def escalated_returns(now) -> QuerySet:
+    from returns.models import ReturnRequest, ReturnState
+
+    return (
+        ReturnRequest.objects.filter(state=ReturnState.ESCALATED)
+        .select_related("artist_order__order", "artist", "buyer", "line")
+        .order_by("escalated_at", "created_at", "id")
+    )
+
+
+def acceptances_due(now) -> QuerySet:
+    from orders.models import ArtistOrder, ArtistOrderState
+
+    return (
+        ArtistOrder.objects.filter(
+            state=ArtistOrderState.AWAITING_ACCEPTANCE,
+            acceptance_deadline__lte=now + acceptance_warning(),
+        )
+        .select_related("order__buyer", "artist")
+        .order_by("acceptance_deadline", "id")
+    )
+
+
+def open_not_received_reports(now) -> QuerySet:
+    from orders.models import NotReceivedReport, NotReceivedStatus
+
+    return (
+        NotReceivedReport.objects.filter(status=NotReceivedStatus.OPEN)
+        .select_related("artist_order__order__buyer", "artist_order__artist")
+        .order_by("created_at", "id")
+    )
+
+
+def waiting_cancellation_requests(now) -> QuerySet:
+    from orders.models import CancellationRequest, CancellationStatus
+
+    return (
+        CancellationRequest.objects.filter(
+            status=CancellationStatus.OPEN, created_at__lte=now - cancellation_wait()
+        )
+        .select_related("artist_order__order__buyer", "artist_order__artist")
+        .order_by("created_at", "id")
+    )
+
+
+def flagged_messages(now) -> QuerySet:
+    from messaging.models import Message
+
+    return (
+        Message.objects.filter(flagged_at__isnull=False, hidden_at__isnull=True)
+        .select_related("thread__artist", "thread__buyer", "author", "flagged_by")
+        .order_by("flagged_at", "id")
+    )
+
+
+def refunds_failed_or_stuck(now) -> QuerySet:
+    """Refunds declined for good that no one has marked handled, and refunds
+    still pending after ``ALERT_AFTER_ATTEMPTS`` tries (the provider keeps
+    failing). Oldest change first (refunds.py changes the status with an
+    UPDATE, so ``updated_at`` is the refund's last save: how long the buyer
+    has waited)."""
+    from django.db.models import Q
+
+    from orders.models import Refund, RefundStatus
+    from orders.services.refunds import ALERT_AFTER_ATTEMPTS
+
+    return (
+        Refund.objects.filter(
+            Q(status=RefundStatus.FAILED, handled_at__isnull=True)
+            | Q(status=RefundStatus.PENDING, attempts__gte=ALERT_AFTER_ATTEMPTS)
+        )
+        .select_related("artist_order__order", "artist_order__artist")
+        .order_by("updated_at", "id")
+    )
+
+
+QUERIES = {
+    "returns": escalated_returns,
+    "acceptance": acceptances_due,
+    "not_received": open_not_received_reports,
+    "cancellation": waiting_cancellation_requests,
+    "messages": flagged_messages,
+    "refunds": refunds_failed_or_stuck,
+}
+
+
+# Rows -----------------------------------------------------------------------------------
+
+
+def _return_row(rr, now) -> Row:
+    order = rr.artist_order.order
+    since = rr.escalated_at or rr.updated_at or rr.created_at
+    detail = rr.escalation_message or _("No answer from the artist in time.")
+    return Row(
+        kind="returns",
+        title=_("Return #%(id)s — order %(number)s, %(artist)s, %(quantity)s × %(title)s")
+        % {
+            "id": rr.pk,
+            "number": order.number,
+            "artist": rr.artist.name,
+            "quantity": rr.quantity,
+            "title": rr.line.title,
+        },
+        detail=truncatechars(f"{rr.get_reason_display()}: {detail}", 160),
+        since=since,
+        url=_change_url(rr),
+        links=[(_("buyer"), _user_url(rr.buyer_id)), (_("artist order"), _change_url(rr.artist_order))],
+    )
+
+
+def _acceptance_row(artist_order, now) -> Row:
+    deadline = artist_order.acceptance_deadline
+    if deadline <= now:
+        detail = _("Deadline passed %(ago)s ago (the time-out job should have refused it).") % {
+            "ago": _duration(now - deadline)
+        }
+    else:
+        detail = _("Deadline in %(left)s.") % {"left": _duration(deadline - now)}
+    return Row(
+        kind="acceptance",
+        title=_("Order %(number)s — %(artist)s (%(total)s €)")
+        % {"number": artist_order.order.number, "artist": artist_order.artist.name, "total": artist_order.total},
+        detail=detail,
+        since=artist_order.paid_at or artist_order.created_at,
+        url=_change_url(artist_order),
+        links=[(_("artist"), _change_url(artist_order.artist))],
+        overdue=deadline <= now,
+    )
+
+
+def _report_row(report, now) -> Row:
+    artist_order = report.artist_order
+    return Row(
+        kind="not_received",
+        title=_("Order %(number)s — %(artist)s, shipped with %(carrier)s %(tracking)s")
+        % {
+            "number": artist_order.order.number,
+            "artist": artist_order.artist.name,
+            "carrier": artist_order.carrier,
+            "tracking": artist_order.tracking_number,
+        },
+        detail=truncatechars(report.note, 160) or _("No note."),
+        since=report.created_at,
+        url=_change_url(artist_order),
+        links=[(_("report"), _change_url(report))],
+    )
+
+
+def _cancellation_row(request, now) -> Row:
+    artist_order = request.artist_order
+    return Row(
+        kind="cancellation",
+        title=_("Order %(number)s — %(artist)s")
+        % {"number": artist_order.order.number, "artist": artist_order.artist.name},
+        detail=truncatechars(request.reason, 160) or _("No reason given."),
+        since=request.created_at,
+        url=_change_url(artist_order),
+        links=[(_("request"), _change_url(request))],
+    )
+
+
+def _message_row(message, now) -> Row:
+    from messaging.rendering import system_text
+
+    thread = message.thread
+    text = system_text(message) if message.system else message.body
+    author = message.author.email if message.author_id else _("system")
+    links = [(_("conversation"), thread.get_absolute_url())]
+    if message.author_id:
+        links.append((_("author"), _user_url(message.author_id)))
+    return Row(
+        kind="messages",
+        title=_("Message from %(author)s — %(buyer)s ↔ %(artist)s")
+        % {"author": author, "buyer": thread.buyer.email, "artist": thread.artist.name},
+        detail=truncatechars(
+            f"“{text}”" + (f" — {message.flagged_reason}" if message.flagged_reason else ""), 200
+        ),
+        since=message.flagged_at,
+        url=_change_url(message),
+        links=links,
+    )
+
+
+def _refund_row(refund, now) -> Row:
+    from orders.models import RefundStatus
+
+    artist_order = refund.artist_order
+    order = artist_order.order
+    error = refund.last_error or _("no error recorded")
+    if refund.status == RefundStatus.FAILED:
+        detail = _("Failed, declined by the provider: %(error)s") % {"error": error}
+    else:
+        detail = _("Still pending after %(attempts)s attempts: %(error)s") % {
+            "attempts": refund.attempts,
+            "error": error,
+        }
+    return Row(
+        kind="refunds",
+        title=_("Refund #%(id)s — order %(number)s, %(artist)s, %(amount)s €")
+        % {
+            "id": refund.pk,
+            "number": order.number,
+            "artist": artist_order.artist.name,
+            "amount": refund.amount,
+        },
+        detail=truncatechars(detail, 160),
+        since=refund.updated_at or refund.created_at,
+        url=_change_url(refund),
+        links=[(_("artist order"), _change_url(artist_order)), (_("buyer"), _user_url(order.buyer_id))],
+        overdue=refund.status == RefundStatus.FAILED,
+    )
+
+
+ROW_BUILDERS = {
+    "returns": _return_row,
+    "acceptance": _acceptance_row,
+    "not_received": _report_row,
+    "cancellation": _cancellation_row,
+    "messages": _message_row,
+    "refunds": _refund_row,
+}
+
+
+def _duration(delta: timedelta) -> str:
+    days, hours = delta.days, delta.seconds // 3600
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": delta.seconds % 3600 // 60}
+
+
+def escalation_counts(*, now=None) -> dict[str, int]:
+    """How many rows wait in each kind (one count query each)."""
+    now = now or timezone.now()
+    return {kind: query(now).count() for kind, query in QUERIES.items()}
+
+
+def escalation_queue(*, kind: str | None = None, now=None, limit: int = ROW_LIMIT) -> list[Row]:
+    """The rows of the queue (of ``kind`` only, when given), oldest first;
+    at most ``limit`` of each kind. One query per kind."""
+    now = now or timezone.now()
+    rows: list[Row] = []
+    for name, query in QUERIES.items():
+        if kind and name != kind:
+            continue
+        build = ROW_BUILDERS[name]
+        rows.extend(build(obj, now) for obj in query(now)[:limit])
+    rows.sort(key=lambda row: (row.since, row.kind))
+    return rows
+
+
+def duration_text(delta: timedelta) -> str:
+    return _duration(delta)
