@@ -18,7 +18,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -459,39 +459,18 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _links(self, obj):
-        from messaging.models import Thread
-
+        """Where staff reads the conversations and the return requests of
+        this artist order (their own admin lists, filtered to it)."""
         links = []
-        threads = Thread.objects.filter(artist_order=obj).order_by("created_at")
-        for thread in threads:
-            count = thread.messages.count()
-            links.append(
-                {
-                    "label": _("Conversation"),
-                    "text": ngettext(
-                        "%(subject)s — %(count)s message (read and post as staff)",
-                        "%(subject)s — %(count)s messages (read and post as staff)",
-                        count,
-                    )
-                    % {"subject": thread.display_subject, "count": count},
-                    "url": thread.get_absolute_url(),
-                }
-            )
-            links.append(
-                {
-                    "label": _("Conversation record"),
-                    "text": gettext("Thread #%(id)s in the admin") % {"id": thread.pk},
-                    "url": reverse("admin:messaging_thread_change", args=[thread.pk]),
-                }
-            )
-        if not threads:
-            links.append({"label": _("Conversation"), "text": gettext("No conversation yet."), "url": ""})
-        try:
-            url = reverse("admin:returns_returnrequest_changelist") + f"?artist_order__id__exact={obj.pk}"
-        except Exception:  # noqa: BLE001 - the returns admin may be absent
-            url = ""
-        if url:
-            links.append({"label": _("Return requests"), "text": gettext("Return requests of this order"), "url": url})
+        for label, text, changelist in (
+            (_("Conversation"), gettext("Conversations about this order"), "messaging_thread"),
+            (_("Return requests"), gettext("Return requests of this order"), "returns_returnrequest"),
+        ):
+            try:
+                url = reverse(f"admin:{changelist}_changelist") + f"?artist_order__id__exact={obj.pk}"
+            except NoReverseMatch:  # that admin is not installed
+                continue
+            links.append({"label": label, "text": text, "url": url})
         return links
 
 

@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransition
 
 from marketplace.errors import Conflict
 
+from . import hooks
 from .models import ArtistOrder, ArtistOrderState, NotReceivedStatus
 from .services.checkout import fail_stale_payments_before, stale_payment_cutoff
 from .services.lifecycle import (
@@ -97,13 +98,14 @@ def auto_confirm_deliveries(*, now=None) -> int:
 def complete_finished_orders(*, now=None) -> int:
     """Complete delivered artist orders whose return period is over: the
     artist's return window at purchase, at least 14 days (``return_period``),
-    and no return request still running (its payout waits for it)."""
-    from returns.models import OPEN_STATES
-
+    and nothing holding the sale back (``hooks.completion_holds``: a return
+    request still running; its payout waits for it)."""
     now = now or timezone.now()
     candidates = ArtistOrder.objects.filter(
         state=S.DELIVERED, delivered_at__lte=now - MIN_RETURN_PERIOD
-    ).exclude(return_requests__state__in=OPEN_STATES)
+    )
+    for held in hooks.completion_holds():
+        candidates = candidates.exclude(held)
 
     def complete(artist_order):
         if artist_order.delivered_at + return_period(artist_order) > now:

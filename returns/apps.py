@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ReturnsConfig(AppConfig):
     name = "returns"
     verbose_name = _("Returns and exchanges")
+
+    def ready(self):
+        # What returns does when an artist order changes (marketplace.hooks).
+        from orders import hooks as order_hooks
+
+        from .selectors import open_returns_hold
+        from .services import return_refund_confirmed
+
+        order_hooks.refund_paid.register(return_refund_confirmed)
+        order_hooks.completion_holds.register(open_returns_hold)

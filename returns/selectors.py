@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
-from .models import ReturnEvent, ReturnPhoto, ReturnRequest, ReturnState
+from .models import OPEN_STATES, ReturnEvent, ReturnPhoto, ReturnRequest, ReturnState
 
 R = ReturnState
 # The artist's queues on the dashboard.
@@ -163,8 +163,6 @@ def return_photo_get_for_user(*, user, pk) -> ReturnPhoto:
 def open_return_requests(*, artist_order) -> QuerySet[ReturnRequest]:
     """The requests of ``artist_order`` still running (they hold its
     completion and its payout)."""
-    from .models import OPEN_STATES
-
     return ReturnRequest.objects.filter(artist_order=artist_order, state__in=OPEN_STATES)
 
 
@@ -206,3 +204,9 @@ def artist_return_queues(*, artist, limit: int = QUEUE_SIZE) -> dict:
         count = len(rows) if len(rows) < limit else queryset.count()
         queues[name] = {"rows": rows, "count": count, "title": QUEUE_TITLES[name]}
     return queues
+
+
+def open_returns_hold() -> Q:
+    """Artist orders with a return request still running: their sale is not
+    final (``orders.hooks.completion_holds``)."""
+    return Q(return_requests__state__in=OPEN_STATES)

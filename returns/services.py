@@ -35,10 +35,10 @@ from marketplace.money import ZERO, to_money
 from marketplace.notifications.formatting import format_date
 from marketplace.notifications.services import notify
 from marketplace.transitions import clean_text, clean_tracking, sync_from_locked
-from messaging.services import system_message_post
 from orders.models import ArtistOrder, OrderLine, Refund, RefundReason
 from orders.services.refunds import refund_create
 
+from . import hooks
 from .eligibility import held_quantity, line_eligibility, reason_refused_text
 from .emails import return_email_context
 from .models import (
@@ -325,7 +325,9 @@ def _log(
 
 
 def _system_message(return_request: ReturnRequest, *, event: str, transition: str, **context) -> None:
-    system_message_post(
+    """Announce the change to the apps that tell it (``hooks.status_changed``:
+    the system message of the request's thread)."""
+    hooks.status_changed(
         return_request=return_request,
         event=event,
         context=context,
@@ -1075,6 +1077,8 @@ def return_refund_confirmed(*, refund: Refund) -> bool:
     """The provider paid ``refund``: when it is the refund of a return
     request, email the buyer ``return_refund_confirmed`` (once). Returns
     whether it was the refund of a return."""
+    if refund.reason != RefundReason.RETURN:
+        return False
     rr = (
         ReturnRequest.objects.select_related("artist_order__order", "artist_order__artist", "line", "buyer")
         .filter(refund_id=refund.pk)

@@ -35,23 +35,3 @@ def duration(value) -> str:
         return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
     days = round(hours / 24)
     return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
-
-
-@register.simple_tag
-def artist_order_thread(artist_order):
-    """The conversation of ``artist_order``, or None when nobody wrote yet."""
-    from ..models import Thread, ThreadKind
-
-    return (
-        Thread.objects.filter(kind=ThreadKind.ARTIST_ORDER, artist_order=artist_order)
-        .select_related("artist", "buyer")
-        .first()
-    )
-
-
-@register.simple_tag
-def thread_messages(thread):
-    """The messages of ``thread``, oldest first, with authors and photos."""
-    from ..selectors import thread_messages as _thread_messages
-
-    return list(_thread_messages(thread=thread)) if thread is not None else []

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from artists.stock import stock_release
 
+from .. import hooks
 from ..models import ArtistOrder, ArtistOrderEvent, OrderLine, Refund, RefundReason
 
 # The system message each history row posts into the artist order's thread
@@ -66,13 +67,13 @@ def log_transition(
 
 
 def post_system_message(*, event: ArtistOrderEvent, artist_order: ArtistOrder, extra=None):
-    """Post the system message of history row ``event`` (None for a silent
-    transition, or when it was already posted: the key is the row's id)."""
-    from messaging.services import system_message_post
-
+    """Announce history row ``event`` to the apps that tell it
+    (``hooks.status_changed``: the system message of the artist order's
+    thread), unless it is a silent transition. Once per history row: the
+    key is the row's id."""
     if event.transition in SILENT_TRANSITIONS:
-        return None
-    return system_message_post(
+        return
+    hooks.status_changed(
         artist_order=artist_order,
         event=SYSTEM_MESSAGE_EVENTS.get(event.transition, f"order_{event.transition}"),
         context={**_message_context(event=event, artist_order=artist_order), **(extra or {})},

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from marketplace.errors import DomainError
 from marketplace.money import to_money
 
+from .. import hooks
 from ..models import (
     ArtistOrder,
     Payment,
@@ -200,22 +201,22 @@ def refund_process(*, refund_id: int, now=None) -> str:
             last_error="",
             updated_at=timezone.now(),
         )
-        if succeeded and refund.reason == RefundReason.RETURN:
-            _confirm_return_refund(refund)
+        if succeeded:
+            _announce_paid(refund)
         return RefundStatus.SUCCEEDED
     refund_mark_failed(refund=refund, message=str(result.message or "declined"))
     return RefundStatus.FAILED
 
 
-def _confirm_return_refund(refund: Refund) -> None:
-    """Email the buyer that the refund of their return is confirmed (the
-    returns app records it once). The refund is paid whatever happens here."""
-    from returns.services import return_refund_confirmed
-
+def _announce_paid(refund: Refund) -> None:
+    """Tell the apps that follow refunds that the provider paid ``refund``
+    (``hooks.refund_paid``: the returns app emails the buyer of a return).
+    The refund is paid whatever happens there."""
     try:
-        return_refund_confirmed(refund=refund)
+        with transaction.atomic():
+            hooks.refund_paid(refund=refund)
     except Exception:
-        logger.exception("Could not record the confirmation email of refund %s", refund.pk)
+        logger.exception("What follows the payment of refund %s could not be recorded", refund.pk)
 
 
 def _retry_later(*, refund: Refund, error: str, now) -> str:
