@@ -1,10 +1,21 @@
-"""Pieces every state-machine service uses (artist orders, return requests):
-cleaning the text a person typed, and handing the saved row back to the
-caller's instance after a locked transition."""
+"""The steps every state-machine service takes (artist orders, return
+requests), in order: open a transaction and lock the row again
+(``locked_change``), check who asks, refuse a caller who decided on a state
+the row no longer has, run the django-fsm transition and save it
+(``run_transition``); then the service writes its history row, its refund
+and its emails in the same transaction. Also the cleaning of what a person
+typed (a reason, a carrier and tracking number)."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
-from marketplace.errors import DomainError
+from marketplace.errors import Conflict, DomainError
 
 CARRIER_MAX_LENGTH = 80
 TRACKING_MAX_LENGTH = 80
@@ -56,3 +67,56 @@ def sync_from_locked(caller, locked, *, relations=()) -> None:
             setattr(caller, name, getattr(locked, name))
     caller.__dict__.pop("_prefetched_objects_cache", None)
     caller._update_initial_state()
+
+
+@contextmanager
+def locked_change(
+    instance,
+    *,
+    lock: Callable,
+    stale: Callable[[object], Conflict],
+    check: Callable[[object], None] | None = None,
+    relations: tuple[str, ...] = (),
+) -> Iterator:
+    """One change of ``instance`` (a row with a ``state``), in a transaction:
+    ``lock(instance)`` reads it again, locked (with what the change needs);
+    ``check(locked)`` may refuse who asks; when the caller read another
+    state than the row has now (another request changed it meanwhile),
+    ``stale(locked)`` is raised: that request won the race, even when the
+    new state would allow the change too. Yields the locked row. After the
+    commit, ``instance`` gets the values saved on it and its ``relations``
+    (``sync_from_locked``), so that the caller can go on with it.
+
+    :raises Conflict: ``stale(locked)``, or what ``check`` raises.
+    """
+    with transaction.atomic():
+        locked = lock(instance)
+        if check is not None:
+            check(locked)
+        if locked is not instance and locked.state != instance.state:
+            raise stale(locked)
+        yield locked
+    sync_from_locked(instance, locked, relations=relations)
+
+
+def run_transition(
+    instance,
+    transition: Callable,
+    *,
+    conflict: Callable[[object], Conflict],
+    saved: tuple[str, ...] = (),
+    **kwargs,
+) -> str:
+    """Run ``transition`` (a django-fsm transition method of the locked
+    ``instance``) with ``kwargs``, then save the state, the ``saved`` fields
+    and ``updated_at``. Returns the state it left.
+
+    :raises Conflict: ``conflict(instance)`` when the transition is not
+        allowed in the current state.
+    """
+    if not can_proceed(transition):
+        raise conflict(instance)
+    from_state = instance.state
+    transition(**kwargs)
+    instance.save(update_fields=["state", *saved, "updated_at"])
+    return from_state

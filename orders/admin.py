@@ -37,6 +37,7 @@ from marketplace.admin import (
 )
 from marketplace.errors import Conflict
 
+from . import rules, services
 from .models import (
     ArtistOrder,
     ArtistOrderEvent,
@@ -55,7 +56,6 @@ from .models import (
     Refund,
     RefundStatus,
 )
-from .services import lifecycle
 from .services import staff as staff_services
 from .services.refunds import dispatch_refund
 
@@ -232,7 +232,7 @@ class StaffRefundForm(forms.Form):
 
 def _refuse(request, obj, data):
     amount = obj.paid - obj.refunded
-    lifecycle.artist_order_refuse(artist_order=obj, by=request.user, reason=data["reason"])
+    services.artist_order_refuse(artist_order=obj, by=request.user, reason=data["reason"])
     return gettext("Order %(number)s refused: the buyer is refunded %(amount)s € and the stock is back.") % {
         "number": obj.order.number,
         "amount": amount,
@@ -240,19 +240,19 @@ def _refuse(request, obj, data):
 
 
 def _accept(request, obj, data):
-    lifecycle.artist_order_accept(artist_order=obj, by=request.user)
+    services.artist_order_accept(artist_order=obj, by=request.user)
     return gettext("Order %(number)s accepted. The buyer was told.") % {"number": obj.order.number}
 
 
 def _ship(request, obj, data):
-    lifecycle.artist_order_ship(
+    services.artist_order_ship(
         artist_order=obj, by=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
     )
     return gettext("Order %(number)s is shipped. The buyer received the tracking number.") % {"number": obj.order.number}
 
 
 def _reship(request, obj, data):
-    lifecycle.artist_order_reship(
+    services.artist_order_reship(
         artist_order=obj, by=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
     )
     return gettext("Order %(number)s is shipped again. The buyer received the new tracking number.") % {
@@ -261,7 +261,7 @@ def _reship(request, obj, data):
 
 
 def _refund_lost(request, obj, data):
-    refund = lifecycle.artist_order_refund_lost(artist_order=obj, by=request.user)
+    refund = services.artist_order_refund_lost(artist_order=obj, by=request.user)
     return gettext("The lost parcel of order %(number)s is refunded: %(amount)s €.") % {
         "number": obj.order.number,
         "amount": refund.amount,
@@ -421,7 +421,7 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
     # Buttons -----------------------------------------------------------------------
 
     def available_transitions(self, request, obj):
-        allowed = lifecycle.allowed_actions(artist_order=obj, user=request.user)
+        allowed = rules.allowed_actions(artist_order=obj, user=request.user)
         names = [name for name in ("accept", "refuse", "ship", "reship", "refund_lost") if name in allowed]
         if obj.state == S.AWAITING_ACCEPTANCE:
             names.append("cancel")
@@ -432,8 +432,8 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
         return [ARTIST_ORDER_TRANSITIONS[name] for name in names]
 
     def transition_summary(self, obj):
-        cancellation = lifecycle.open_cancellation_request(obj)
-        report = lifecycle.open_not_received_report(obj)
+        cancellation = rules.open_cancellation_request(obj)
+        report = rules.open_not_received_report(obj)
         rows = [
             (_("Order"), obj.order.number),
             (_("Buyer"), f"{obj.order.shipping_name} <{obj.order.buyer.email}>"),

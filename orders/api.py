@@ -37,7 +37,6 @@ from .serializers import (
     ReportNotReceivedInputSerializer,
     ShipInputSerializer,
 )
-from .services import lifecycle
 
 
 def _cart(request):
@@ -297,7 +296,7 @@ class ArtistOrderAcceptView(ArtistOrderActionView):
         return super().post(request, pk)
 
     def perform(self, *, artist_order, user, data):
-        lifecycle.artist_order_accept(artist_order=artist_order, by=user)
+        services.artist_order_accept(artist_order=artist_order, by=user)
 
 
 class ArtistOrderRefuseView(ArtistOrderActionView):
@@ -311,7 +310,7 @@ class ArtistOrderRefuseView(ArtistOrderActionView):
         return super().post(request, pk)
 
     def perform(self, *, artist_order, user, data):
-        lifecycle.artist_order_refuse(artist_order=artist_order, by=user, reason=data["reason"])
+        services.artist_order_refuse(artist_order=artist_order, by=user, reason=data["reason"])
 
 
 class ArtistOrderShipView(ArtistOrderActionView):
@@ -322,7 +321,7 @@ class ArtistOrderShipView(ArtistOrderActionView):
         return super().post(request, pk)
 
     def perform(self, *, artist_order, user, data):
-        lifecycle.artist_order_ship(
+        services.artist_order_ship(
             artist_order=artist_order,
             by=user,
             carrier=data["carrier"],
@@ -341,7 +340,7 @@ class ArtistOrderReshipView(ArtistOrderActionView):
         return super().post(request, pk)
 
     def perform(self, *, artist_order, user, data):
-        lifecycle.artist_order_reship(
+        services.artist_order_reship(
             artist_order=artist_order,
             by=user,
             carrier=data["carrier"],
@@ -357,7 +356,7 @@ class ArtistOrderRefundLostView(ArtistOrderActionView):
         return super().post(request, pk)
 
     def perform(self, *, artist_order, user, data):
-        lifecycle.artist_order_refund_lost(artist_order=artist_order, by=user)
+        services.artist_order_refund_lost(artist_order=artist_order, by=user)
 
 
 class ArtistOrderCancelView(ArtistOrderActionView):
@@ -374,7 +373,7 @@ class ArtistOrderCancelView(ArtistOrderActionView):
         return super().post(request, pk)
 
     def perform(self, *, artist_order, user, data):
-        outcome = lifecycle.artist_order_cancel(
+        outcome = services.artist_order_cancel(
             artist_order=artist_order, by=user, reason=data["reason"]
         )
         return {"outcome": outcome}
@@ -388,7 +387,7 @@ class ArtistOrderConfirmDeliveryView(ArtistOrderActionView):
         return super().post(request, pk)
 
     def perform(self, *, artist_order, user, data):
-        lifecycle.artist_order_confirm_delivery(artist_order=artist_order, by=user)
+        services.artist_order_confirm_delivery(artist_order=artist_order, by=user)
 
 
 class ArtistOrderReportNotReceivedView(ArtistOrderActionView):
@@ -403,7 +402,7 @@ class ArtistOrderReportNotReceivedView(ArtistOrderActionView):
         return super().post(request, pk)
 
     def perform(self, *, artist_order, user, data):
-        lifecycle.artist_order_report_not_received(
+        services.artist_order_report_not_received(
             artist_order=artist_order, by=user, note=data["note"]
         )
 
@@ -421,7 +420,7 @@ class OrderCancelView(APIView):
         order = selectors.order_get_for_buyer(buyer=request.user, number=number)
         serializer = CancelInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        outcomes = lifecycle.order_cancel(
+        outcomes = services.order_cancel(
             order=order, by=request.user, reason=serializer.validated_data["reason"]
         )
         fresh = selectors.order_get_for_buyer(buyer=request.user, number=order.number)

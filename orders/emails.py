@@ -16,7 +16,7 @@ from marketplace.notifications.formatting import (
 )
 
 from .models import ArtistOrder, Order
-from .pricing import needs_customs_notice
+from .rules import needs_customs_notice
 from .tracking import tracking_url
 
 

@@ -18,17 +18,16 @@ from marketplace.errors import Conflict
 
 from . import hooks
 from .models import ArtistOrder, ArtistOrderState, NotReceivedStatus
-from .services.checkout import fail_stale_payments_before, stale_payment_cutoff
-from .services.lifecycle import (
-    acceptance_reminder_lead,
+from .rules import acceptance_reminder_lead, return_period
+from .services import (
     artist_order_complete,
     artist_order_confirm_delivery,
     artist_order_notify_delay,
     artist_order_remind_acceptance,
     artist_order_time_out,
-    return_period,
+    retry_pending_refunds_due,
 )
-from .services.refunds import retry_pending_refunds_due
+from .services.checkout import fail_stale_payments_before, stale_payment_cutoff
 
 logger = logging.getLogger(__name__)
 S = ArtistOrderState

@@ -214,19 +214,11 @@ class Order(models.Model):
     def status(self) -> str:
         """The buyer-level status (an ``OrderStatus`` value), derived from the
         artist orders (prefetch ``artist_orders`` to avoid a query)."""
-        from .selectors import order_status
-
         return order_status(self)
 
     @property
     def status_label(self) -> str:
         return str(OrderStatus(self.status).label)
-
-    @property
-    def customs_notice(self) -> bool:
-        from .pricing import needs_customs_notice
-
-        return needs_customs_notice(self.shipping_country)
 
 
 class OrderStatus(models.TextChoices):
@@ -256,6 +248,52 @@ class ArtistOrderState(models.TextChoices):
 
 
 S = ArtistOrderState
+
+# The buyer-level status of an order, derived from its artist orders.
+_SHIPPED_OR_LATER = {
+    ArtistOrderState.SHIPPED.value,
+    ArtistOrderState.DELIVERED.value,
+    ArtistOrderState.COMPLETED.value,
+}
+_CLOSED_UNSOLD = {ArtistOrderState.CANCELLED.value, ArtistOrderState.REFUSED.value}
+
+
+def order_status(order: "Order") -> str:
+    """The buyer-level status of ``order`` (an ``OrderStatus`` value).
+
+    In order of precedence: awaiting payment while any artist order waits
+    for it; cancelled when every artist order is cancelled or refused;
+    refunded when everything paid was refunded; partially refunded when
+    something was; then the progress of the artist orders still running:
+    completed, delivered, shipped when all reached that point, partially
+    shipped when some did, in progress when an artist accepted, else paid.
+    """
+    artist_orders = list(order.artist_orders.all())
+    states = [ao.state for ao in artist_orders]
+    if not states or ArtistOrderState.AWAITING_PAYMENT in states:
+        return OrderStatus.AWAITING_PAYMENT
+    active = [ao for ao in artist_orders if ao.state not in _CLOSED_UNSOLD]
+    if not active:
+        return OrderStatus.CANCELLED
+    paid = sum(ao.paid for ao in artist_orders)
+    refunded = sum(ao.refunded for ao in artist_orders)
+    if refunded > 0 and refunded >= paid:
+        return OrderStatus.REFUNDED
+    if refunded > 0:
+        return OrderStatus.PARTIALLY_REFUNDED
+    active_states = {ao.state for ao in active}
+    if active_states == {ArtistOrderState.COMPLETED}:
+        return OrderStatus.COMPLETED
+    if active_states <= {ArtistOrderState.DELIVERED, ArtistOrderState.COMPLETED}:
+        return OrderStatus.DELIVERED
+    if active_states <= _SHIPPED_OR_LATER:
+        return OrderStatus.SHIPPED
+    if active_states & _SHIPPED_OR_LATER:
+        return OrderStatus.PARTIALLY_SHIPPED
+    if ArtistOrderState.ACCEPTED in active_states:
+        return OrderStatus.IN_PROGRESS
+    return OrderStatus.PAID
+
 
 
 class ArtistOrder(ConcurrentTransitionMixin, models.Model):

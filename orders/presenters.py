@@ -10,9 +10,8 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import selectors
+from . import rules, selectors
 from .models import ArtistOrderState, CancellationStatus, NotReceivedStatus
-from .services import lifecycle
 from .tracking import tracking_url
 
 BUYER_ACTIONS = frozenset({"cancel", "request_cancellation", "confirm_delivery", "report_not_received"})
@@ -97,7 +96,7 @@ def decorate_artist_order(artist_order, *, user, side: str, messages=()):
     ``timeline`` (with ``messages``, see ``timeline``), ``tracking_link``,
     ``cancellation`` / ``open_cancellation``, ``report`` / ``open_report``,
     ``overdue`` and ``report_available_at``. Reads prefetched rows only."""
-    allowed = lifecycle.allowed_actions(artist_order=artist_order, user=user)
+    allowed = rules.allowed_actions(artist_order=artist_order, user=user)
     artist_order.actions = allowed & (BUYER_ACTIONS if side == "buyer" else ARTIST_ACTIONS)
     artist_order.can_cancel = bool(artist_order.actions & {"cancel", "request_cancellation"})
     artist_order.timeline = timeline(artist_order, viewer=user, messages=messages)
@@ -114,9 +113,9 @@ def decorate_artist_order(artist_order, *, user, side: str, messages=()):
     report = selectors.latest_not_received_report(artist_order)
     artist_order.report = report
     artist_order.open_report = report if report and report.status == NotReceivedStatus.OPEN else None
-    artist_order.overdue = lifecycle.is_shipping_overdue(artist_order)
+    artist_order.overdue = rules.is_shipping_overdue(artist_order)
     artist_order.report_available_at = (
-        lifecycle.not_received_available_at(artist_order)
+        rules.not_received_available_at(artist_order)
         if artist_order.state == ArtistOrderState.SHIPPED
         else None
     )

@@ -7,7 +7,7 @@ price through it, so the buyer pays exactly what the cart showed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -18,109 +18,12 @@ from artists.models import Artist
 from marketplace.money import ZERO, split_proportionally, to_money
 
 from .models import Cart, CartLine, DiscountCode, DiscountKind
-
-# The 27 member states of the European Union (ISO 3166-1 alpha-2). Shipping to
-# any other country uses the "world" fee and shows the customs notice.
-EU_COUNTRIES = frozenset(
-    {
-        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR",
-        "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO",
-        "SE", "SI", "SK",
-    }
-)  # fmt: skip
-
-DOMESTIC = "domestic"
-EU = "eu"
-WORLD = "world"
-
-
-def shipping_zone(*, origin: str, destination: str) -> str:
-    """``domestic`` when the parcel stays in the artist's country, ``eu`` when
-    it goes to a member state of the EU, ``world`` otherwise."""
-    origin, destination = str(origin).upper(), str(destination).upper()
-    if origin == destination:
-        return DOMESTIC
-    if destination in EU_COUNTRIES:
-        return EU
-    return WORLD
-
-
-def shipping_fee_for_zone(artist: Artist, zone: str) -> Decimal:
-    return to_money(
-        {
-            DOMESTIC: artist.shipping_domestic,
-            EU: artist.shipping_eu,
-            WORLD: artist.shipping_world,
-        }[zone]
-    )
-
-
-def needs_customs_notice(destination: str) -> bool:
-    """Deliveries outside the EU may owe import duties and taxes on arrival."""
-    return str(destination).upper() not in EU_COUNTRIES
-
-
-def add_business_days(start: date, days: int) -> date:
-    """``start`` plus ``days`` working days (Monday to Friday).
-
-    With 0 days, a weekend start moves to the next Monday.
-    """
-    day = start
-    if days == 0:
-        while day.weekday() >= 5:
-            day += timedelta(days=1)
-        return day
-    added = 0
-    while added < days:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            added += 1
-    return day
-
-
-def work_start_date(artist: Artist, *, today: date | None = None) -> date:
-    """The first day the artist works on a new order: today, or the day after
-    the end of a holiday the shop is on today."""
-    today = today or timezone.localdate()
-    holiday_end = artist.holiday_end_after(today)
-    if holiday_end is not None:
-        return holiday_end + timedelta(days=1)
-    return today
-
-
-def expected_dispatch_date(artist: Artist, *, today: date | None = None) -> date:
-    """When an order placed ``today`` should leave the workshop: the processing
-    time in business days, counted from the end of the artist's holiday when
-    the shop is on holiday, or pushed after a holiday that starts before."""
-    today = today or timezone.localdate()
-    start = work_start_date(artist, today=today)
-    dispatch = add_business_days(start, artist.processing_days)
-    holiday_start, holiday_end = artist.holiday_start_date, artist.holiday_end_date
-    if (
-        holiday_start
-        and holiday_end
-        and start == today
-        and today < holiday_start <= dispatch
-    ):
-        dispatch = add_business_days(holiday_end + timedelta(days=1), artist.processing_days)
-    return dispatch
-
-
-def acceptance_deadline(artist: Artist, *, paid_at: datetime, hours: float) -> datetime:
-    """When the artist must have accepted an order paid at ``paid_at``: ``hours``
-    after payment, or ``hours`` after the end of a holiday that the shop is on
-    or that starts before that deadline (the artist is away meanwhile)."""
-    deadline = paid_at + timedelta(hours=hours)
-    start, end = artist.holiday_start_date, artist.holiday_end_date
-    if (
-        start
-        and end
-        and end >= timezone.localdate(paid_at)
-        and start <= timezone.localdate(deadline)
-    ):
-        back = timezone.make_aware(datetime.combine(end + timedelta(days=1), datetime.min.time()))
-        deadline = back + timedelta(hours=hours)
-    return deadline
+from .rules import (
+    expected_dispatch_date,
+    needs_customs_notice,
+    shipping_fee_for_zone,
+    shipping_zone,
+)
 
 
 def _format_money(amount: Decimal) -> str:
@@ -256,34 +159,11 @@ def is_buyable(line: CartLine) -> bool:
     return bool(item.is_active and artist.approved_at and artist.user.is_active)
 
 
-# Columns of the line's variant, item, shop and owner that neither pricing,
-# the cart nor checkout read: long texts, and timestamps, which psycopg
-# reads in Python through Django's time zone loader (10 a line otherwise,
-# a fifth of the time of a checkout's largest query). Reading one of them
-# later costs a query per line: the query budgets of the cart and checkout
-# tests would show it.
-UNREAD_BY_PRICING = (
-    "variant__created_at",
-    "variant__updated_at",
-    "variant__item__created_at",
-    "variant__item__updated_at",
-    "variant__item__description",
-    "variant__item__size_guide",
-    "variant__item__artist__created_at",
-    "variant__item__artist__updated_at",
-    "variant__item__artist__story",
-    "variant__item__artist__user__password",
-    "variant__item__artist__user__last_login",
-    "variant__item__artist__user__date_joined",
-)
-
-
 def cart_lines_for_pricing(cart: Cart) -> list[CartLine]:
     """The cart's lines with everything pricing reads, in one query."""
     return list(
         CartLine.objects.filter(cart=cart)
         .select_related("variant__item__artist__user")
-        .defer(*UNREAD_BY_PRICING)
         .order_by("created_at", "id")
     )
 

@@ -28,7 +28,6 @@ from .models import (
     NotReceivedStatus,
     Order,
     OrderLine,
-    OrderStatus,
     Refund,
 )
 
@@ -364,50 +363,3 @@ def order_line_get_for_photo(*, user, pk) -> OrderLine:
     if not line.personalisation_photo:
         raise Http404
     return line
-
-
-# Derived status -------------------------------------------------------------
-
-_SHIPPED_OR_LATER = {S.value for S in (ArtistOrderState.SHIPPED, ArtistOrderState.DELIVERED, ArtistOrderState.COMPLETED)}
-_CLOSED_UNSOLD = {ArtistOrderState.CANCELLED.value, ArtistOrderState.REFUSED.value}
-
-
-def order_status(order: Order) -> str:
-    """The buyer-level status of ``order`` (an ``OrderStatus`` value).
-
-    In order of precedence: awaiting payment while any artist order waits
-    for it; cancelled when every artist order is cancelled or refused;
-    refunded when everything paid was refunded; partially refunded when
-    something was; then the progress of the artist orders still running:
-    completed, delivered, shipped when all reached that point, partially
-    shipped when some did, in progress when an artist accepted, else paid.
-    """
-    artist_orders = list(order.artist_orders.all())
-    states = [ao.state for ao in artist_orders]
-    if not states or ArtistOrderState.AWAITING_PAYMENT in states:
-        return OrderStatus.AWAITING_PAYMENT
-    active = [ao for ao in artist_orders if ao.state not in _CLOSED_UNSOLD]
-    if not active:
-        return OrderStatus.CANCELLED
-    paid = sum(ao.paid for ao in artist_orders)
-    refunded = sum(ao.refunded for ao in artist_orders)
-    if refunded > 0 and refunded >= paid:
-        return OrderStatus.REFUNDED
-    if refunded > 0:
-        return OrderStatus.PARTIALLY_REFUNDED
-    active_states = {ao.state for ao in active}
-    if active_states == {ArtistOrderState.COMPLETED}:
-        return OrderStatus.COMPLETED
-    if active_states <= {ArtistOrderState.DELIVERED, ArtistOrderState.COMPLETED}:
-        return OrderStatus.DELIVERED
-    if active_states <= _SHIPPED_OR_LATER:
-        return OrderStatus.SHIPPED
-    if active_states & _SHIPPED_OR_LATER:
-        return OrderStatus.PARTIALLY_SHIPPED
-    if ArtistOrderState.ACCEPTED in active_states:
-        return OrderStatus.IN_PROGRESS
-    return OrderStatus.PAID
-
-
-def order_status_label(order: Order) -> str:
-    return str(OrderStatus(order_status(order)).label)

@@ -18,9 +18,10 @@ from .models import (
     OrderLine,
     Refund,
 )
-from .services.lifecycle import (
+from .rules import (
     allowed_actions,
     is_shipping_overdue,
+    needs_customs_notice,
     not_received_available_at,
 )
 from .tracking import tracking_url
@@ -361,7 +362,7 @@ class OrderSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField()
     created = serializers.DateTimeField(source="created_at")
     shipping_address = ShippingAddressOutSerializer(source="*")
-    customs_notice = serializers.BooleanField()
+    customs_notice = serializers.SerializerMethodField()
     refunded = serializers.SerializerMethodField()
     artist_orders = ArtistOrderSerializer(many=True)
 
@@ -382,6 +383,10 @@ class OrderSerializer(serializers.ModelSerializer):
             "refunded",
             "artist_orders",
         ]
+
+    def get_customs_notice(self, order) -> bool:
+        """Delivered outside the EU: import duties and taxes may be due."""
+        return needs_customs_notice(order.shipping_country)
 
     @extend_schema_field(serializers.DecimalField(**MONEY))
     def get_refunded(self, order) -> str:

@@ -21,10 +21,9 @@ from django.views.decorators.http import require_POST
 from marketplace.errors import Conflict, DomainError
 from marketplace.forms import form_errors_text, refused_message
 from messaging.presenters import artist_order_messages, attach_conversations
-from orders import selectors
+from orders import rules, selectors, services
 from orders.forms import CancelForm, NotReceivedForm
 from orders.presenters import decorate_artist_order
-from orders.services import lifecycle
 from returns.presenters import attach_line_eligibility
 
 
@@ -60,6 +59,7 @@ def order_detail(request, number):
             "artist_orders": artist_orders,
             "can_cancel_order": any(ao.can_cancel for ao in artist_orders),
             "refunded_total": sum(ao.refunded for ao in artist_orders),
+            "customs_notice": rules.needs_customs_notice(order.shipping_country),
         },
     )
 
@@ -81,7 +81,7 @@ def order_cancel(request, number):
         messages.error(request, form_errors_text(form))
         return _back_to(order.number)
     try:
-        outcomes = lifecycle.order_cancel(
+        outcomes = services.order_cancel(
             order=order, by=request.user, reason=form.cleaned_data["reason"]
         )
     except (Conflict, DomainError) as error:
@@ -113,7 +113,7 @@ def artist_order_cancel(request, number, pk):
         return _back_to(number, artist_order.pk)
     refundable = artist_order.paid - artist_order.refunded
     try:
-        outcome = lifecycle.artist_order_cancel(
+        outcome = services.artist_order_cancel(
             artist_order=artist_order, by=request.user, reason=form.cleaned_data["reason"]
         )
     except (Conflict, DomainError) as error:
@@ -139,7 +139,7 @@ def artist_order_cancel(request, number, pk):
 def artist_order_confirm_delivery(request, number, pk):
     artist_order = selectors.artist_order_get_for_buyer(buyer=request.user, number=number, pk=pk)
     try:
-        lifecycle.artist_order_confirm_delivery(artist_order=artist_order, by=request.user)
+        services.artist_order_confirm_delivery(artist_order=artist_order, by=request.user)
     except (Conflict, DomainError) as error:
         refused_message(request, error)
     else:
@@ -156,7 +156,7 @@ def artist_order_report_not_received(request, number, pk):
         messages.error(request, form_errors_text(form))
         return _back_to(number, artist_order.pk)
     try:
-        lifecycle.artist_order_report_not_received(
+        services.artist_order_report_not_received(
             artist_order=artist_order, by=request.user, note=form.cleaned_data["note"]
         )
     except (Conflict, DomainError) as error:

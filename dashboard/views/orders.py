@@ -20,10 +20,9 @@ from django.views.decorators.http import require_POST
 from marketplace.errors import Conflict, DomainError
 from marketplace.forms import add_domain_error, refused_message
 from messaging.presenters import artist_order_messages, attach_conversations
-from orders import selectors
+from orders import rules, selectors, services
 from orders.forms import DashboardOrderFilterForm, RefuseForm, ShipForm
 from orders.presenters import decorate_artist_order
-from orders.services import lifecycle
 from orders.tracking import known_carriers
 
 from ..access import artist_required
@@ -56,7 +55,7 @@ def order_list(request):
     )
     page = CappedPaginator(queryset, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     for artist_order in page.object_list:
-        artist_order.overdue = lifecycle.is_shipping_overdue(artist_order)
+        artist_order.overdue = rules.is_shipping_overdue(artist_order)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -120,7 +119,7 @@ def _back(artist_order):
 def order_accept(request, pk):
     artist_order = _artist_order(request, pk)
     try:
-        lifecycle.artist_order_accept(artist_order=artist_order, by=request.user)
+        services.artist_order_accept(artist_order=artist_order, by=request.user)
     except (Conflict, DomainError) as error:
         refused_message(request, error)
     else:
@@ -140,7 +139,7 @@ def order_refuse(request, pk):
         return _detail_page(request, artist_order, refuse_form=form)
     amount = artist_order.paid - artist_order.refunded
     try:
-        lifecycle.artist_order_refuse(
+        services.artist_order_refuse(
             artist_order=artist_order, by=request.user, reason=form.cleaned_data["reason"]
         )
     except DomainError as error:
@@ -187,7 +186,7 @@ def order_ship(request, pk):
         request,
         pk,
         prefix="ship",
-        service=lifecycle.artist_order_ship,
+        service=services.artist_order_ship,
         success=_("Order %(number)s is shipped. The buyer received the tracking number."),
     )
 
@@ -199,7 +198,7 @@ def order_reship(request, pk):
         request,
         pk,
         prefix="reship",
-        service=lifecycle.artist_order_reship,
+        service=services.artist_order_reship,
         success=_("Order %(number)s is shipped again. The buyer received the new tracking number."),
     )
 
@@ -210,7 +209,7 @@ def order_refund_lost(request, pk):
     artist_order = _artist_order(request, pk)
     amount = artist_order.paid - artist_order.refunded
     try:
-        lifecycle.artist_order_refund_lost(artist_order=artist_order, by=request.user)
+        services.artist_order_refund_lost(artist_order=artist_order, by=request.user)
     except (Conflict, DomainError) as error:
         refused_message(request, error)
     else:

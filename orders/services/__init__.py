@@ -1,9 +1,16 @@
 """Business logic of carts, checkout, orders, the artist order lifecycle and
-refunds (keyword-only functions).
+refunds: one keyword-only function per action, called by every door (page,
+API, admin action, periodic job).
 
-Import from here: ``from orders.services import checkout, artist_order_accept``.
+One module per step: ``cart``, ``checkout``, ``acceptance`` (accept,
+refuse, time out), ``cancellation``, ``delivery`` (ship, deliver, complete,
+not received), ``reminders``, ``staff``, ``refunds``; ``steps`` and
+``history`` hold what they share. Import from here:
+``from orders.services import checkout, artist_order_accept``.
 """
 
+from .acceptance import artist_order_accept, artist_order_refuse, artist_order_time_out
+from .cancellation import artist_order_cancel, order_cancel
 from .cart import (
     cart_add_line,
     cart_apply_discount,
@@ -21,37 +28,30 @@ from .checkout import (
     next_order_number,
     validate_shipping_address,
 )
-from .history import log_transition, release_stock_of
-from .lifecycle import (
-    allowed_actions,
-    artist_order_accept,
-    artist_order_cancel,
+from .delivery import (
     artist_order_complete,
     artist_order_confirm_delivery,
-    artist_order_notify_delay,
     artist_order_refund_lost,
-    artist_order_refuse,
-    artist_order_remind_acceptance,
     artist_order_report_not_received,
     artist_order_reship,
     artist_order_ship,
-    artist_order_time_out,
-    is_shipping_overdue,
-    not_received_available_at,
-    open_cancellation_request,
-    open_not_received_report,
-    order_cancel,
-    return_period,
 )
+from .history import log_transition, release_stock_of
 from .refunds import (
     refund_create,
     refund_mark_failed,
     refund_process,
     retry_pending_refunds_due,
 )
+from .reminders import artist_order_notify_delay, artist_order_remind_acceptance
+from .staff import (
+    artist_order_staff_cancel,
+    artist_order_staff_confirm_delivery,
+    artist_order_staff_refund,
+    refund_mark_handled,
+)
 
 __all__ = [
-    "allowed_actions",
     "artist_order_accept",
     "artist_order_cancel",
     "artist_order_complete",
@@ -63,6 +63,9 @@ __all__ = [
     "artist_order_report_not_received",
     "artist_order_reship",
     "artist_order_ship",
+    "artist_order_staff_cancel",
+    "artist_order_staff_confirm_delivery",
+    "artist_order_staff_refund",
     "artist_order_time_out",
     "cart_add_line",
     "cart_apply_discount",
@@ -75,18 +78,14 @@ __all__ = [
     "clean_country",
     "fail_order_payment",
     "fail_stale_payments_before",
-    "is_shipping_overdue",
     "log_transition",
     "next_order_number",
-    "not_received_available_at",
-    "open_cancellation_request",
-    "open_not_received_report",
     "order_cancel",
     "refund_create",
     "refund_mark_failed",
+    "refund_mark_handled",
     "refund_process",
     "release_stock_of",
     "retry_pending_refunds_due",
-    "return_period",
     "validate_shipping_address",
 ]

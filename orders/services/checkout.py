@@ -34,12 +34,8 @@ from ..models import (
     PaymentStatus,
 )
 from ..payments import PaymentProvider, PaymentResult, get_provider
-from ..pricing import (
-    acceptance_deadline,
-    cart_lines_for_pricing,
-    is_buyable,
-    price_cart,
-)
+from ..pricing import cart_lines_for_pricing, is_buyable, price_cart
+from ..rules import acceptance_deadline
 from .cart import clean_country
 from .history import log_transition, release_stock_of
 

@@ -1,14 +1,13 @@
 """What only staff does to an artist order, beside the artist's actions
-(which staff runs through the same lifecycle services as the dashboard):
-a refund of any amount with a note, a cancellation on the buyer's behalf,
-a delivery confirmed for the buyer, and a failed refund marked as handled.
+(which staff runs through the same services as the dashboard): a refund of
+any amount with a note, a cancellation on the buyer's behalf, a delivery
+confirmed for the buyer, and a failed refund marked as handled.
 
-Each one runs like the lifecycle services (``orders.services.lifecycle``):
-one transaction, the artist order locked, the state checked, the history row
+Each one runs the steps of the other lifecycle services (``steps``): one
+transaction, the artist order locked, the state checked, the history row
 (``by`` = the staff member, which posts the system message), the refund and
-the outbox rows in that transaction. They reuse the lifecycle's own steps so
-the refund, the stock and the emails are exactly those of the buyer's or the
-artist's action.
+the outbox rows in that transaction; the cancellation and the delivery are
+the buyer's own, so the refund, the stock and the emails are exactly those.
 """
 
 from __future__ import annotations
@@ -21,18 +20,22 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from marketplace.errors import Conflict
-from marketplace.transitions import clean_text
+from marketplace.transitions import clean_text, sync_from_locked
 
-from ..models import (
-    ArtistOrder,
-    ArtistOrderState,
-    Refund,
-    RefundReason,
-    RefundStatus,
-)
-from . import lifecycle
+from ..models import ArtistOrder, ArtistOrderState, Refund, RefundReason, RefundStatus
+from .cancellation import cancel_locked
+from .delivery import confirm_delivery_locked
 from .history import log_transition
 from .refunds import refund_create
+from .steps import (
+    REASON_MAX_LENGTH,
+    artist_user_of,
+    buyer_of,
+    changing,
+    conflict,
+    email,
+    lock,
+)
 
 NOTE_MAX_LENGTH = 2000
 
@@ -71,12 +74,12 @@ def artist_order_staff_refund(
         message=_("Say why this refund is made: the buyer and the artist will read it."),
     )
     with transaction.atomic():
-        caller, locked = artist_order, lifecycle._lock(artist_order)
+        locked = lock(artist_order)
         existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
         if locked.state == ArtistOrderState.AWAITING_PAYMENT:
-            raise lifecycle._conflict(locked)
+            raise conflict(locked)
         refund = refund_create(
             artist_order=locked,
             amount=amount,
@@ -95,10 +98,10 @@ def artist_order_staff_refund(
             message_context={"amount": str(refund.amount)},
         )
         for recipient, event in (
-            (lifecycle._buyer(locked), "staff_refund"),
-            (lifecycle._artist_user(locked), "staff_refund_artist"),
+            (buyer_of(locked), "staff_refund"),
+            (artist_user_of(locked), "staff_refund_artist"),
         ):
-            lifecycle._notify(
+            email(
                 recipient=recipient,
                 event=event,
                 artist_order=locked,
@@ -106,7 +109,7 @@ def artist_order_staff_refund(
                 refund_amount=refund.amount,
                 note=note,
             )
-    lifecycle._sync(caller, locked)
+    sync_from_locked(artist_order, locked)
     return refund
 
 
@@ -125,18 +128,15 @@ def artist_order_staff_cancel(*, artist_order: ArtistOrder, by, reason: str) -> 
     reason = clean_text(
         reason,
         field="reason",
-        max_length=lifecycle.REASON_MAX_LENGTH,
+        max_length=REASON_MAX_LENGTH,
         required=True,
         message=_("Say why the order is cancelled (for example: the buyer asked by email)."),
     )
-    with transaction.atomic():
-        caller, locked = artist_order, lifecycle._lock(artist_order)
-        lifecycle._unchanged(caller, locked)
+    with changing(artist_order) as locked:
         if locked.state != ArtistOrderState.AWAITING_ACCEPTANCE or not can_proceed(locked.cancel):
-            raise lifecycle._conflict(locked)
-        lifecycle._cancel_locked(artist_order=locked, by=by, reason=reason)
-    lifecycle._sync(caller, locked)
-    return locked
+            raise conflict(locked)
+        cancel_locked(artist_order=locked, by=by, reason=reason)
+    return artist_order
 
 
 def artist_order_staff_confirm_delivery(
@@ -150,36 +150,14 @@ def artist_order_staff_confirm_delivery(
     :raises Conflict: not shipped.
     """
     _require_staff(by)
-    note = clean_text(
-        note, field="note", max_length=NOTE_MAX_LENGTH, required=False
-    )
-    with transaction.atomic():
-        caller, locked = artist_order, lifecycle._lock(artist_order)
-        lifecycle._unchanged(caller, locked)
-        if not can_proceed(locked.confirm_delivery):
-            raise lifecycle._conflict(locked)
-        from_state = locked.state
-        now = timezone.now()
-        locked.confirm_delivery(at=now)
-        lifecycle._save(locked, "delivered_at")
-        log_transition(
+    note = clean_text(note, field="note", max_length=NOTE_MAX_LENGTH, required=False)
+    with changing(artist_order) as locked:
+        confirm_delivery_locked(
             artist_order=locked,
-            from_state=from_state,
-            transition="confirm_delivery",
             by=by,
             note=note or _("Delivery confirmed by the marketplace team."),
-            at=now,
         )
-        lifecycle._notify(
-            recipient=lifecycle._buyer(locked),
-            event="order_delivered",
-            artist_order=locked,
-            dedupe_key=f"order-delivered:{locked.pk}",
-            automatic=False,
-            returns_until=timezone.localdate(now + lifecycle.return_period(locked)),
-        )
-    lifecycle._sync(caller, locked)
-    return locked
+    return artist_order
 
 
 def staff_refund_left(artist_order: ArtistOrder):

@@ -88,7 +88,7 @@ def make_artist_order(
     ``state`` through the lifecycle services, as a real one would be: paid
     (stock taken, captured payment, history row), then accepted, shipped, delivered... The
     order's totals grow with each artist order added to it."""
-    from orders.services import lifecycle
+    from orders import services as order_services
     from orders.services.history import log_transition
 
     variant = variant or make_variant(artist, price=price, stock=quantity + 5)
@@ -156,22 +156,22 @@ def make_artist_order(
     for step in steps:
         artist_order = ArtistOrder.objects.get(pk=artist_order.pk)
         if step == "accept":
-            lifecycle.artist_order_accept(artist_order=artist_order, by=artist_user)
+            order_services.artist_order_accept(artist_order=artist_order, by=artist_user)
         elif step == "ship":
-            lifecycle.artist_order_ship(
+            order_services.artist_order_ship(
                 artist_order=artist_order,
                 by=artist_user,
                 carrier="Colissimo",
                 tracking_number=f"6A{artist_order.pk:011d}",
             )
         elif step == "confirm_delivery":
-            lifecycle.artist_order_confirm_delivery(artist_order=artist_order, by=buyer)
+            order_services.artist_order_confirm_delivery(artist_order=artist_order, by=buyer)
         elif step == "complete":
-            lifecycle.artist_order_complete(artist_order=artist_order)
+            order_services.artist_order_complete(artist_order=artist_order)
         elif step == "refuse":
-            lifecycle.artist_order_refuse(
+            order_services.artist_order_refuse(
                 artist_order=artist_order, by=artist_user, reason="Out of clay."
             )
         elif step == "cancel":
-            lifecycle.artist_order_cancel(artist_order=artist_order, by=buyer)
+            order_services.artist_order_cancel(artist_order=artist_order, by=buyer)
     return ArtistOrder.objects.select_related("order", "artist").get(pk=artist_order.pk)

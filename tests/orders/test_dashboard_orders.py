@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from orders import services as order_services
 from orders.models import ArtistOrder, NotReceivedReport, Refund
-from orders.services import lifecycle
 from tests.factories import UserFactory
 
 from .factories import make_artist, make_artist_order
@@ -51,7 +51,7 @@ def messages_on(response) -> list[str]:
 
 
 def report_not_received(artist_order, buyer):
-    lifecycle.artist_order_report_not_received(
+    order_services.artist_order_report_not_received(
         artist_order=ArtistOrder.objects.get(pk=artist_order.pk), by=buyer, note="Nothing came."
     )
 
@@ -64,7 +64,7 @@ class TestOverviewQueues:
         to_ship = make_artist_order(buyer=buyer, artist=artist, state="accepted")
         late = make_artist_order(buyer=buyer, artist=artist, state="accepted", dispatch_in_days=-2)
         asked = make_artist_order(buyer=buyer, artist=artist, state="accepted")
-        lifecycle.artist_order_cancel(artist_order=asked, by=buyer, reason="Found one elsewhere.")
+        order_services.artist_order_cancel(artist_order=asked, by=buyer, reason="Found one elsewhere.")
         lost = make_artist_order(buyer=buyer, artist=artist, state="shipped")
         report_not_received(lost, buyer)
         elsewhere = make_artist_order(buyer=buyer, artist=other_artist)
@@ -143,7 +143,7 @@ class TestOrderList:
         assert len(self.numbers_on(response)) == 4
 
     def test_flags_open_cancellation_requests_and_reports(self, artist_client, buyer, orders):
-        lifecycle.artist_order_cancel(artist_order=orders["accepted"], by=buyer)
+        order_services.artist_order_cancel(artist_order=orders["accepted"], by=buyer)
         report_not_received(orders["shipped"], buyer)
 
         html = artist_client.get(reverse("dashboard:orders")).content.decode()
@@ -169,7 +169,7 @@ class TestOrderList:
         for index in range(size):
             made = make_artist_order(buyer=buyer, artist=artist, state="accepted" if index % 2 else "shipped")
             if index % 2:
-                lifecycle.artist_order_cancel(artist_order=made, by=buyer)
+                order_services.artist_order_cancel(artist_order=made, by=buyer)
 
         with django_assert_max_num_queries(7):
             response = artist_client.get(reverse("dashboard:orders"))
@@ -224,7 +224,7 @@ class TestOrderDetail:
 
     def test_an_open_cancellation_request_is_explained(self, artist_client, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
-        lifecycle.artist_order_cancel(artist_order=artist_order, by=buyer, reason="Wrong colour.")
+        order_services.artist_order_cancel(artist_order=artist_order, by=buyer, reason="Wrong colour.")
 
         html = artist_client.get(detail_url(artist_order)).content.decode()
 

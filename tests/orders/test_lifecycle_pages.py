@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from orders import services as order_services
 from orders.models import ArtistOrder, CancellationRequest, NotReceivedReport
-from orders.services import lifecycle
 from tests.factories import UserFactory
 
 from .factories import make_artist_order
@@ -78,7 +78,7 @@ class TestButtonsPerState:
 
     def test_no_second_request_once_one_is_open(self, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
-        lifecycle.artist_order_cancel(artist_order=artist_order, by=buyer, reason="")
+        order_services.artist_order_cancel(artist_order=artist_order, by=buyer, reason="")
 
         html = logged_in(buyer).get(order_url(artist_order)).content.decode()
 
@@ -314,7 +314,7 @@ class TestQueryBudget:
             made = make_artist_order(buyer=buyer, artist=shop, state=state, order=first and first.order)
             first = first or made
         if parts > 1:
-            lifecycle.artist_order_cancel(
+            order_services.artist_order_cancel(
                 artist_order=ArtistOrder.objects.get(order=first.order, state="accepted"), by=buyer
             )
         client = logged_in(buyer)

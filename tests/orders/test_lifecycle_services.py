@@ -21,8 +21,8 @@ from orders.models import (
     RefundReason,
     RefundStatus,
 )
+from orders.rules import allowed_actions, is_shipping_overdue, not_received_available_at
 from orders.services import (
-    allowed_actions,
     artist_order_accept,
     artist_order_cancel,
     artist_order_complete,
@@ -32,8 +32,6 @@ from orders.services import (
     artist_order_report_not_received,
     artist_order_reship,
     artist_order_ship,
-    is_shipping_overdue,
-    not_received_available_at,
     order_cancel,
 )
 from orders.tracking import tracking_url

@@ -6,11 +6,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from orders.models import DiscountCode
-from orders.pricing import (
+from orders.pricing import discount_amount
+from orders.rules import (
     EU_COUNTRIES,
     acceptance_deadline,
     add_business_days,
-    discount_amount,
     expected_dispatch_date,
     shipping_zone,
 )

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from marketplace.notifications.services import notify
 from messaging import services as messaging
+from orders import services as order_services
 from orders.models import Cart, DiscountCode
-from orders.services import lifecycle
 from tests.factories import UserFactory
 from tests.orders.factories import make_artist, make_artist_order
 from tests.returns.factories import make_line, make_return
@@ -33,9 +33,9 @@ def fill(n: int, *, staff):
         make_artist_order(buyer=buyer, artist=shop)
         refused = make_artist_order(buyer=buyer, artist=shop, state="refused")
         accepted = make_artist_order(buyer=buyer, artist=shop, state="accepted")
-        lifecycle.artist_order_cancel(artist_order=accepted, by=buyer, reason="Too slow")
+        order_services.artist_order_cancel(artist_order=accepted, by=buyer, reason="Too slow")
         shipped = make_artist_order(buyer=buyer, artist=shop, state="shipped")
-        lifecycle.artist_order_report_not_received(artist_order=shipped, by=buyer)
+        order_services.artist_order_report_not_received(artist_order=shipped, by=buyer)
         make_return(line=make_line(buyer=buyer, artist=shop), state="escalated")
         thread = messaging.thread_start(buyer=buyer, artist=shop, body="Hello")
         messaging.message_flag(message=thread.messages.get(), by=staff)

@@ -222,17 +222,17 @@ class TestOtherArtistOrderButtons:
         assert ArtistOrderEvent.objects.get(artist_order=from_admin, transition="cancel").by == staff
 
     def test_not_received_then_reship_and_refund_lost(self, camille, potter, staff, staff_client):
-        from orders.services import lifecycle
+        from orders import services as order_services
 
         artist_order = make_artist_order(buyer=camille, artist=potter, state="shipped")
-        lifecycle.artist_order_report_not_received(artist_order=artist_order, by=camille)
+        order_services.artist_order_report_not_received(artist_order=artist_order, by=camille)
         page = staff_client.get(change_url(artist_order)).content.decode()
         assert {"reship", "refund_lost"} <= set(re.findall(r'data-transition="([a-z_]+)"', page))
 
         staff_client.post(
             transition_url(artist_order, "reship"), {"carrier": "DHL", "tracking_number": "JD1"}
         )
-        lifecycle.artist_order_report_not_received(artist_order=artist_order, by=camille)
+        order_services.artist_order_report_not_received(artist_order=artist_order, by=camille)
         staff_client.post(transition_url(artist_order, "refund_lost"), {})
 
         artist_order.refresh_from_db()

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from messaging import services as messaging
 from messaging.models import Message
+from orders import services as order_services
 from orders.models import ArtistOrder, CancellationRequest, NotReceivedReport
-from orders.services import lifecycle
 from returns.models import ReturnRequest
 from tests.orders.factories import make_artist, make_artist_order
 from tests.returns.factories import make_line, make_return
@@ -37,14 +37,14 @@ def make_queue(buyer, *, tag: str, base: int):
     make_return(line=make_line(buyer=buyer, artist=shop), state="rejected")  # not escalated
 
     shipped = make_artist_order(buyer=buyer, artist=shop, state="shipped")
-    report = lifecycle.artist_order_report_not_received(artist_order=shipped, by=buyer)
+    report = order_services.artist_order_report_not_received(artist_order=shipped, by=buyer)
     NotReceivedReport.objects.filter(pk=report.pk).update(created_at=days_ago(base + 4))
 
     accepted = make_artist_order(buyer=buyer, artist=shop, state="accepted")
-    lifecycle.artist_order_cancel(artist_order=accepted, by=buyer, reason="Changed my mind")
+    order_services.artist_order_cancel(artist_order=accepted, by=buyer, reason="Changed my mind")
     CancellationRequest.objects.filter(artist_order=accepted).update(created_at=days_ago(base + 3))
     fresh = make_artist_order(buyer=buyer, artist=shop, state="accepted")
-    lifecycle.artist_order_cancel(artist_order=fresh, by=buyer)  # too recent to show
+    order_services.artist_order_cancel(artist_order=fresh, by=buyer)  # too recent to show
 
     overdue = make_artist_order(buyer=buyer, artist=shop)
     ArtistOrder.objects.filter(pk=overdue.pk).update(
@@ -123,10 +123,10 @@ class TestEscalationQueue:
 
     def test_an_answered_row_leaves_the_queue(self, camille, staff, staff_client):
         expected = make_queue(camille, tag="a", base=0)
-        lifecycle.artist_order_refuse(
+        order_services.artist_order_refuse(
             artist_order=expected["cancellation"], by=staff, reason="Cancelled as asked."
         )
-        lifecycle.artist_order_accept(artist_order=expected["acceptance"], by=staff)
+        order_services.artist_order_accept(artist_order=expected["acceptance"], by=staff)
 
         kinds = [row.kind for row in staff_client.get(QUEUE).context["rows"]]
 

@@ -110,15 +110,15 @@ class TestEveryTransition:
             get_template(f"messaging/system/{event}.txt")
 
     def test_not_received_then_reship_and_refund_lost_are_told(self, camille, potter):
-        from orders.services import lifecycle
+        from orders import services as order_services
 
         artist_order = make_artist_order(buyer=camille, artist=potter, state="shipped")
-        lifecycle.artist_order_report_not_received(artist_order=artist_order, by=camille, note="Nothing came")
-        lifecycle.artist_order_reship(
+        order_services.artist_order_report_not_received(artist_order=artist_order, by=camille, note="Nothing came")
+        order_services.artist_order_reship(
             artist_order=artist_order, by=potter.user, carrier="DHL", tracking_number="JD0002"
         )
-        lifecycle.artist_order_report_not_received(artist_order=artist_order, by=camille)
-        lifecycle.artist_order_refund_lost(artist_order=artist_order, by=potter.user)
+        order_services.artist_order_report_not_received(artist_order=artist_order, by=camille)
+        order_services.artist_order_refund_lost(artist_order=artist_order, by=potter.user)
 
         assert system_events(artist_order)[2:] == [
             "not_received_reported",
