@@ -18,6 +18,8 @@ from rest_framework.views import APIView
 
 from artists.models import Artist, Item
 from marketplace.errors import DomainError
+from orders.selectors import artist_orders_visible_to
+from returns.selectors import return_request_get_for_buyer
 
 from . import selectors, services
 from .models import MAX_PHOTOS_PER_MESSAGE, Message, Thread
@@ -278,11 +280,10 @@ class ThreadListView(generics.ListAPIView):
 
 
 def _buyer_artist_order(user, pk):
-    from orders.models import ArtistOrder
-
     artist_order = (
-        ArtistOrder.objects.select_related("order", "artist")
-        .filter(pk=pk, order__buyer=user)
+        artist_orders_visible_to(user=user, role="buyer")
+        .prefetch_related(None)
+        .filter(pk=pk)
         .first()
     )
     if artist_order is None:
@@ -294,18 +295,12 @@ def _post_about_return_request(request, artist, data, photos) -> Thread:
     """Write in the thread of one of the buyer's return requests, through the
     returns app's scoped selector."""
     try:
-        from returns.selectors import return_request_get_for_buyer
-    except ImportError:
-        raise DomainError(
-            _("Return requests cannot be discussed here yet."), field="return_request"
-        ) from None
-    try:
         return_request = return_request_get_for_buyer(buyer=request.user, pk=data["return_request"])
     except Exception:  # Http404 or DoesNotExist: not the buyer's
         raise DomainError(
             _("This return request is not one of yours."), field="return_request"
         ) from None
-    if services._artist_order_of(return_request).artist_id != artist.pk:
+    if return_request.artist_order.artist_id != artist.pk:
         raise DomainError(
             _("This return request is not about this shop."), field="return_request"
         )

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import statistics
+from datetime import timedelta
+
 from django.db.models import (
     Case,
     Count,
     F,
     FilteredRelation,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
 from django.http import Http404
+from django.utils import timezone
+
+from artists.models import Artist
 
 from .models import Message, MessagePhoto, Thread, ThreadKind
 
@@ -187,3 +195,36 @@ def flagged_messages() -> QuerySet[Message]:
         .select_related("thread__artist", "thread__buyer", "author", "flagged_by")
         .order_by("flagged_at", "id")
     )
+
+
+def artist_reply_time(*, artist: Artist, days: int = 30) -> timedelta | None:
+    """The median time between a buyer's first message and the artist's
+    first answer after it, over the threads with that artist started in the
+    last ``days`` days and answered; None when there is none."""
+    since = timezone.now() - timedelta(days=days)
+    first_buyer_message = (
+        Message.objects.filter(thread=OuterRef("pk"), author=OuterRef("buyer"), system=False)
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
+    )
+    first_answer = (
+        Message.objects.filter(
+            thread=OuterRef("pk"),
+            author=OuterRef("artist__user"),
+            system=False,
+            created_at__gt=OuterRef("first_buyer_at"),
+        )
+        .order_by("created_at", "id")
+        .values("created_at")[:1]
+    )
+    rows = (
+        Thread.objects.filter(artist=artist, created_at__gte=since)
+        .annotate(first_buyer_at=Subquery(first_buyer_message))
+        .annotate(first_answer_at=Subquery(first_answer))
+        .filter(first_buyer_at__isnull=False, first_answer_at__isnull=False)
+        .values_list("first_buyer_at", "first_answer_at")
+    )
+    delays = [answer - asked for asked, answer in rows]
+    if not delays:
+        return None
+    return statistics.median(delays)

@@ -7,6 +7,7 @@ from django.dispatch import receiver
 
 from .models import Cart
 from .selectors import SESSION_CART_KEY
+from .services import cart_merge
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +24,6 @@ def merge_cart_at_login(sender, request, user, **kwargs):
     cart_id = session.pop(SESSION_CART_KEY, None)
     if not cart_id:
         return
-    from .services import cart_merge
-
     source = Cart.objects.filter(pk=cart_id, user=None).first()
     if source is None:
         return

@@ -8,6 +8,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace.errors import DomainError
+
 from . import selectors
 from .models import (
     ArtistOrder,
@@ -24,6 +26,7 @@ from .rules import (
     needs_customs_notice,
     not_received_available_at,
 )
+from .services import clean_country
 from .tracking import tracking_url
 
 ACTIONS = [
@@ -145,10 +148,6 @@ class ShippingAddressSerializer(serializers.Serializer):
     country = serializers.CharField(help_text="ISO 3166 code, e.g. FR.")
 
     def validate_country(self, value):
-        from marketplace.errors import DomainError
-
-        from .services import clean_country
-
         try:
             return clean_country(value)
         except DomainError as error:

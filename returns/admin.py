@@ -29,7 +29,7 @@ from marketplace.admin import (
     age,
 )
 
-from . import services
+from . import rules, services
 from .models import OPEN_STATES, ReturnEvent, ReturnPhoto, ReturnRequest, ReturnState
 
 R = ReturnState
@@ -192,7 +192,7 @@ def _close(request, obj, data):
 
 
 def _default_amount(obj) -> dict:
-    return {"amount": services.return_refund_amount(obj)}
+    return {"amount": rules.return_refund_amount(obj)}
 
 
 RETURN_TRANSITIONS = {
@@ -379,7 +379,7 @@ class ReturnRequestAdmin(TransitionAdminMixin, admin.ModelAdmin):
     # Buttons -----------------------------------------------------------------------------
 
     def available_transitions(self, request, obj):
-        allowed = services.allowed_return_actions(return_request=obj, user=request.user)
+        allowed = rules.allowed_return_actions(return_request=obj, user=request.user)
         names = set(allowed) & set(RETURN_TRANSITIONS)
         if "staff_decide" in allowed:
             names.add("close")
@@ -395,7 +395,7 @@ class ReturnRequestAdmin(TransitionAdminMixin, admin.ModelAdmin):
             (_("What"), f"{obj.quantity} × {obj.line.title} ({obj.line.variant_name}), {obj.line.unit_price} €"),
             (_("Kind and reason"), f"{obj.get_kind_display()} — {obj.get_reason_display()}"),
             (_("State"), obj.get_state_display()),
-            (_("Refund due for this return"), f"{services.return_refund_amount(obj)} €"),
+            (_("Refund due for this return"), f"{rules.return_refund_amount(obj)} €"),
             (_("Left to refund on the order"), f"{artist_order.paid - artist_order.refunded} €"),
         ]
         for label, value in (

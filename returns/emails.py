@@ -13,14 +13,9 @@ from marketplace.notifications.formatting import (
     format_date,
     format_values,
 )
+from orders.tracking import tracking_url
 
-
-def buyer_url(return_request) -> str:
-    """The buyer's page of ``return_request`` (the list of returns before it
-    is saved)."""
-    if return_request.pk is None:
-        return reverse("returns:list")
-    return reverse("returns:detail", kwargs={"pk": return_request.pk})
+from .rules import postage_paid_by_artist, ship_back_due_at
 
 
 def dashboard_url(return_request) -> str:
@@ -41,10 +36,6 @@ def return_email_context(*, return_request, recipient, **extra) -> dict:
     instructions, tracking, amounts and links (paths: the templates prefix
     ``site_url``). ``extra`` values are added; dates, datetimes and amounts
     (Decimals) among them are formatted."""
-    from orders.tracking import tracking_url
-
-    from .services import postage_paid_by_artist, ship_back_due_at
-
     rr = return_request
     artist_order = rr.artist_order
     line = rr.line
@@ -84,7 +75,7 @@ def return_email_context(*, return_request, recipient, **extra) -> dict:
             or "",
             "refund_amount": format_amount(rr.refund_amount),
             "refund_note": rr.refund_note,
-            "buyer_url": buyer_url(rr),
+            "buyer_url": rr.get_absolute_url(),
             "dashboard_url": dashboard_url(rr),
         }
         context.update(format_values(extra))

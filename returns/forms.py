@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from artists.models import Variant
 from marketplace.forms import DomainErrorFormMixin
 from orders.forms import ShipForm
 
@@ -51,8 +52,6 @@ def replacement_choices(artist) -> list[tuple[str, str]]:
     """The pieces of ``artist`` a buyer may ask for in exchange: each option
     of each item on sale (``variant:<id>``), and each item as a whole
     (``item:<id>``) when it has several options. One query."""
-    from artists.models import Variant
-
     variants = (
         Variant.objects.filter(item__artist=artist, item__in=artist.items.visible())
         .select_related("item")

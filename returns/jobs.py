@@ -17,7 +17,8 @@ from django_fsm import ConcurrentTransition
 from marketplace.errors import Conflict
 
 from .models import ReturnRequest, ReturnState
-from .services import return_request_escalate, return_request_expire, ship_back_due_at
+from .rules import ship_back_due_at
+from .services import return_request_escalate, return_request_expire
 
 logger = logging.getLogger(__name__)
 BATCH = 500

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -191,9 +192,11 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        from .emails import buyer_url
-
-        return buyer_url(self)
+        """The buyer's page of the request (the list of returns before it is
+        saved)."""
+        if self.pk is None:
+            return reverse("returns:list")
+        return reverse("returns:detail", kwargs={"pk": self.pk})
 
     @property
     def is_exchange(self) -> bool:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from orders.tracking import tracking_url
 
-from . import services
+from . import rules
 from .eligibility import line_eligibility
 from .models import ReturnKind, ReturnState
 
@@ -172,16 +172,16 @@ def decorate(return_request, *, user, side: str, messages=()):
     (what ``user`` may do now on that ``side``, "buyer" or "artist"),
     ``steps``, ``timeline`` (with ``messages``, see ``timeline``),
     ``replacement``, its deadlines and the tracking links."""
-    allowed = services.allowed_return_actions(return_request=return_request, user=user)
+    allowed = rules.allowed_return_actions(return_request=return_request, user=user)
     return_request.actions = allowed & (BUYER_ACTIONS if side == "buyer" else ARTIST_ACTIONS)
     return_request.steps = steps(return_request)
     return_request.timeline = timeline(return_request, viewer=user, messages=messages)
     return_request.replacement = replacement_label(return_request)
     return_request.answer_due = (
-        services.answer_due_at(return_request) if return_request.state == S.REQUESTED else None
+        rules.answer_due_at(return_request) if return_request.state == S.REQUESTED else None
     )
-    return_request.ship_back_due = services.ship_back_due_at(return_request)
-    return_request.postage_by_artist = services.postage_paid_by_artist(return_request)
+    return_request.ship_back_due = rules.ship_back_due_at(return_request)
+    return_request.postage_by_artist = rules.postage_paid_by_artist(return_request)
     return_request.return_tracking_link = (
         tracking_url(return_request.return_carrier, return_request.return_tracking_number)
         if return_request.return_tracking_number

@@ -6,6 +6,8 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
+from artists.selectors import artist_for_user
+
 from .models import OPEN_STATES, ReturnEvent, ReturnPhoto, ReturnRequest, ReturnState
 
 R = ReturnState
@@ -31,17 +33,6 @@ def _base() -> QuerySet[ReturnRequest]:
         "photos",
         Prefetch("history", queryset=ReturnEvent.objects.select_related("by")),
     )
-
-
-def _artist_of(user):
-    artist = getattr(user, "artist_or_none", None)
-    if artist is not None:
-        return artist
-    from artists.models import Artist
-
-    if user is None or not user.is_authenticated:
-        return None
-    return Artist.objects.filter(user=user).first()
 
 
 def return_requests_for_buyer(*, buyer) -> QuerySet[ReturnRequest]:
@@ -81,7 +72,7 @@ def return_requests_visible_to(*, user, role: str | None = None) -> QuerySet[Ret
     condition = Q(pk__in=[])
     if role in (None, "", "buyer"):
         condition |= Q(buyer=user)
-    artist = _artist_of(user)
+    artist = artist_for_user(user)
     if role in (None, "", "artist") and artist is not None:
         condition |= Q(artist=artist)
     return queryset.filter(condition)
@@ -89,7 +80,7 @@ def return_requests_visible_to(*, user, role: str | None = None) -> QuerySet[Ret
 
 def prefetch_escalation_checks(return_requests, *, user) -> None:
     """Read, in one query for a page of requests, what
-    ``services.allowed_return_actions`` asks of each rejected request of
+    ``rules.allowed_return_actions`` asks of each rejected request of
     ``user`` as its buyer (whether another request has taken its pieces
     since: the other requests of its line), instead of one query each."""
     lines = [
@@ -150,7 +141,7 @@ def return_photo_get_for_user(*, user, pk) -> ReturnPhoto:
     photos = ReturnPhoto.objects.select_related("request")
     if not user.is_staff:
         condition = Q(request__buyer=user)
-        artist = _artist_of(user)
+        artist = artist_for_user(user)
         if artist is not None:
             condition |= Q(request__artist=artist)
         photos = photos.filter(condition)

@@ -10,6 +10,7 @@ from orders.tracking import tracking_url
 
 from .models import ReturnEvent, ReturnKind, ReturnReason, ReturnRequest
 from .presenters import replacement_label
+from .rules import allowed_return_actions
 
 ACTIONS = [
     "accept",
@@ -167,8 +168,6 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
     def get_allowed_actions(self, return_request) -> list[str]:
         """What the caller may do now."""
-        from .services import allowed_return_actions
-
         request = self.context.get("request")
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:

@@ -26,7 +26,7 @@ from messaging.forms import MessageForm, post_from_form
 from messaging.presenters import return_request_messages
 from messaging.services import return_request_message_post, thread_mark_read
 from orders.tracking import known_carriers
-from returns import selectors, services
+from returns import rules, selectors, services
 from returns.forms import AcceptForm, RefundForm, RejectForm, ShipReplacementForm
 from returns.models import ReturnState
 from returns.presenters import decorate
@@ -88,7 +88,7 @@ def _detail_page(request, return_request, *, status=200, **forms_):
         thread_mark_read(thread=return_request.thread, user=request.user)
     computed = None
     if "refund" in return_request.actions or "convert_to_refund" in return_request.actions:
-        computed = services.return_refund_amount(return_request)
+        computed = rules.return_refund_amount(return_request)
     context = {
         "artist": request.artist,
         "rr": return_request,
@@ -187,7 +187,7 @@ def return_receive(request, pk):
 
 def _refund(request, pk, *, prefix, service, success):
     return_request = _request(request, pk)
-    computed = services.return_refund_amount(return_request)
+    computed = rules.return_refund_amount(return_request)
     form = RefundForm(request.POST, computed=computed, prefix=prefix)
     form_name = "refund_form" if prefix == "refund" else "convert_form"
     return _run(

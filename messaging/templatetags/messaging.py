@@ -2,7 +2,7 @@ from django import template
 from django.utils.translation import ngettext
 
 from ..rendering import message_text as _message_text
-from ..services import artist_reply_time as _artist_reply_time
+from ..selectors import artist_reply_time as _artist_reply_time
 
 register = template.Library()
 

@@ -12,11 +12,12 @@ from django.utils import timezone, translation
 from marketplace.errors import DomainError
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import sweep_pending
-from messaging import services
+from messaging import selectors, services
 from messaging.models import Message, StaffAction, Thread
 from messaging.rendering import system_text
 from orders.models import Cart
 from orders.services import cart_add_line
+from returns.models import ReturnRequest
 from staff import services as staff_services
 from tests.orders.factories import make_variant
 
@@ -136,31 +137,14 @@ class TestSystemMessages:
 
     def test_a_return_request_gets_its_own_thread_linked_once(self, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
-
-        class FakeReturnRequest:
-            """Stands for returns.ReturnRequest until it exists: a one-to-one
-            ``thread`` kept in memory."""
-
-            pk = 1
-            thread_id = None
-
-            def __init__(self):
-                self.artist_order = artist_order
-
-        return_request = FakeReturnRequest()
-
-        class Manager:
-            @staticmethod
-            def filter(**kwargs):
-                class Query:
-                    @staticmethod
-                    def update(thread):
-                        return_request.thread_id = thread.pk
-                        return 1
-
-                return Query()
-
-        FakeReturnRequest.objects = Manager()
+        return_request = ReturnRequest.objects.create(
+            artist_order=artist_order,
+            line=artist_order.lines.get(),
+            buyer=buyer,
+            quantity=1,
+            kind="return",
+            reason="changed_mind",
+        )
 
         services.system_message_post(
             return_request=return_request, event="return_requested",
@@ -173,6 +157,7 @@ class TestSystemMessages:
         thread = Thread.objects.get(kind="return_request")
         assert thread.artist_order == artist_order
         assert return_request.thread_id == thread.pk
+        assert ReturnRequest.objects.get().thread_id == thread.pk
         assert thread.messages.count() == 2
         assert system_text(thread.messages.first()) == "The buyer asked to return 1 × Bowl."
 
@@ -379,10 +364,10 @@ class TestReplyTime:
         self._conversation(UserFactory(), artist, asked_hours_ago=50, answered_after_hours=10)
         self._conversation(UserFactory(), artist, asked_hours_ago=5, answered_after_hours=None)
 
-        assert services.artist_reply_time(artist=artist) == timedelta(hours=3)
+        assert selectors.artist_reply_time(artist=artist) == timedelta(hours=3)
 
     def test_counts_only_threads_of_the_last_30_days(self, buyer, artist):
         old = self._conversation(buyer, artist, asked_hours_ago=1, answered_after_hours=0.5)
         Thread.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
 
-        assert services.artist_reply_time(artist=artist) is None
+        assert selectors.artist_reply_time(artist=artist) is None

@@ -15,7 +15,7 @@ from messaging.models import Message
 from messaging.rendering import system_text
 from orders.models import ArtistOrder, RefundReason, RefundStatus
 from orders.services import refund_create
-from returns import services
+from returns import rules, services
 from returns.models import ReturnEvent, ReturnRequest
 from tests.factories import ArtistFactory, UserFactory
 
@@ -498,7 +498,7 @@ class TestRefusedTransitions:
         newer = make_return(line=line, quantity=1)
         actors = _actors(rejected)
 
-        assert "escalate" not in services.allowed_return_actions(
+        assert "escalate" not in rules.allowed_return_actions(
             return_request=fresh(rejected), user=actors["buyer"]
         )
         with pytest.raises(Conflict) as error:
@@ -509,7 +509,7 @@ class TestRefusedTransitions:
         assert not ReturnEvent.objects.filter(request=rejected, transition="escalate").exists()
         # Once the newer request lets its pieces go, the rejected one may go on.
         services.return_request_withdraw(return_request=fresh(newer), by=actors["buyer"])
-        assert "escalate" in services.allowed_return_actions(
+        assert "escalate" in rules.allowed_return_actions(
             return_request=fresh(rejected), user=actors["buyer"]
         )
         _escalate(fresh(rejected), actors)
@@ -579,17 +579,17 @@ class TestWhoMayAct:
     ):
         rr = make_return(line=line, state=state)
 
-        assert services.allowed_return_actions(return_request=rr, user=rr.buyer) == buyer_actions
+        assert rules.allowed_return_actions(return_request=rr, user=rr.buyer) == buyer_actions
         assert (
-            services.allowed_return_actions(return_request=rr, user=rr.artist_order.artist.user)
+            rules.allowed_return_actions(return_request=rr, user=rr.artist_order.artist.user)
             == artist_actions
         )
-        assert services.allowed_return_actions(return_request=rr, user=UserFactory()) == set()
+        assert rules.allowed_return_actions(return_request=rr, user=UserFactory()) == set()
 
     def test_staff_may_decide_on_escalated_requests(self, line):
         rr = make_return(line=line, state="escalated")
 
-        assert services.allowed_return_actions(return_request=rr, user=staff_user()) == {
+        assert rules.allowed_return_actions(return_request=rr, user=staff_user()) == {
             "accept",
             "refund",
             "staff_decide",
@@ -600,14 +600,14 @@ class TestRefundAmount:
     def test_is_the_unit_price_times_the_quantity_for_part_of_the_order(self, line):
         rr = make_return(line=line, state="received", quantity=1)
 
-        assert services.return_refund_amount(rr) == Decimal("24.00")
+        assert rules.return_refund_amount(rr) == Decimal("24.00")
 
     def test_adds_the_original_shipping_when_the_whole_order_comes_back_for_an_artist_fault(
         self, line
     ):
         rr = make_return(line=line, state="received", quantity=2, reason="damaged")
 
-        assert services.return_refund_amount(rr) == Decimal("53.00")
+        assert rules.return_refund_amount(rr) == Decimal("53.00")
 
     def test_adds_no_shipping_for_a_change_of_mind_unless_the_terms_say_so(self, buyer):
         plain = make_line(buyer=buyer, artist=make_artist("plain"), quantity=2)
@@ -620,8 +620,8 @@ class TestRefundAmount:
             line=generous, state="received", quantity=2, reason="changed_mind"
         )
 
-        assert services.return_refund_amount(plain_return) == Decimal("48.00")
-        assert services.return_refund_amount(generous_return) == Decimal("53.00")
+        assert rules.return_refund_amount(plain_return) == Decimal("48.00")
+        assert rules.return_refund_amount(generous_return) == Decimal("53.00")
 
     def test_the_shipping_is_refunded_once_when_two_requests_bring_everything_back(self, line):
         first = make_return(line=line, state="received", quantity=1, reason="damaged")
@@ -711,7 +711,7 @@ class TestRefundAmount:
         rr = make_return(line=line, state="received", quantity=2, reason="damaged")
 
         # The default is capped to what is left (13.00 of 53.00).
-        assert services.return_refund_amount(rr) == Decimal("13.00")
+        assert rules.return_refund_amount(rr) == Decimal("13.00")
         refund = services.return_request_refund(return_request=rr, by=rr.artist_order.artist.user)
         with pytest.raises(DomainError):
             refund_create(
@@ -733,7 +733,7 @@ class TestRefundAmount:
         )
         rr = make_return(line=line, state="received", quantity=1, reason="changed_mind")
 
-        assert services.return_refund_amount(rr) == Decimal("20.00")
+        assert rules.return_refund_amount(rr) == Decimal("20.00")
 
     def test_the_refund_is_paid_after_commit(self, line, django_capture_on_commit_callbacks):
         rr = make_return(line=line, state="received", quantity=1)

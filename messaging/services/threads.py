@@ -1,21 +1,15 @@
-"""Conversations: starting a thread, posting, reading, system messages,
-moderation and the artist's reply time.
-
-Every door (pages, API, admin actions, tasks of the order and return
-lifecycles) calls these functions.
-"""
+"""Conversations between a buyer and a shop: starting a thread (about the
+shop, an item, an artist order or a return request), posting in it (the
+other side is emailed, a burst grouped into one email) and reading it."""
 
 from __future__ import annotations
 
 import logging
-import statistics
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,17 +18,20 @@ from artists.models import Artist, Item
 from marketplace.errors import DomainError
 from marketplace.images import clean_image
 from marketplace.notifications.formatting import format_date
+from marketplace.notifications.models import Notification, NotificationStatus
+from marketplace.notifications.services import notify
+from returns.models import ReturnRequest
 
-from .models import (
+from ..models import (
     MAX_PHOTOS_PER_MESSAGE,
     Message,
     MessagePhoto,
-    StaffAction,
     StaffActionKind,
     Thread,
     ThreadKind,
     ThreadReadState,
 )
+from .moderation import staff_action_record
 
 logger = logging.getLogger(__name__)
 
@@ -89,11 +86,6 @@ def _clean_subject(subject: str | None) -> str:
     return subject
 
 
-def require_staff(user) -> None:
-    if not (user is not None and user.is_authenticated and user.is_staff):
-        raise DomainError(_("Only the marketplace team can do this."))
-
-
 # --- threads -----------------------------------------------------------------------
 
 
@@ -125,36 +117,25 @@ def thread_for_artist_order(*, artist_order) -> Thread:
     )
 
 
-def _artist_order_of(return_request):
-    artist_order = getattr(return_request, "artist_order", None)
-    if artist_order is None:
-        line = getattr(return_request, "line", None)
-        artist_order = getattr(line, "artist_order", None)
-    if artist_order is None:
-        raise ValueError("A return request must lead to its artist order.")
-    return artist_order
-
-
 def thread_for_return_request(*, return_request) -> Thread:
     """The thread of ``return_request`` (its one-to-one ``thread``), created
     and linked if it has none yet. Call inside a transaction."""
     thread_id = getattr(return_request, "thread_id", None)
     if thread_id:
         return Thread.objects.select_for_update().get(pk=thread_id)
-    artist_order = _artist_order_of(return_request)
+    artist_order = return_request.artist_order
     thread = Thread.objects.create(
         kind=ThreadKind.RETURN_REQUEST,
         buyer_id=artist_order.order.buyer_id,
         artist_id=artist_order.artist_id,
         artist_order=artist_order,
     )
-    model = type(return_request)
-    linked = model.objects.filter(pk=return_request.pk, thread__isnull=True).update(
+    linked = ReturnRequest.objects.filter(pk=return_request.pk, thread__isnull=True).update(
         thread=thread
     )
     if not linked:  # another transaction linked one first: use that one
         thread.delete()
-        thread_id = model.objects.filter(pk=return_request.pk).values_list(
+        thread_id = ReturnRequest.objects.filter(pk=return_request.pk).values_list(
             "thread_id", flat=True
         )[0]
         thread = Thread.objects.select_for_update().get(pk=thread_id)
@@ -247,7 +228,7 @@ def return_request_message_post(*, return_request, author, body: str, photos=())
 
     :raises DomainError: when ``author`` is neither, or on ``body``/``photos``.
     """
-    artist_order = _artist_order_of(return_request)
+    artist_order = return_request.artist_order
     if not (
         author.is_staff
         or author.pk == artist_order.order.buyer_id
@@ -338,9 +319,6 @@ def _notify_new_message(*, recipient, message: Message, photo_count: int) -> Non
     """Email ``recipient`` about ``message``. With a grouping window, a
     new-message email to the same person about the same thread that has not
     left yet takes this message too, instead of a second email."""
-    from marketplace.notifications.models import Notification, NotificationStatus
-    from marketplace.notifications.services import notify
-
     thread = message.thread
     language = recipient.language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -417,167 +395,3 @@ def thread_mark_read(*, thread: Thread, user) -> None:
     if user is None or not user.is_authenticated:
         return
     _set_read(thread=thread, user=user, at=timezone.now())
-
-
-# --- system messages ------------------------------------------------------------
-
-
-def system_message_post(
-    *,
-    artist_order=None,
-    return_request=None,
-    event: str,
-    context: dict,
-    dedupe_key: str,
-) -> Message | None:
-    """Post the state change ``event`` into the thread of ``return_request``
-    (when given) or of ``artist_order``, creating the thread if needed.
-
-    The message keeps ``event`` and ``context`` (JSON-serialisable), and is
-    rendered from ``templates/messaging/system/<event>.txt`` in each
-    reader's language when read. Idempotent: a second call with the same
-    ``dedupe_key`` (a retried worker) posts nothing and returns None.
-    System messages count as unread for both participants; no email is sent
-    for them (the status-change email says it already).
-
-    :raises ValueError: without an artist order or a return request.
-    """
-    if artist_order is None and return_request is None:
-        raise ValueError("system_message_post needs an artist order or a return request")
-    if not dedupe_key:
-        raise ValueError("system_message_post needs a dedupe key")
-    if Message.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    with transaction.atomic():
-        if return_request is not None:
-            thread = thread_for_return_request(return_request=return_request)
-        else:
-            thread = thread_for_artist_order(artist_order=artist_order)
-        now = timezone.now()
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    thread=thread,
-                    system=True,
-                    event=event,
-                    context=context or {},
-                    dedupe_key=dedupe_key,
-                    created_at=now,
-                )
-        except IntegrityError:
-            if Message.objects.filter(dedupe_key=dedupe_key).exists():
-                return None
-            raise
-        Thread.objects.filter(pk=thread.pk, last_message_at__lt=now).update(last_message_at=now)
-    return message
-
-
-# --- moderation -----------------------------------------------------------------
-
-
-def staff_action_record(*, by, action: str, target, reason: str) -> StaffAction:
-    return StaffAction.objects.create(
-        by=by,
-        action=action,
-        target_type=ContentType.objects.get_for_model(type(target)),
-        target_id=str(target.pk),
-        target_repr=str(target)[:200],
-        reason=reason,
-    )
-
-
-def message_hide(*, message: Message, by, reason: str = "") -> Message:
-    """Staff hides an abusive message: kept for the record, shown to the
-    participants as hidden by the team. Recorded with its author.
-
-    :raises DomainError: when ``by`` is not staff.
-    """
-    require_staff(by)
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        locked = Message.objects.select_for_update().get(pk=message.pk)
-        if locked.hidden_at is None:
-            locked.hidden_at = timezone.now()
-            locked.hidden_by = by
-            locked.hidden_reason = reason
-            locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-            staff_action_record(by=by, action=StaffActionKind.HIDE, target=locked, reason=reason)
-    message.hidden_at, message.hidden_by, message.hidden_reason = (
-        locked.hidden_at,
-        locked.hidden_by,
-        locked.hidden_reason,
-    )
-    return message
-
-
-def message_flag(*, message: Message, by, reason: str = "") -> Message:
-    """Flag a message for the staff's escalation queue: staff (recorded as a
-    staff action) or a participant reporting an abusive message sent to it.
-
-    :raises DomainError: when ``by`` is neither staff nor a participant of
-        the thread, or reports its own message.
-    """
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        locked = (
-            Message.objects.select_for_update(of=("self",))
-            .select_related("thread__artist")
-            .get(pk=message.pk)
-        )
-        if not by.is_staff:
-            if not locked.thread.is_participant(by):
-                raise DomainError(_("You cannot report this message."))
-            if locked.author_id == by.pk:
-                raise DomainError(_("You cannot report your own message."))
-        if locked.flagged_at is None:
-            locked.flagged_at = timezone.now()
-            locked.flagged_by = by
-            locked.flagged_reason = reason
-            locked.save(update_fields=["flagged_at", "flagged_by", "flagged_reason"])
-            if by.is_staff:
-                staff_action_record(
-                    by=by, action=StaffActionKind.FLAG, target=locked, reason=reason
-                )
-    message.flagged_at, message.flagged_by, message.flagged_reason = (
-        locked.flagged_at,
-        locked.flagged_by,
-        locked.flagged_reason,
-    )
-    return message
-
-
-# --- reply time ---------------------------------------------------------------------
-
-
-def artist_reply_time(*, artist: Artist, days: int = 30) -> timedelta | None:
-    """The median time between a buyer's first message and the artist's
-    first answer after it, over the threads with that artist started in the
-    last ``days`` days and answered; None when there is none."""
-    since = timezone.now() - timedelta(days=days)
-    first_buyer_message = (
-        Message.objects.filter(thread=OuterRef("pk"), author=OuterRef("buyer"), system=False)
-        .order_by("created_at", "id")
-        .values("created_at")[:1]
-    )
-    first_answer = (
-        Message.objects.filter(
-            thread=OuterRef("pk"),
-            author=OuterRef("artist__user"),
-            system=False,
-            created_at__gt=OuterRef("first_buyer_at"),
-        )
-        .order_by("created_at", "id")
-        .values("created_at")[:1]
-    )
-    rows = (
-        Thread.objects.filter(artist=artist, created_at__gte=since)
-        .annotate(first_buyer_at=Subquery(first_buyer_message))
-        .annotate(first_answer_at=Subquery(first_answer))
-        .filter(first_buyer_at__isnull=False, first_answer_at__isnull=False)
-        .values_list("first_buyer_at", "first_answer_at")
-    )
-    delays = [answer - asked for asked, answer in rows]
-    if not delays:
-        return None
-    return statistics.median(delays)
-

@@ -1,0 +1,37 @@
+"""Conversations: starting a thread, posting, reading (``threads``), the
+system messages of state changes (``system``) and moderation
+(``moderation``). Every door (pages, API, admin actions) calls these
+functions; import them from here."""
+
+from .moderation import message_flag, message_hide, require_staff, staff_action_record
+from .system import system_message_post
+from .threads import (
+    BODY_MAX_LENGTH,
+    NEW_MESSAGE_EVENT,
+    SUBJECT_MAX_LENGTH,
+    artist_order_message_post,
+    message_post,
+    return_request_message_post,
+    thread_for_artist_order,
+    thread_for_return_request,
+    thread_mark_read,
+    thread_start,
+)
+
+__all__ = [
+    "BODY_MAX_LENGTH",
+    "NEW_MESSAGE_EVENT",
+    "SUBJECT_MAX_LENGTH",
+    "artist_order_message_post",
+    "message_flag",
+    "message_hide",
+    "message_post",
+    "require_staff",
+    "return_request_message_post",
+    "staff_action_record",
+    "system_message_post",
+    "thread_for_artist_order",
+    "thread_for_return_request",
+    "thread_mark_read",
+    "thread_start",
+]
