@@ -6,12 +6,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from artists.services import SHOP_NAME_MAX_LENGTH
 from marketplace.context_processors import SITE_NAME
 from marketplace.forms import DomainErrorFormMixin
 from marketplace.notifications.services import notify
 
 from .models import Language
-from .services import SHOP_NAME_MAX_LENGTH, USERNAME_MAX_LENGTH, Role
+from .services import USERNAME_MAX_LENGTH, Role
 
 
 class SignupForm(DomainErrorFormMixin, forms.Form):

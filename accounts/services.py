@@ -1,4 +1,5 @@
-"""Account services: sign-up, profile changes and suspension.
+"""Account services: sign-up (with a shop for an artist:
+``artists.services.artist_create``), profile changes and suspension.
 
 Every door (sign-up page, profile page, API, admin) calls these functions.
 """
@@ -9,9 +10,9 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from artists.services import artist_create, shop_name_errors
 from marketplace.errors import DomainError
 
 from .models import Language, User
@@ -25,8 +26,6 @@ class Role:
 
 USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
 NAME_MAX_LENGTH = User._meta.get_field("first_name").max_length
-SHOP_NAME_MAX_LENGTH = 120
-SLUG_MAX_LENGTH = 80
 
 
 def _raise_if(errors: dict) -> None:
@@ -69,35 +68,6 @@ def _username_errors(username: str) -> list[str]:
     return []
 
 
-def artist_slug_for(name: str) -> str:
-    """A free shop address made from ``name``: ``slugify(name)``, then
-    ``name-2``, ``name-3``... when taken."""
-    from artists.models import Artist
-
-    base = slugify(name)[: SLUG_MAX_LENGTH - 6].strip("-") or "shop"
-    slug = base
-    suffix = 1
-    while Artist.objects.filter(slug=slug).exists():
-        suffix += 1
-        slug = f"{base}-{suffix}"
-    return slug
-
-
-def _create_artist(*, user: User, shop_name: str):
-    from artists.models import Artist
-
-    # Two sign-ups with the same shop name may race for one slug: the loser
-    # retries with the next free suffix.
-    for _attempt in range(5):
-        slug = artist_slug_for(shop_name)
-        try:
-            with transaction.atomic():
-                return Artist.objects.create(user=user, name=shop_name, slug=slug)
-        except IntegrityError:
-            continue
-    raise DomainError(_("Please try another shop name."), field="shop_name")
-
-
 def user_register(
     *,
     username: str,
@@ -126,11 +96,8 @@ def user_register(
             errors["language"] = problems
         if role not in Role.CHOICES:
             errors["role"] = [_("Choose whether you buy or sell.")]
-        if role == Role.ARTIST:
-            if not shop_name:
-                errors["shop_name"] = [_("Give your shop a name.")]
-            elif len(shop_name) > SHOP_NAME_MAX_LENGTH:
-                errors["shop_name"] = [_("A shop name has at most 120 characters.")]
+        if role == Role.ARTIST and (problems := shop_name_errors(shop_name)):
+            errors["shop_name"] = problems
         if not password:
             errors["password"] = [_("Choose a password.")]
         else:
@@ -152,7 +119,7 @@ def user_register(
                 _("This username is already taken."), field="username"
             ) from error
         if role == Role.ARTIST:
-            _create_artist(user=user, shop_name=shop_name)
+            artist_create(user=user, name=shop_name)
     return user
 
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from orders import hooks as order_hooks
+
 
 class ReturnsConfig(AppConfig):
     name = "returns"
@@ -8,8 +10,6 @@ class ReturnsConfig(AppConfig):
 
     def ready(self):
         # What returns does when an artist order changes (marketplace.hooks).
-        from orders import hooks as order_hooks
-
         from .selectors import open_returns_hold
         from .services import return_refund_confirmed
 

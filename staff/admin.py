@@ -1,5 +1,6 @@
 """Staff records that belong to no app of ours: Django's admin log, where
-every action done in the admin is written with its author."""
+every action done in the admin is written with its author (registered on
+the staff's site, ``staff.site``)."""
 
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
@@ -7,7 +8,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 
-@admin.register(LogEntry)
 class LogEntryAdmin(admin.ModelAdmin):
     """Who did what in the admin, never edited."""
 

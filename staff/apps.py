@@ -6,7 +6,3 @@ class StaffAdminConfig(AdminConfig):
     views) as ``admin.site``."""
 
     default_site = "staff.site.StaffAdminSite"
-
-    def ready(self):
-        super().ready()  # autodiscovers every app's admin.py
-        from . import admin  # noqa: F401 - the admin log and staff records

@@ -14,12 +14,28 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from messaging.models import Message
+from messaging.rendering import system_text
+from orders.models import (
+    ArtistOrder,
+    ArtistOrderState,
+    CancellationRequest,
+    CancellationStatus,
+    NotReceivedReport,
+    NotReceivedStatus,
+    Refund,
+    RefundStatus,
+)
+from orders.services.refunds import ALERT_AFTER_ATTEMPTS
+from returns.models import ReturnRequest, ReturnState
 
 ROW_LIMIT = 200
 
@@ -69,8 +85,6 @@ def _change_url(obj) -> str:
 
 
 def _user_url(user_id) -> str:
-    from django.contrib.auth import get_user_model
-
     opts = get_user_model()._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[user_id])
 
@@ -79,8 +93,6 @@ def _user_url(user_id) -> str:
 
 
 def escalated_returns(now) -> QuerySet:
-    from returns.models import ReturnRequest, ReturnState
-
     return (
         ReturnRequest.objects.filter(state=ReturnState.ESCALATED)
         .select_related("artist_order__order", "artist", "buyer", "line")
@@ -89,8 +101,6 @@ def escalated_returns(now) -> QuerySet:
 
 
 def acceptances_due(now) -> QuerySet:
-    from orders.models import ArtistOrder, ArtistOrderState
-
     return (
         ArtistOrder.objects.filter(
             state=ArtistOrderState.AWAITING_ACCEPTANCE,
@@ -102,8 +112,6 @@ def acceptances_due(now) -> QuerySet:
 
 
 def open_not_received_reports(now) -> QuerySet:
-    from orders.models import NotReceivedReport, NotReceivedStatus
-
     return (
         NotReceivedReport.objects.filter(status=NotReceivedStatus.OPEN)
         .select_related("artist_order__order__buyer", "artist_order__artist")
@@ -112,8 +120,6 @@ def open_not_received_reports(now) -> QuerySet:
 
 
 def waiting_cancellation_requests(now) -> QuerySet:
-    from orders.models import CancellationRequest, CancellationStatus
-
     return (
         CancellationRequest.objects.filter(
             status=CancellationStatus.OPEN, created_at__lte=now - cancellation_wait()
@@ -124,8 +130,6 @@ def waiting_cancellation_requests(now) -> QuerySet:
 
 
 def flagged_messages(now) -> QuerySet:
-    from messaging.models import Message
-
     return (
         Message.objects.filter(flagged_at__isnull=False, hidden_at__isnull=True)
         .select_related("thread__artist", "thread__buyer", "author", "flagged_by")
@@ -139,11 +143,6 @@ def refunds_failed_or_stuck(now) -> QuerySet:
     failing). Oldest change first (refunds.py changes the status with an
     UPDATE, so ``updated_at`` is the refund's last save: how long the buyer
     has waited)."""
-    from django.db.models import Q
-
-    from orders.models import Refund, RefundStatus
-    from orders.services.refunds import ALERT_AFTER_ATTEMPTS
-
     return (
         Refund.objects.filter(
             Q(status=RefundStatus.FAILED, handled_at__isnull=True)
@@ -240,8 +239,6 @@ def _cancellation_row(request, now) -> Row:
 
 
 def _message_row(message, now) -> Row:
-    from messaging.rendering import system_text
-
     thread = message.thread
     text = system_text(message) if message.system else message.body
     author = message.author.email if message.author_id else _("system")
@@ -262,8 +259,6 @@ def _message_row(message, now) -> Row:
 
 
 def _refund_row(refund, now) -> Row:
-    from orders.models import RefundStatus
-
     artist_order = refund.artist_order
     order = artist_order.order
     error = refund.last_error or _("no error recorded")

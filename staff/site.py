@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,6 +20,7 @@ from marketplace.errors import DomainError
 from marketplace.forms import add_domain_error
 
 from . import escalations
+from .admin import LogEntryAdmin
 from .services import account_reinstate, account_suspend
 
 
@@ -44,6 +46,10 @@ class StaffAdminSite(admin.AdminSite):
     site_title = gettext_lazy("Marketplace staff")
     index_title = gettext_lazy("Workplace")
     index_template = "admin/staff/index.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.register(LogEntry, LogEntryAdmin)
 
     def get_urls(self):
         return [
