@@ -27,7 +27,7 @@ from .services import (
     artist_order_time_out,
     retry_pending_refunds_due,
 )
-from .services.checkout import fail_stale_payments_before, stale_payment_cutoff
+from .services.payment import fail_stale_payments_before, stale_payment_cutoff
 
 logger = logging.getLogger(__name__)
 S = ArtistOrderState

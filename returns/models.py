@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from marketplace.models import TransitionRecord
 from marketplace.storage import private_storage
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -301,7 +302,7 @@ class ReturnPhoto(models.Model):
         return f"photo {self.pk} of return {self.request_id}"
 
 
-class ReturnEvent(models.Model):
+class ReturnEvent(TransitionRecord):
     """The history of a return request: one row per transition."""
 
     request = models.ForeignKey(
@@ -314,22 +315,3 @@ class ReturnEvent(models.Model):
         _("from"), max_length=24, choices=ReturnState.choices, blank=True
     )
     to_state = models.CharField(_("to"), max_length=24, choices=ReturnState.choices)
-    transition = models.CharField(_("transition"), max_length=40)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    note = models.TextField(_("note"), blank=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("history entry")
-        verbose_name_plural = _("history")
-
-    def __str__(self):
-        return f"{self.from_state or '∅'} → {self.to_state}"

@@ -2,10 +2,11 @@
 refunds: one keyword-only function per action, called by every door (page,
 API, admin action, periodic job).
 
-One module per step: ``cart``, ``checkout``, ``acceptance`` (accept,
-refuse, time out), ``cancellation``, ``delivery`` (ship, deliver, complete,
-not received), ``reminders``, ``staff``, ``refunds``; ``steps`` and
-``history`` hold what they share. Import from here:
+One module per step: ``cart``, ``checkout``, ``payment`` (what follows a
+checkout's charge), ``acceptance`` (accept, refuse, time out),
+``cancellation``, ``delivery`` (ship, deliver, complete, not received),
+``reminders``, ``staff``, ``refunds``; ``steps`` and ``history`` hold what
+they share. Import from here:
 ``from orders.services import checkout, artist_order_accept``.
 """
 
@@ -21,13 +22,7 @@ from .cart import (
     cart_update_line,
     clean_country,
 )
-from .checkout import (
-    checkout,
-    fail_order_payment,
-    fail_stale_payments_before,
-    next_order_number,
-    validate_shipping_address,
-)
+from .checkout import checkout, next_order_number, validate_shipping_address
 from .delivery import (
     artist_order_complete,
     artist_order_confirm_delivery,
@@ -37,6 +32,7 @@ from .delivery import (
     artist_order_ship,
 )
 from .history import log_transition, release_stock_of
+from .payment import fail_order_payment, fail_stale_payments_before
 from .refunds import (
     refund_create,
     refund_mark_failed,

@@ -1,14 +1,6 @@
-"""The orders part of the staff's workplace.
-
-Lists with the columns, filters and search a support agent needs (order
-number, buyer email, artist, state, dates). Orders, artist orders, refunds
-and requests are records: their states change only through the transition
-buttons of the artist order page, which call the same lifecycle services as
-the dashboard and the buyer's pages (``marketplace.admin``), so
-the refund, the stock, the history, the system message and the emails always
-come with the change. Every run is logged with its author (admin log and the
-artist order's history).
-"""
+"""Artist orders: the list a support agent filters (what needs attention),
+and the page with the transition buttons (the artist's actions and staff's
+own), its lines, history, refunds and requests."""
 
 from __future__ import annotations
 
@@ -16,11 +8,11 @@ import uuid
 from datetime import timedelta
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.admin import (
@@ -33,91 +25,24 @@ from marketplace.admin import (
     TrackingForm,
     TransitionAdminMixin,
     admin_link,
-    age,
 )
-from marketplace.errors import Conflict
 
-from . import rules, services
-from .models import (
+from .. import rules, services
+from ..models import (
     ArtistOrder,
     ArtistOrderEvent,
     ArtistOrderState,
     CancellationRequest,
     CancellationStatus,
-    Cart,
-    CartLine,
-    DiscountCode,
     NotReceivedReport,
     NotReceivedStatus,
-    Order,
     OrderLine,
-    OrderNumberCounter,
-    Payment,
     Refund,
     RefundStatus,
 )
-from .services import staff as staff_services
-from .services.refunds import dispatch_refund
+from ..services import staff as staff_services
 
 S = ArtistOrderState
-
-
-# Orders ------------------------------------------------------------------------------
-
-
-class ArtistOrderInline(ReadOnlyInline):
-    model = ArtistOrder
-    fields = ["artist", "state", "items_total", "shipping_fee", "discount", "total", "paid", "refunded", "dispatch_date", "acceptance_deadline"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("artist", "order")
-
-
-class PaymentInline(ReadOnlyInline):
-    model = Payment
-    fields = ["provider", "amount", "status", "reference", "message", "created_at"]
-    readonly_fields = fields
-    show_change_link = False
-
-
-@admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "buyer_email", "shipping_name", "total", "status_display", "shipping_country", "created_at"]
-    search_fields = ["=number", "number", "email", "buyer__email", "buyer__username", "shipping_name", "artist_orders__artist__name"]
-    list_filter = ["created_at", "shipping_country"]
-    date_hierarchy = "created_at"
-    list_select_related = ["buyer"]
-    inlines = [ArtistOrderInline, PaymentInline]
-    readonly_fields = [
-        "number", "buyer", "email", "discount_code", "items_total", "shipping_total",
-        "discount_total", "total", "language", "checkout_key", "created_at", "updated_at",
-        "status_display",
-    ]
-    # The shipping address stays editable: support may fix a typo before
-    # the parcel leaves. Nothing else is.
-    fieldsets = [
-        (None, {"fields": ["number", "status_display", "buyer", "email", "language", "created_at", "updated_at"]}),
-        (_("Shipping address"), {"fields": ["shipping_name", "shipping_line1", "shipping_line2", "shipping_postcode", "shipping_city", "shipping_country"]}),
-        (_("Totals"), {"fields": ["items_total", "shipping_total", "discount_code", "discount_total", "total", "checkout_key"]}),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("artist_orders")
-
-    @admin.display(description=_("buyer"), ordering="buyer__email")
-    def buyer_email(self, order):
-        return order.buyer.email or order.buyer.username
-
-    @admin.display(description=_("status"))
-    def status_display(self, order):
-        return order.status_label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Artist orders -------------------------------------------------------------------------
@@ -474,164 +399,6 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
         return links
 
 
-# Refunds and requests ----------------------------------------------------------------------
-
-
-class HandledFilter(admin.SimpleListFilter):
-    """Failed refunds a member of staff has dealt with, or not yet."""
-
-    title = _("handled")
-    parameter_name = "handled"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("yes", _("Yes")),
-            ("no", _("No (failed, waiting for staff)")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(handled_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(status=RefundStatus.FAILED, handled_at__isnull=True)
-        return queryset
-
-
-@admin.register(Refund)
-class RefundAdmin(ReadOnlyAdmin):
-    list_display = ["id", "order_number", "artist_name", "amount", "reason", "status", "attempts", "created_by", "created_at", "succeeded_at", "handled_at"]
-    list_filter = ["status", HandledFilter, "reason", "created_at"]
-    search_fields = ["=artist_order__order__number", "artist_order__order__number", "artist_order__order__buyer__email", "artist_order__artist__name", "provider_reference", "idempotency_key"]
-    list_select_related = ["artist_order__order", "artist_order__artist", "created_by"]
-    date_hierarchy = "created_at"
-    actions = ["retry_now", "mark_handled"]
-    fields = ["artist_order_link", "amount", "reason", "status", "note", "created_by", "idempotency_key", "provider_reference", "attempts", "next_attempt_at", "last_error", "created_at", "updated_at", "succeeded_at", "handled_at", "handled_by"]
-    readonly_fields = fields
-
-    @admin.display(description=_("order"), ordering="artist_order__order__number")
-    def order_number(self, refund):
-        return refund.artist_order.order.number
-
-    @admin.display(description=_("artist"), ordering="artist_order__artist__name")
-    def artist_name(self, refund):
-        return refund.artist_order.artist.name
-
-    @admin.display(description=_("artist order"))
-    def artist_order_link(self, refund):
-        return admin_link(refund.artist_order, _("%(order)s (refund again with its “Refund an amount…” button)") % {"order": refund.artist_order})
-
-    def has_retry_permission(self, request):
-        return request.user.has_perm("orders.change_refund")
-
-    def has_handle_permission(self, request):
-        return request.user.has_perm("orders.change_refund")
-
-    @admin.action(description=_("Ask the provider again now (pending refunds)"), permissions=["retry"])
-    def retry_now(self, request, queryset):
-        pending = list(queryset.filter(status=RefundStatus.PENDING).values_list("pk", flat=True))
-        Refund.objects.filter(pk__in=pending, status=RefundStatus.PENDING).update(next_attempt_at=timezone.now())
-        for refund_id in pending:
-            dispatch_refund(refund_id=refund_id)
-        for refund in Refund.objects.filter(pk__in=pending):
-            self.log_change(request, refund, "Retried now.")
-        self.message_user(
-            request,
-            ngettext("%(count)d pending refund sent to the provider again.", "%(count)d pending refunds sent to the provider again.", len(pending))
-            % {"count": len(pending)},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Mark failed refunds as handled"), permissions=["handle"])
-    def mark_handled(self, request, queryset):
-        marked = not_failed = already = 0
-        for refund in queryset.order_by("id"):
-            try:
-                staff_services.refund_mark_handled(refund=refund, by=request.user)
-            except Conflict as error:
-                if error.state == RefundStatus.FAILED:
-                    already += 1
-                else:
-                    not_failed += 1
-                continue
-            marked += 1
-        if marked:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d failed refund marked as handled: it leaves the escalation queue.",
-                    "%(count)d failed refunds marked as handled: they leave the escalation queue.",
-                    marked,
-                )
-                % {"count": marked},
-                messages.SUCCESS,
-            )
-        if not_failed:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d refund was not failed (pending or paid) and was left as it is.",
-                    "%(count)d refunds were not failed (pending or paid) and were left as they are.",
-                    not_failed,
-                )
-                % {"count": not_failed},
-                messages.ERROR,
-            )
-        if already:
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d refund was already marked as handled.",
-                    "%(count)d refunds were already marked as handled.",
-                    already,
-                )
-                % {"count": already},
-                messages.WARNING,
-            )
-
-
-class _RequestAdmin(ReadOnlyAdmin):
-    list_select_related = ["artist_order__order__buyer", "artist_order__artist"]
-    date_hierarchy = "created_at"
-    search_fields = ["=artist_order__order__number", "artist_order__order__number", "artist_order__order__buyer__email", "artist_order__artist__name"]
-
-    @admin.display(description=_("order"), ordering="artist_order__order__number")
-    def order_number(self, obj):
-        return obj.artist_order.order.number
-
-    @admin.display(description=_("artist"), ordering="artist_order__artist__name")
-    def artist_name(self, obj):
-        return obj.artist_order.artist.name
-
-    @admin.display(description=_("buyer"), ordering="artist_order__order__buyer__email")
-    def buyer_email(self, obj):
-        return obj.artist_order.order.buyer.email
-
-    @admin.display(description=_("waiting for"))
-    def waiting(self, obj):
-        return age(obj.created_at) if obj.resolved_at is None else "—"
-
-    @admin.display(description=_("artist order"))
-    def artist_order_link(self, obj):
-        return admin_link(obj.artist_order, gettext("Open the artist order (its buttons answer this)"))
-
-
-@admin.register(CancellationRequest)
-class CancellationRequestAdmin(_RequestAdmin):
-    list_display = ["order_number", "buyer_email", "artist_name", "status", "created_at", "waiting", "resolved_at"]
-    list_filter = ["status", "created_at"]
-    fields = ["artist_order_link", "requested_by", "reason", "status", "created_at", "resolved_at"]
-    readonly_fields = fields
-
-
-@admin.register(NotReceivedReport)
-class NotReceivedReportAdmin(_RequestAdmin):
-    list_display = ["order_number", "buyer_email", "artist_name", "status", "created_at", "waiting", "resolved_at", "resolved_by"]
-    list_filter = ["status", "created_at"]
-    list_select_related = [*_RequestAdmin.list_select_related, "resolved_by"]
-    fields = ["artist_order_link", "reported_by", "note", "status", "created_at", "resolved_at", "resolved_by"]
-    readonly_fields = fields
-
-
 @admin.register(ArtistOrderEvent)
 class ArtistOrderEventAdmin(ReadOnlyAdmin):
     """Every transition of every artist order: who did what, when."""
@@ -655,89 +422,3 @@ class ArtistOrderEventAdmin(ReadOnlyAdmin):
     @admin.display(description=_("artist order"))
     def artist_order_link(self, event):
         return admin_link(event.artist_order)
-
-
-@admin.register(OrderLine)
-class OrderLineAdmin(ReadOnlyAdmin):
-    """What was bought, searchable by title (which orders hold this item?)."""
-
-    list_display = ["title", "variant_name", "quantity", "unit_price", "line_total", "order_number", "artist_name"]
-    search_fields = ["title", "=artist_order__order__number", "artist_order__artist__name", "artist_order__order__buyer__email"]
-    list_filter = ["personalised"]
-    list_select_related = ["artist_order__order", "artist_order__artist"]
-    fields = ["artist_order_link", "title", "variant_name", "unit_price", "quantity", "line_total", "personalised", "personalisation_text", "personalisation_photo", "variant", "item_id_snapshot"]
-    readonly_fields = fields
-
-    @admin.display(description=_("order"), ordering="artist_order__order__number")
-    def order_number(self, line):
-        return line.artist_order.order.number
-
-    @admin.display(description=_("artist"), ordering="artist_order__artist__name")
-    def artist_name(self, line):
-        return line.artist_order.artist.name
-
-    @admin.display(description=_("artist order"))
-    def artist_order_link(self, line):
-        return admin_link(line.artist_order)
-
-
-# Carts, codes, payments, numbering ---------------------------------------------------------
-
-
-class CartLineInline(ReadOnlyInline):
-    model = CartLine
-    fields = ["variant", "quantity", "personalisation_text", "created_at"]
-    readonly_fields = fields
-    show_change_link = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("variant__item")
-
-
-@admin.register(Cart)
-class CartAdmin(ReadOnlyAdmin):
-    """Carts as their owners see them (support: "my cart is empty")."""
-
-    list_display = ["id", "owner", "country", "discount_code", "updated_at"]
-    list_filter = [("user", admin.EmptyFieldListFilter), "country", "updated_at"]
-    search_fields = ["user__email", "user__username", "session_key"]
-    list_select_related = ["user", "discount_code"]
-    inlines = [CartLineInline]
-    fields = ["user", "session_key", "country", "discount_code", "created_at", "updated_at"]
-    readonly_fields = fields
-
-    @admin.display(description=_("owner"), ordering="user__email")
-    def owner(self, cart):
-        return cart.user.email if cart.user_id else gettext("anonymous visitor")
-
-
-@admin.register(DiscountCode)
-class DiscountCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "artist", "kind", "value", "minimum_amount", "starts_at", "ends_at", "times_used", "usage_limit", "is_active"]
-    list_filter = ["is_active", "kind", ("artist", admin.EmptyFieldListFilter), "starts_at", "ends_at"]
-    search_fields = ["code", "artist__name"]
-    list_select_related = ["artist"]
-    autocomplete_fields = ["artist"]
-    readonly_fields = ["times_used", "created_at"]
-
-
-@admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["order", "buyer_email", "provider", "amount", "status", "reference", "created_at"]
-    list_filter = ["status", "provider", "created_at"]
-    search_fields = ["=order__number", "order__number", "order__email", "reference"]
-    list_select_related = ["order"]
-    date_hierarchy = "created_at"
-    readonly_fields = ["order", "provider", "amount", "status", "reference", "idempotency_key", "message", "created_at"]
-
-    @admin.display(description=_("buyer"), ordering="order__email")
-    def buyer_email(self, payment):
-        return payment.order.email
-
-
-@admin.register(OrderNumberCounter)
-class OrderNumberCounterAdmin(ReadOnlyAdmin):
-    """The last invoice number given each year (never edited: numbers are gapless)."""
-
-    list_display = ["year", "last_number"]
-
