@@ -12,7 +12,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_countries.serializer_fields import CountryField
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from marketplace.errors import DomainError
 
 from . import selectors, services
+from .filters import ItemFilter
 from .models import Artist, Item, PostagePayer, StockAlert, Variant
 
 # Token first, so that an anonymous request gets a 401 with a
@@ -243,28 +244,15 @@ class ArtistDetailView(generics.RetrieveAPIView):
         return selectors.artist_get_visible(slug=self.kwargs["slug"])
 
 
-@extend_schema(
-    parameters=[OpenApiParameter("artist", str, description="Only this shop's items (slug).")]
-)
 class ItemListView(generics.ListAPIView):
-    """Items on sale in approved shops, newest first."""
+    """Items on sale in approved shops, newest first (``?artist=`` one
+    shop's)."""
 
     permission_classes = [AllowAny]
     serializer_class = ItemSerializer
+    filterset_class = ItemFilter
 
     def get_queryset(self):
-        slug = self.request.query_params.get("artist")
-        if slug:
-            # Not a shop address at all (a NUL byte, which PostgreSQL refuses
-            # in text, spaces...): a 400 that says so, not a database error.
-            try:
-                slug = serializers.SlugField(max_length=80).run_validation(slug)
-            except ValidationError as error:
-                raise ValidationError({"artist": error.detail}) from error
-            artist = Artist.objects.visible().filter(slug=slug).first()
-            if artist is None:
-                return Item.objects.none()
-            return selectors.item_list_visible(artist=artist)
         return selectors.item_list_visible()
 
 

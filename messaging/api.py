@@ -10,6 +10,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
 )
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -213,6 +214,7 @@ ROLE_PARAMETER = OpenApiParameter(
 )
 
 
+@extend_schema_view(get=extend_schema(parameters=[ROLE_PARAMETER]))
 class ThreadListView(generics.ListAPIView):
     """The caller's threads with their unread counts, unread ones first.
     A buyer writes to a shop with POST (the thread on the same topic is
@@ -226,10 +228,6 @@ class ThreadListView(generics.ListAPIView):
         return selectors.threads_for_user(
             user=self.request.user, role=role if role in Role.CHOICES else None
         )
-
-    @extend_schema(parameters=[ROLE_PARAMETER])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request={

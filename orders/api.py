@@ -8,6 +8,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_view,
 )
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services
-from .models import ArtistOrderState
+from .filters import ArtistOrderFilter
+from .models import ArtistOrder, Order
 from .pricing import price_cart
 from .serializers import (
     ArtistOrderCancelResultSerializer,
@@ -144,7 +146,9 @@ class CheckoutView(APIView):
         ],
         responses={
             201: OrderSerializer,
-            402: OpenApiResponse(PaymentDeclinedSerializer, description="Payment declined."),
+            402: OpenApiResponse(
+                PaymentDeclinedSerializer, description="Payment declined."
+            ),
         },
     )
     def post(self, request):
@@ -165,6 +169,7 @@ class CheckoutView(APIView):
 class OrderListView(generics.ListAPIView):
     """The caller's orders, newest first."""
 
+    queryset = Order.objects.none()  # the model, for the schema; get_queryset scopes
     serializer_class = OrderSerializer
 
     def get_queryset(self):
@@ -181,17 +186,9 @@ class OrderDetailView(generics.RetrieveAPIView):
         return selectors.orders_for_buyer(buyer=self.request.user)
 
 
-class ArtistOrderListView(generics.ListAPIView):
-    """Artist orders of the caller: those of its orders as a buyer and those
-    of its shop as an artist (``?as=`` narrows to one side)."""
-
-    serializer_class = ArtistOrderSerializer
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         parameters=[
-            OpenApiParameter(
-                "state", OpenApiTypes.STR, enum=[s.value for s in ArtistOrderState]
-            ),
             OpenApiParameter(
                 "as",
                 OpenApiTypes.STR,
@@ -200,20 +197,20 @@ class ArtistOrderListView(generics.ListAPIView):
             ),
         ]
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+)
+class ArtistOrderListView(generics.ListAPIView):
+    """Artist orders of the caller: those of its orders as a buyer and those
+    of its shop as an artist (``?as=`` narrows to one side; ``?state=``)."""
+
+    queryset = ArtistOrder.objects.none()  # the model, for the schema; get_queryset scopes
+    serializer_class = ArtistOrderSerializer
+    filterset_class = ArtistOrderFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        role = params.get("as") or None
+        role = self.request.query_params.get("as") or None
         if role not in (None, "buyer", "artist", "staff"):
             raise ValidationError({"as": [_("Use buyer, artist or staff.")]})
         queryset = selectors.artist_orders_visible_to(user=self.request.user, role=role)
-        state = params.get("state")
-        if state:
-            if state not in ArtistOrderState.values:
-                raise ValidationError({"state": [_("Unknown state.")]})
-            queryset = queryset.filter(state=state)
         return queryset.order_by("-created_at", "-id")
 
 
@@ -240,7 +237,9 @@ class ArtistOrderDetailView(generics.RetrieveAPIView):
 BUYER = "buyer"
 ARTIST = "artist"
 
-_CONFLICT = OpenApiResponse(ConflictSerializer, description="Not allowed in the current state.")
+_CONFLICT = OpenApiResponse(
+    ConflictSerializer, description="Not allowed in the current state."
+)
 
 
 def _acts_as(artist_order, user, role: str) -> bool:
@@ -278,7 +277,9 @@ class ArtistOrderActionView(APIView):
         extra = self.perform(artist_order=artist_order, user=user, data=data) or {}
         fresh = selectors.artist_order_get_for_user(user=user, pk=artist_order.pk)
         return Response(
-            self.result_serializer_class(fresh, context={"request": request, **extra}).data
+            self.result_serializer_class(
+                fresh, context={"request": request, **extra}
+            ).data
         )
 
 
@@ -290,35 +291,34 @@ def _action_schema(*, request=None, response=ArtistOrderSerializer, summary: str
     )
 
 
+@extend_schema_view(post=_action_schema(summary="Accept an artist order (artist)."))
 class ArtistOrderAcceptView(ArtistOrderActionView):
-    @_action_schema(summary="Accept an artist order (artist).")
-    def post(self, request, pk):
-        return super().post(request, pk)
-
     def perform(self, *, artist_order, user, data):
         services.artist_order_accept(artist_order=artist_order, by=user)
 
 
-class ArtistOrderRefuseView(ArtistOrderActionView):
-    input_serializer_class = RefuseInputSerializer
-
-    @_action_schema(
+@extend_schema_view(
+    post=_action_schema(
         request=RefuseInputSerializer,
         summary="Refuse an artist order (artist): refunded in full, stock put back.",
     )
-    def post(self, request, pk):
-        return super().post(request, pk)
+)
+class ArtistOrderRefuseView(ArtistOrderActionView):
+    input_serializer_class = RefuseInputSerializer
 
     def perform(self, *, artist_order, user, data):
-        services.artist_order_refuse(artist_order=artist_order, by=user, reason=data["reason"])
+        services.artist_order_refuse(
+            artist_order=artist_order, by=user, reason=data["reason"]
+        )
 
 
+@extend_schema_view(
+    post=_action_schema(
+        request=ShipInputSerializer, summary="Ship an artist order (artist)."
+    )
+)
 class ArtistOrderShipView(ArtistOrderActionView):
     input_serializer_class = ShipInputSerializer
-
-    @_action_schema(request=ShipInputSerializer, summary="Ship an artist order (artist).")
-    def post(self, request, pk):
-        return super().post(request, pk)
 
     def perform(self, *, artist_order, user, data):
         services.artist_order_ship(
@@ -329,15 +329,14 @@ class ArtistOrderShipView(ArtistOrderActionView):
         )
 
 
-class ArtistOrderReshipView(ArtistOrderActionView):
-    input_serializer_class = ShipInputSerializer
-
-    @_action_schema(
+@extend_schema_view(
+    post=_action_schema(
         request=ShipInputSerializer,
         summary="Ship a parcel reported as not received again (artist, staff).",
     )
-    def post(self, request, pk):
-        return super().post(request, pk)
+)
+class ArtistOrderReshipView(ArtistOrderActionView):
+    input_serializer_class = ShipInputSerializer
 
     def perform(self, *, artist_order, user, data):
         services.artist_order_reship(
@@ -348,29 +347,27 @@ class ArtistOrderReshipView(ArtistOrderActionView):
         )
 
 
-class ArtistOrderRefundLostView(ArtistOrderActionView):
-    @_action_schema(
+@extend_schema_view(
+    post=_action_schema(
         summary="Refund a parcel reported as not received in full (artist, staff).",
     )
-    def post(self, request, pk):
-        return super().post(request, pk)
-
+)
+class ArtistOrderRefundLostView(ArtistOrderActionView):
     def perform(self, *, artist_order, user, data):
         services.artist_order_refund_lost(artist_order=artist_order, by=user)
 
 
-class ArtistOrderCancelView(ArtistOrderActionView):
-    role = BUYER
-    input_serializer_class = CancelInputSerializer
-    result_serializer_class = ArtistOrderCancelResultSerializer
-
-    @_action_schema(
+@extend_schema_view(
+    post=_action_schema(
         request=CancelInputSerializer,
         response=ArtistOrderCancelResultSerializer,
         summary="Cancel (awaiting acceptance) or ask to cancel (accepted) (buyer).",
     )
-    def post(self, request, pk):
-        return super().post(request, pk)
+)
+class ArtistOrderCancelView(ArtistOrderActionView):
+    role = BUYER
+    input_serializer_class = CancelInputSerializer
+    result_serializer_class = ArtistOrderCancelResultSerializer
 
     def perform(self, *, artist_order, user, data):
         outcome = services.artist_order_cancel(
@@ -379,27 +376,25 @@ class ArtistOrderCancelView(ArtistOrderActionView):
         return {"outcome": outcome}
 
 
+@extend_schema_view(
+    post=_action_schema(summary="Confirm that the parcel arrived (buyer).")
+)
 class ArtistOrderConfirmDeliveryView(ArtistOrderActionView):
     role = BUYER
-
-    @_action_schema(summary="Confirm that the parcel arrived (buyer).")
-    def post(self, request, pk):
-        return super().post(request, pk)
 
     def perform(self, *, artist_order, user, data):
         services.artist_order_confirm_delivery(artist_order=artist_order, by=user)
 
 
-class ArtistOrderReportNotReceivedView(ArtistOrderActionView):
-    role = BUYER
-    input_serializer_class = ReportNotReceivedInputSerializer
-
-    @_action_schema(
+@extend_schema_view(
+    post=_action_schema(
         request=ReportNotReceivedInputSerializer,
         summary="Report a shipped parcel as not received (buyer).",
     )
-    def post(self, request, pk):
-        return super().post(request, pk)
+)
+class ArtistOrderReportNotReceivedView(ArtistOrderActionView):
+    role = BUYER
+    input_serializer_class = ReportNotReceivedInputSerializer
 
     def perform(self, *, artist_order, user, data):
         services.artist_order_report_not_received(

@@ -15,7 +15,12 @@ import mimetypes
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -27,7 +32,7 @@ from orders.models import OrderLine
 from orders.serializers import ConflictSerializer
 
 from . import selectors, services
-from .models import ReturnState
+from .filters import ReturnRequestFilter
 from .serializers import (
     EscalateSerializer,
     InstructionsSerializer,
@@ -42,7 +47,9 @@ BUYER = "buyer"
 ARTIST = "artist"
 ROLES = ("buyer", "artist", "staff")
 
-_CONFLICT = OpenApiResponse(ConflictSerializer, description="Not allowed in the current state.")
+_CONFLICT = OpenApiResponse(
+    ConflictSerializer, description="Not allowed in the current state."
+)
 
 
 def _line_of_buyer(*, buyer, pk: int) -> OrderLine:
@@ -60,18 +67,9 @@ def _line_of_buyer(*, buyer, pk: int) -> OrderLine:
     return line
 
 
-class ReturnRequestListView(generics.ListAPIView):
-    """Return requests of the caller, newest first: those of its orders as a
-    buyer and those of its shop as an artist (``?as=`` narrows to one side;
-    ``?as=staff`` lists every request for staff). A buyer files one with POST
-    (multipart, photos as repeated ``photos`` fields)."""
-
-    serializer_class = ReturnRequestSerializer
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         parameters=[
-            OpenApiParameter("state", OpenApiTypes.STR, enum=list(ReturnState.values)),
             OpenApiParameter(
                 "as",
                 OpenApiTypes.STR,
@@ -80,20 +78,24 @@ class ReturnRequestListView(generics.ListAPIView):
             ),
         ]
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+)
+class ReturnRequestListView(generics.ListAPIView):
+    """Return requests of the caller, newest first: those of its orders as a
+    buyer and those of its shop as an artist (``?as=`` narrows to one side;
+    ``?as=staff`` lists every request for staff). A buyer files one with POST
+    (multipart, photos as repeated ``photos`` fields)."""
+
+    serializer_class = ReturnRequestSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_class = ReturnRequestFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        role = params.get("as") or None
+        role = self.request.query_params.get("as") or None
         if role not in (None, *ROLES):
             raise ValidationError({"as": [_("Use buyer, artist or staff.")]})
-        queryset = selectors.return_requests_visible_to(user=self.request.user, role=role)
-        state = params.get("state")
-        if state:
-            if state not in ReturnState.values:
-                raise ValidationError({"state": [_("Unknown state.")]})
-            queryset = queryset.filter(state=state)
+        queryset = selectors.return_requests_visible_to(
+            user=self.request.user, role=role
+        )
         return queryset.order_by("-created_at", "-id")
 
     def paginate_queryset(self, queryset):
@@ -111,7 +113,11 @@ class ReturnRequestListView(generics.ListAPIView):
         serializer = ReturnRequestCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        photos = [f for f in request.FILES.getlist("photos") if f] if hasattr(request.FILES, "getlist") else []
+        photos = (
+            [f for f in request.FILES.getlist("photos") if f]
+            if hasattr(request.FILES, "getlist")
+            else []
+        )
         return_request = services.return_request_create(
             buyer=request.user,
             line=_line_of_buyer(buyer=request.user, pk=data["line"]),
@@ -124,7 +130,9 @@ class ReturnRequestListView(generics.ListAPIView):
             desired_text=data["desired_text"],
             photos=photos or list(data.get("photos") or []),
         )
-        fresh = selectors.return_request_get_for_user(user=request.user, pk=return_request.pk)
+        fresh = selectors.return_request_get_for_user(
+            user=request.user, pk=return_request.pk
+        )
         return Response(
             ReturnRequestSerializer(fresh, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
@@ -137,7 +145,9 @@ class ReturnRequestDetailView(generics.RetrieveAPIView):
     serializer_class = ReturnRequestSerializer
 
     def get_object(self):
-        return selectors.return_request_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.return_request_get_for_user(
+            user=self.request.user, pk=self.kwargs["pk"]
+        )
 
 
 class ReturnPhotoView(APIView):
@@ -151,7 +161,9 @@ class ReturnPhotoView(APIView):
         found = selectors.return_photo_get_for_user(user=request.user, pk=photo)
         if found.request_id != pk:
             raise Http404
-        content_type = mimetypes.guess_type(found.image.name)[0] or "application/octet-stream"
+        content_type = (
+            mimetypes.guess_type(found.image.name)[0] or "application/octet-stream"
+        )
         response = FileResponse(found.image.open("rb"), content_type=content_type)
         response["Cache-Control"] = "private, max-age=3600"
         return response
@@ -195,7 +207,9 @@ class ReturnActionView(APIView):
             data = serializer.validated_data
         self.perform(return_request=return_request, user=user, data=data)
         fresh = selectors.return_request_get_for_user(user=user, pk=return_request.pk)
-        return Response(ReturnRequestSerializer(fresh, context={"request": request}).data)
+        return Response(
+            ReturnRequestSerializer(fresh, context={"request": request}).data
+        )
 
 
 def _action_schema(*, request=None, summary: str):
@@ -206,15 +220,14 @@ def _action_schema(*, request=None, summary: str):
     )
 
 
-class ReturnAcceptView(ReturnActionView):
-    input_serializer_class = InstructionsSerializer
-
-    @_action_schema(
+@extend_schema_view(
+    post=_action_schema(
         request=InstructionsSerializer,
         summary="Accept a return request with instructions (artist; staff when escalated).",
     )
-    def post(self, request, pk):
-        return super().post(request, pk)
+)
+class ReturnAcceptView(ReturnActionView):
+    input_serializer_class = InstructionsSerializer
 
     def perform(self, *, return_request, user, data):
         services.return_request_accept(
@@ -225,24 +238,28 @@ class ReturnAcceptView(ReturnActionView):
         )
 
 
+@extend_schema_view(
+    post=_action_schema(
+        request=RejectSerializer, summary="Reject a return request (artist)."
+    )
+)
 class ReturnRejectView(ReturnActionView):
     input_serializer_class = RejectSerializer
 
-    @_action_schema(request=RejectSerializer, summary="Reject a return request (artist).")
-    def post(self, request, pk):
-        return super().post(request, pk)
-
     def perform(self, *, return_request, user, data):
-        services.return_request_reject(return_request=return_request, by=user, reason=data["reason"])
+        services.return_request_reject(
+            return_request=return_request, by=user, reason=data["reason"]
+        )
 
 
+@extend_schema_view(
+    post=_action_schema(
+        request=TrackingSerializer, summary="Send the piece back (buyer)."
+    )
+)
 class ReturnShipBackView(ReturnActionView):
     role = BUYER
     input_serializer_class = TrackingSerializer
-
-    @_action_schema(request=TrackingSerializer, summary="Send the piece back (buyer).")
-    def post(self, request, pk):
-        return super().post(request, pk)
 
     def perform(self, *, return_request, user, data):
         services.return_request_ship_back(
@@ -253,37 +270,42 @@ class ReturnShipBackView(ReturnActionView):
         )
 
 
+@extend_schema_view(
+    post=_action_schema(
+        summary="Confirm the piece came back (artist): the refund can start."
+    )
+)
 class ReturnReceiveView(ReturnActionView):
-    @_action_schema(summary="Confirm the piece came back (artist): the refund can start.")
-    def post(self, request, pk):
-        return super().post(request, pk)
-
     def perform(self, *, return_request, user, data):
         services.return_request_receive(return_request=return_request, by=user)
 
 
-class ReturnRefundView(ReturnActionView):
-    input_serializer_class = RefundInputSerializer
-
-    @_action_schema(
+@extend_schema_view(
+    post=_action_schema(
         request=RefundInputSerializer,
         summary="Refund a received return (artist, staff); the amount defaults to the computed one.",
     )
-    def post(self, request, pk):
-        return super().post(request, pk)
+)
+class ReturnRefundView(ReturnActionView):
+    input_serializer_class = RefundInputSerializer
 
     def perform(self, *, return_request, user, data):
         services.return_request_refund(
-            return_request=return_request, by=user, amount=data.get("amount"), note=data["note"]
+            return_request=return_request,
+            by=user,
+            amount=data.get("amount"),
+            note=data["note"],
         )
 
 
+@extend_schema_view(
+    post=_action_schema(
+        request=TrackingSerializer,
+        summary="Ship the replacement of an exchange (artist).",
+    )
+)
 class ReturnShipReplacementView(ReturnActionView):
     input_serializer_class = TrackingSerializer
-
-    @_action_schema(request=TrackingSerializer, summary="Ship the replacement of an exchange (artist).")
-    def post(self, request, pk):
-        return super().post(request, pk)
 
     def perform(self, *, return_request, user, data):
         services.return_request_ship_replacement(
@@ -294,32 +316,33 @@ class ReturnShipReplacementView(ReturnActionView):
         )
 
 
-class ReturnConvertToRefundView(ReturnActionView):
-    input_serializer_class = RefundInputSerializer
-
-    @_action_schema(
+@extend_schema_view(
+    post=_action_schema(
         request=RefundInputSerializer,
         summary="Refund a received exchange instead of replacing it (artist).",
     )
-    def post(self, request, pk):
-        return super().post(request, pk)
+)
+class ReturnConvertToRefundView(ReturnActionView):
+    input_serializer_class = RefundInputSerializer
 
     def perform(self, *, return_request, user, data):
         services.return_request_convert_to_refund(
-            return_request=return_request, by=user, amount=data.get("amount"), note=data["note"]
+            return_request=return_request,
+            by=user,
+            amount=data.get("amount"),
+            note=data["note"],
         )
 
 
-class ReturnEscalateView(ReturnActionView):
-    role = BUYER
-    input_serializer_class = EscalateSerializer
-
-    @_action_schema(
+@extend_schema_view(
+    post=_action_schema(
         request=EscalateSerializer,
         summary="Ask the marketplace team to decide (buyer): rejected or unanswered requests.",
     )
-    def post(self, request, pk):
-        return super().post(request, pk)
+)
+class ReturnEscalateView(ReturnActionView):
+    role = BUYER
+    input_serializer_class = EscalateSerializer
 
     def perform(self, *, return_request, user, data):
         services.return_request_escalate(
@@ -327,12 +350,9 @@ class ReturnEscalateView(ReturnActionView):
         )
 
 
+@extend_schema_view(post=_action_schema(summary="Withdraw a return request (buyer)."))
 class ReturnWithdrawView(ReturnActionView):
     role = BUYER
-
-    @_action_schema(summary="Withdraw a return request (buyer).")
-    def post(self, request, pk):
-        return super().post(request, pk)
 
     def perform(self, *, return_request, user, data):
         services.return_request_withdraw(return_request=return_request, by=user)

@@ -3,7 +3,6 @@ every action done in the admin is written with its author (registered on
 the staff's site, ``staff.site``)."""
 
 from django.contrib import admin
-from django.contrib.admin.models import LogEntry
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
