@@ -19,13 +19,17 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver $(HOST)
 
+# One pytest process per core (pytest-xdist); the tests that share one file
+# (the French catalogue) run in one group. PYTEST_ARGS replaces these.
 # pytest exits 5 when no test is collected: not a failure for a young project.
+PYTEST_ARGS ?= -n auto --dist loadgroup
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest: no test collected"; exit 0; fi; exit $$status
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Regenerate the French catalogue after changing strings, then translate the new entries.
@@ -43,7 +47,7 @@ bench: install
 # as .ci/run provides them.
 STRESS_ROUNDS ?= 1000
 stress: install
-	STRESS_ROUNDS=$(STRESS_ROUNDS) $(PY) -m pytest -m "postgres or worker" -q $(PYTEST_ARGS)
+	STRESS_ROUNDS=$(STRESS_ROUNDS) $(PY) -m pytest -m "postgres or worker" -q $(STRESS_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles

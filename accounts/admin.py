@@ -7,13 +7,30 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "email", "language", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "language", "date_joined", "groups"]
+    list_display = [
+        "username",
+        "email",
+        "language",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    ]
+    list_filter = [
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "language",
+        "date_joined",
+        "groups",
+    ]
     search_fields = ["username", "email", "first_name", "last_name"]
     ordering = ["username"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
+        (
+            _("Personal info"),
+            {"fields": ("first_name", "last_name", "email", "language")},
+        ),
         *DjangoUserAdmin.fieldsets[2:],
     )
     add_fieldsets = (

@@ -59,7 +59,10 @@ class RegisterSerializer(serializers.Serializer):
         default=Role.BUYER,
     )
     shop_name = serializers.CharField(
-        max_length=120, required=False, allow_blank=True, help_text="Required for an artist."
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        help_text="Required for an artist.",
     )
 
 
@@ -122,12 +125,18 @@ class TokenView(APIView):
 
     @extend_schema(
         request=AuthTokenSerializer,
-        responses={200: inline_serializer("AuthToken", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("AuthToken", {"token": serializers.CharField()})
+        },
     )
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = AuthTokenSerializer(
+            data=request.data, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        token, _created = Token.objects.get_or_create(
+            user=serializer.validated_data["user"]
+        )
         return Response({"token": token.key})
 
 

@@ -22,7 +22,9 @@ class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        return super().authenticate(
+            request, username=username, password=password, **kwargs
+        )
 
 
 def client_ip(request) -> str | None:
@@ -31,7 +33,9 @@ def client_ip(request) -> str | None:
     count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     meta = getattr(request, "META", {})
     if count:
-        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [
+            part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
         forwarded = [part for part in forwarded if part]
         if len(forwarded) >= count:
             return forwarded[-count]
@@ -62,7 +66,9 @@ def lockout_response(request, original_response=None, credentials=None):
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     form = AuthenticationForm(request, data={"username": username})
     # The form is shown with this error only: no second authentication.
-    form._errors = ErrorDict({"__all__": form.error_class([message], error_class="nonfield")})
+    form._errors = ErrorDict(
+        {"__all__": form.error_class([message], error_class="nonfield")}
+    )
     return render(
         request,
         "registration/login.html",

@@ -10,7 +10,9 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
-    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/change/", views.PasswordChangeView.as_view(), name="password_change"
+    ),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

@@ -57,7 +57,10 @@ class ArtistAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Holiday"), {"fields": ["holiday_start_date", "holiday_end_date", "holiday_message"]}),
+        (
+            _("Holiday"),
+            {"fields": ["holiday_start_date", "holiday_end_date", "holiday_message"]},
+        ),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -94,7 +97,14 @@ class VariantInline(admin.TabularInline):
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "artist", "price", "personalisable", "is_active", "created_at"]
+    list_display = [
+        "title",
+        "artist",
+        "price",
+        "personalisable",
+        "is_active",
+        "created_at",
+    ]
     list_filter = ["is_active", "personalisable"]
     search_fields = ["title", "artist__name"]
     list_select_related = ["artist"]
@@ -115,7 +125,11 @@ class ItemAdmin(admin.ModelAdmin):
                 and not variant_form.initial.get("stock")
                 and variant.stock > 0
             ):
-                locked = Variant.objects.select_for_update().select_related("item").get(pk=variant.pk)
+                locked = (
+                    Variant.objects.select_for_update()
+                    .select_related("item")
+                    .get(pk=variant.pk)
+                )
                 notify_back_in_stock(variant=locked)
 
 
@@ -123,7 +137,12 @@ class ItemAdmin(admin.ModelAdmin):
 class StockAlertAdmin(admin.ModelAdmin):
     list_display = ["variant", "user", "created_at", "notified_at"]
     list_filter = [("notified_at", admin.EmptyFieldListFilter)]
-    search_fields = ["variant__item__title", "variant__name", "user__email", "user__username"]
+    search_fields = [
+        "variant__item__title",
+        "variant__name",
+        "user__email",
+        "user__username",
+    ]
     list_select_related = ["variant", "variant__item", "user"]
     raw_id_fields = ["variant", "user"]
     readonly_fields = ["created_at", "notified_at"]

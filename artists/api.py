@@ -58,9 +58,13 @@ class PhotoUploadSerializer(serializers.Serializer):
 
 
 class ShippingFeesSerializer(serializers.Serializer):
-    domestic = serializers.DecimalField(source="shipping_domestic", min_value=Decimal("0"), **MONEY)
+    domestic = serializers.DecimalField(
+        source="shipping_domestic", min_value=Decimal("0"), **MONEY
+    )
     eu = serializers.DecimalField(source="shipping_eu", min_value=Decimal("0"), **MONEY)
-    world = serializers.DecimalField(source="shipping_world", min_value=Decimal("0"), **MONEY)
+    world = serializers.DecimalField(
+        source="shipping_world", min_value=Decimal("0"), **MONEY
+    )
 
 
 class TermsSerializer(serializers.Serializer):
@@ -106,7 +110,17 @@ class ArtistSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Artist
-        fields = ["slug", "name", "story", "location", "country", "url", "photos", "terms", "holiday"]
+        fields = [
+            "slug",
+            "name",
+            "story",
+            "location",
+            "country",
+            "url",
+            "photos",
+            "terms",
+            "holiday",
+        ]
         read_only_fields = ["slug"]
 
     def get_url(self, artist) -> str:
@@ -127,7 +141,10 @@ class ShopSerializer(ArtistSerializer):
 
 class VariantSerializer(serializers.ModelSerializer):
     price = serializers.DecimalField(
-        source="unit_price", read_only=True, help_text="The price a buyer pays.", **MONEY
+        source="unit_price",
+        read_only=True,
+        help_text="The price a buyer pays.",
+        **MONEY,
     )
     own_price = serializers.DecimalField(
         source="price",
@@ -329,12 +346,16 @@ class ShopView(ArtistAPIView):
                 try:
                     services.artist_set_holiday(
                         artist=artist,
-                        start_date=data.get("holiday_start_date", artist.holiday_start_date),
+                        start_date=data.get(
+                            "holiday_start_date", artist.holiday_start_date
+                        ),
                         end_date=data.get("holiday_end_date", artist.holiday_end_date),
                         message=data.get("holiday_message", artist.holiday_message),
                     )
                 except DomainError as error:
-                    raise ValidationError({"holiday": error.as_field_errors()}) from None
+                    raise ValidationError(
+                        {"holiday": error.as_field_errors()}
+                    ) from None
         artist.refresh_from_db()
         return Response(self.get_serializer(artist).data)
 
@@ -415,7 +436,9 @@ class ShopItemPhotoDetailView(ArtistAPIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk, photo_pk):
-        photo = selectors.item_photo_get_for_artist(artist=self.artist, item_pk=pk, pk=photo_pk)
+        photo = selectors.item_photo_get_for_artist(
+            artist=self.artist, item_pk=pk, pk=photo_pk
+        )
         services.item_remove_photo(photo=photo)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -14,7 +14,9 @@ urlpatterns = [
     ),
     path("shop/", api.ShopView.as_view(), name="api-shop"),
     path("shop/items/", api.ShopItemListView.as_view(), name="api-shop-items"),
-    path("shop/items/<int:pk>/", api.ShopItemDetailView.as_view(), name="api-shop-item"),
+    path(
+        "shop/items/<int:pk>/", api.ShopItemDetailView.as_view(), name="api-shop-item"
+    ),
     path(
         "shop/items/<int:pk>/photos/",
         api.ShopItemPhotoListView.as_view(),
@@ -30,7 +32,11 @@ urlpatterns = [
         api.ShopItemVariantListView.as_view(),
         name="api-shop-item-variants",
     ),
-    path("shop/variants/<int:pk>/", api.ShopVariantDetailView.as_view(), name="api-shop-variant"),
+    path(
+        "shop/variants/<int:pk>/",
+        api.ShopVariantDetailView.as_view(),
+        name="api-shop-variant",
+    ),
     path(
         "staff/artists/<slug:slug>/approve/",
         api.StaffArtistApproveView.as_view(),

@@ -15,7 +15,9 @@ class SlugFilter(filters.CharFilter):
 
 class ItemFilter(filters.FilterSet):
     artist = SlugFilter(
-        field_name="artist__slug", max_length=80, help_text="Only this shop's items (slug)."
+        field_name="artist__slug",
+        max_length=80,
+        help_text="Only this shop's items (slug).",
     )
 
     class Meta:

@@ -36,16 +36,22 @@ class ArtistTermsForm(forms.ModelForm):
         label=_("Shipping fee, domestic (€)"), min_value=Decimal("0"), **MONEY_FIELD
     )
     shipping_eu = forms.DecimalField(
-        label=_("Shipping fee, European Union (€)"), min_value=Decimal("0"), **MONEY_FIELD
+        label=_("Shipping fee, European Union (€)"),
+        min_value=Decimal("0"),
+        **MONEY_FIELD,
     )
     shipping_world = forms.DecimalField(
-        label=_("Shipping fee, rest of the world (€)"), min_value=Decimal("0"), **MONEY_FIELD
+        label=_("Shipping fee, rest of the world (€)"),
+        min_value=Decimal("0"),
+        **MONEY_FIELD,
     )
     free_shipping_over = forms.DecimalField(
         label=_("Free shipping from (€)"),
         min_value=Decimal("0"),
         required=False,
-        help_text=_("Orders of your items from this amount ship free. Leave empty for never."),
+        help_text=_(
+            "Orders of your items from this amount ship free. Leave empty for never."
+        ),
         **MONEY_FIELD,
     )
 
@@ -87,18 +93,29 @@ class HolidayForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if (start is None) != (end is None) and not self.errors:
-            raise forms.ValidationError(_("Give both the first and the last day of the holiday."))
+            raise forms.ValidationError(
+                _("Give both the first and the last day of the holiday.")
+            )
         if start and end and end < start:
             self.add_error("end_date", _("The holiday cannot end before it starts."))
         return cleaned
 
 
 class ItemForm(forms.ModelForm):
-    price = forms.DecimalField(label=_("Price (€)"), min_value=Decimal("0.01"), **MONEY_FIELD)
+    price = forms.DecimalField(
+        label=_("Price (€)"), min_value=Decimal("0.01"), **MONEY_FIELD
+    )
 
     class Meta:
         model = Item
-        fields = ["title", "description", "price", "size_guide", "personalisable", "is_active"]
+        fields = [
+            "title",
+            "description",
+            "price",
+            "size_guide",
+            "personalisable",
+            "is_active",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "size_guide": forms.Textarea(attrs={"rows": 4}),
@@ -127,7 +144,11 @@ class ItemCreateForm(ItemForm):
         pass
 
     def option_names(self) -> list[str]:
-        return [line.strip() for line in self.cleaned_data.get("options", "").splitlines() if line.strip()]
+        return [
+            line.strip()
+            for line in self.cleaned_data.get("options", "").splitlines()
+            if line.strip()
+        ]
 
 
 class VariantForm(forms.ModelForm):

@@ -272,12 +272,16 @@ class Variant(models.Model):
         verbose_name = _("variant")
         verbose_name_plural = _("variants")
         constraints = [
-            models.CheckConstraint(condition=Q(stock__gte=0), name="variant_stock_not_negative"),
+            models.CheckConstraint(
+                condition=Q(stock__gte=0), name="variant_stock_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(price__isnull=True) | Q(price__gt=0),
                 name="variant_price_positive",
             ),
-            models.UniqueConstraint(fields=["item", "name"], name="variant_name_unique_per_item"),
+            models.UniqueConstraint(
+                fields=["item", "name"], name="variant_name_unique_per_item"
+            ),
         ]
 
     def __str__(self):
@@ -291,7 +295,9 @@ class Variant(models.Model):
 class StockAlert(models.Model):
     """A buyer's wish to be emailed once when an out-of-stock variant is back."""
 
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_alerts")
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="stock_alerts"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stock_alerts"
     )

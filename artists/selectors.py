@@ -32,7 +32,9 @@ def artist_get_visible(*, slug: str) -> Artist:
 
     :raises Http404: when there is no such approved shop.
     """
-    return get_object_or_404(Artist.objects.visible().prefetch_related("photos"), slug=slug)
+    return get_object_or_404(
+        Artist.objects.visible().prefetch_related("photos"), slug=slug
+    )
 
 
 def _with_photos_and_variants(queryset):
@@ -92,7 +94,9 @@ def variant_get_for_artist(*, artist: Artist, pk: int) -> Variant:
     :raises Http404: for another artist's variant or an unknown id.
     """
     return get_object_or_404(
-        Variant.objects.select_related("item", "item__artist"), item__artist=artist, pk=pk
+        Variant.objects.select_related("item", "item__artist"),
+        item__artist=artist,
+        pk=pk,
     )
 
 

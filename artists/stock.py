@@ -44,7 +44,8 @@ def stock_take_many(*, quantities: Mapping[int, int]) -> int | None:
         quantity = Value(next(iter(wanted.values())))
     else:
         quantity = Case(
-            *(When(pk=pk, then=Value(wanted[pk])) for pk in ids), output_field=IntegerField()
+            *(When(pk=pk, then=Value(wanted[pk])) for pk in ids),
+            output_field=IntegerField(),
         )
     taken = Variant.objects.filter(pk__in=ids, stock__gte=quantity).update(
         stock=F("stock") - quantity
@@ -53,7 +54,9 @@ def stock_take_many(*, quantities: Mapping[int, int]) -> int | None:
         # The rows are locked (PostgreSQL) or the database is (SQLite): the
         # stock read above cannot have changed. Roll back rather than take
         # part of the cart.
-        raise RuntimeError(f"stock of variants {ids} changed while locked ({taken} taken)")
+        raise RuntimeError(
+            f"stock of variants {ids} changed while locked ({taken} taken)"
+        )
     return None
 
 
@@ -74,7 +77,9 @@ def stock_set(*, variant: Variant, stock: int) -> Variant:
     """Set a variant's stock; when it goes from 0 to more, email the buyers
     waiting for it (in the same transaction)."""
     locked = (
-        Variant.objects.select_for_update(of=("self",)).select_related("item").get(pk=variant.pk)
+        Variant.objects.select_for_update(of=("self",))
+        .select_related("item")
+        .get(pk=variant.pk)
     )
     was_empty = locked.stock == 0
     locked.stock = stock

@@ -19,13 +19,17 @@ HOME_SHOPS = 8
 
 def home(request):
     items = selectors.item_list_visible()[:HOME_ITEMS]
-    shops = selectors.artist_list_visible().order_by("-approved_at", "name")[:HOME_SHOPS]
+    shops = selectors.artist_list_visible().order_by("-approved_at", "name")[
+        :HOME_SHOPS
+    ]
     return render(request, "artists/home.html", {"items": items, "shops": shops})
 
 
 def artist_list(request):
     return render(
-        request, "artists/artist_list.html", {"artists": selectors.artist_list_visible()}
+        request,
+        "artists/artist_list.html",
+        {"artists": selectors.artist_list_visible()},
     )
 
 
@@ -37,7 +41,10 @@ def artist_detail(request, slug):
     own = _own_artist(request)
     if own is not None and own.slug == slug:
         # An artist sees its own page even before approval, as a preview.
-        artist, items = own, selectors.item_list_for_artist(artist=own).filter(is_active=True)
+        artist, items = (
+            own,
+            selectors.item_list_for_artist(artist=own).filter(is_active=True),
+        )
     else:
         artist = selectors.artist_get_visible(slug=slug)
         items = selectors.item_list_visible(artist=artist)
@@ -77,7 +84,9 @@ def item_detail(request, pk):
             "price_varies": len(prices) > 1,
             "default_variant": in_stock[0] if in_stock else None,
             "any_in_stock": bool(in_stock),
-            "alerted_ids": selectors.waiting_alert_variant_ids(user=request.user, item=item),
+            "alerted_ids": selectors.waiting_alert_variant_ids(
+                user=request.user, item=item
+            ),
             "preview": preview,
         },
     )
@@ -94,7 +103,9 @@ def stock_alert(request, pk):
         return redirect(item)
     variant = selectors.variant_get_for_item(item=item, pk=form.cleaned_data["variant"])
     try:
-        _alert, created = services.stock_alert_create(user=request.user, variant=variant)
+        _alert, created = services.stock_alert_create(
+            user=request.user, variant=variant
+        )
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(item)
@@ -107,7 +118,9 @@ def stock_alert(request, pk):
     else:
         messages.info(
             request,
-            _("You are already on the list for “%(variant)s”: we will email you once it is back.")
+            _(
+                "You are already on the list for “%(variant)s”: we will email you once it is back."
+            )
             % {"variant": variant.name},
         )
     return redirect(item)

@@ -39,11 +39,15 @@ def free_port(preferred: int) -> int:
     raise RuntimeError(f"no free port near {preferred}")
 
 
-def wait_for_port(port: int, timeout: float = 30, process: subprocess.Popen | None = None) -> None:
+def wait_for_port(
+    port: int, timeout: float = 30, process: subprocess.Popen | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"process exited with {process.returncode} before listening on {port}")
+            raise RuntimeError(
+                f"process exited with {process.returncode} before listening on {port}"
+            )
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -54,11 +58,18 @@ def wait_for_port(port: int, timeout: float = 30, process: subprocess.Popen | No
 def apt_install(*packages: str) -> None:
     """Install Debian packages (as root, like .ci/run)."""
     if os.geteuid() != 0:
-        raise RuntimeError(f"missing {' '.join(packages)} and not root: install them first")
+        raise RuntimeError(
+            f"missing {' '.join(packages)} and not root: install them first"
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     log(f"apt-get install {' '.join(packages)}")
     subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", *packages],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def find_postgres_bin(name: str) -> str | None:
@@ -89,27 +100,48 @@ class Services:
         self.pgdata.mkdir()
         root = os.geteuid() == 0
         if root:
-            if subprocess.run(["id", "postgres"], check=False, capture_output=True).returncode != 0:
-                subprocess.run(["useradd", "--system", "--no-create-home", "postgres"], check=True)
+            if (
+                subprocess.run(
+                    ["id", "postgres"], check=False, capture_output=True
+                ).returncode
+                != 0
+            ):
+                subprocess.run(
+                    ["useradd", "--system", "--no-create-home", "postgres"], check=True
+                )
             os.chmod(self.work, 0o755)
             shutil.chown(self.pgdata, "postgres", "postgres")
 
         def as_postgres(command: str) -> None:
-            argv = ["su", "postgres", "-s", "/bin/sh", "-c", command] if root else ["sh", "-c", command]
+            argv = (
+                ["su", "postgres", "-s", "/bin/sh", "-c", command]
+                if root
+                else ["sh", "-c", command]
+            )
             subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
 
         log(f"PostgreSQL on 127.0.0.1:{port} (data in {self.pgdata})")
-        as_postgres(f"'{initdb}' -D '{self.pgdata}' -U postgres --auth=trust -E UTF8 --locale=C.UTF-8")
+        as_postgres(
+            f"'{initdb}' -D '{self.pgdata}' -U postgres --auth=trust -E UTF8 --locale=C.UTF-8"
+        )
         options = (
             f"-p {port} -k {self.pgdata} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
             "-c shared_buffers=512MB -c work_mem=16MB -c maintenance_work_mem=256MB"
         )
-        as_postgres(f"'{self.pg_ctl}' -D '{self.pgdata}' -l '{self.pgdata}/server.log' -w start -o '{options}'")
+        as_postgres(
+            f"'{self.pg_ctl}' -D '{self.pgdata}' -l '{self.pgdata}/server.log' -w start -o '{options}'"
+        )
         self._as_postgres = as_postgres
         import psycopg
 
-        with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=port,
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+        ) as conn:
             conn.execute("CREATE DATABASE marketplace")
         return f"postgres://postgres@127.0.0.1:{port}/marketplace"
 
@@ -120,8 +152,19 @@ class Services:
         port = free_port(port)
         log(f"Redis on 127.0.0.1:{port}")
         process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-             "--dir", str(self.work)],
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.work),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
         )
@@ -135,9 +178,24 @@ class Services:
         log(f"gunicorn, {workers} sync workers, on 127.0.0.1:{port}")
         logfile = open(self.work / "gunicorn.log", "wb")  # noqa: SIM115 - kept open for the process
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "marketplace.wsgi:application",
-             "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}",
-             "--backlog", "2048", "--keep-alive", "5", "--log-level", "warning"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "marketplace.wsgi:application",
+                "-w",
+                str(workers),
+                "-k",
+                "sync",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--backlog",
+                "2048",
+                "--keep-alive",
+                "5",
+                "--log-level",
+                "warning",
+            ],
             cwd=ROOT,
             env=env,
             stdout=logfile,
@@ -168,9 +226,25 @@ class Services:
         log(f"Celery worker, prefork, concurrency {concurrency}")
         logfile = open(self.work / "worker.log", "wb")  # noqa: SIM115
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "-P", "prefork",
-             "-c", str(concurrency), "-l", "warning", "-n", f"bench-{os.getpid()}@localhost",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "marketplace",
+                "worker",
+                "-P",
+                "prefork",
+                "-c",
+                str(concurrency),
+                "-l",
+                "warning",
+                "-n",
+                f"bench-{os.getpid()}@localhost",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
             cwd=ROOT,
             env=env,
             stdout=logfile,
@@ -182,7 +256,10 @@ class Services:
         deadline = time.monotonic() + 60
         while not app.control.ping(timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the Celery worker did not start:\n" + (self.work / "worker.log").read_text())
+                raise RuntimeError(
+                    "the Celery worker did not start:\n"
+                    + (self.work / "worker.log").read_text()
+                )
 
     # --------------------------------------------------------------- stop
     @staticmethod
@@ -201,6 +278,8 @@ class Services:
         self.processes.clear()
         if self.pgdata is not None and (self.pgdata / "postmaster.pid").exists():
             try:
-                self._as_postgres(f"'{self.pg_ctl}' -D '{self.pgdata}' -m immediate -w stop")
+                self._as_postgres(
+                    f"'{self.pg_ctl}' -D '{self.pgdata}' -m immediate -w stop"
+                )
             except subprocess.CalledProcessError:
                 pass

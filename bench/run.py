@@ -99,11 +99,50 @@ def _buyer_orders(data, size):
 PAGES = [
     Page("item", "item page", (1, 5, 20), 5, _item, size_label="{} variants"),
     Page("cart", "cart (logged in)", (1, 3, 10), 3, _cart, size_label="{} artists"),
-    Page("order_5x4", "buyer order page 5×4", ("1x1", "5x4", "10x10"), "5x4", _order, 0.30, "{} artists×lines"),
-    Page("order_10x10", "buyer order page 10×10", ("1x1", "5x4", "10x10"), "10x10", _order, 0.15, "{} artists×lines"),
-    Page("buyer_orders", "buyer order list", ("1x1", "5x4", "10x10"), "5x4", _buyer_orders, size_label="an order of {}"),
-    Page("dashboard_home", "seller dashboard home, 25 rows", (1, 10, 25), 25, _dashboard_home, 0.25, "{} rows"),
-    Page("dashboard_orders", "seller order list, 25 rows", (1, 10, 25), 25, _dashboard_orders, None, "{} rows"),
+    Page(
+        "order_5x4",
+        "buyer order page 5×4",
+        ("1x1", "5x4", "10x10"),
+        "5x4",
+        _order,
+        0.30,
+        "{} artists×lines",
+    ),
+    Page(
+        "order_10x10",
+        "buyer order page 10×10",
+        ("1x1", "5x4", "10x10"),
+        "10x10",
+        _order,
+        0.15,
+        "{} artists×lines",
+    ),
+    Page(
+        "buyer_orders",
+        "buyer order list",
+        ("1x1", "5x4", "10x10"),
+        "5x4",
+        _buyer_orders,
+        size_label="an order of {}",
+    ),
+    Page(
+        "dashboard_home",
+        "seller dashboard home, 25 rows",
+        (1, 10, 25),
+        25,
+        _dashboard_home,
+        0.25,
+        "{} rows",
+    ),
+    Page(
+        "dashboard_orders",
+        "seller order list, 25 rows",
+        (1, 10, 25),
+        25,
+        _dashboard_orders,
+        None,
+        "{} rows",
+    ),
 ]
 
 
@@ -141,7 +180,9 @@ def url_for(page: Page, data, size):
         return None, None
 
 
-def count_queries(user, url, *, cached: bool = False) -> tuple[int | None, float | None, int]:
+def count_queries(
+    user, url, *, cached: bool = False
+) -> tuple[int | None, float | None, int]:
     """Queries, their total time (ms) and the status of one GET, in-process:
     with the page cache empty (every part rendered from the database), or
     with ``cached`` the next GET, as a reload finds it."""
@@ -163,7 +204,15 @@ def count_queries(user, url, *, cached: bool = False) -> tuple[int | None, float
 
 
 def wrk(url: str, cookie: str | None, duration: float = DURATION) -> float | None:
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{duration:g}s", "--timeout", "60s", url]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{CONNECTIONS}",
+        f"-d{duration:g}s",
+        "--timeout",
+        "60s",
+        url,
+    ]
     if cookie:
         command += ["-H", f"Cookie: sessionid={cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=False).stdout
@@ -176,7 +225,9 @@ def wrk(url: str, cookie: str | None, duration: float = DURATION) -> float | Non
 
 
 def check_status(url: str, cookie: str | None) -> int:
-    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"} if cookie else {})
+    request = urllib.request.Request(
+        url, headers={"Cookie": f"sessionid={cookie}"} if cookie else {}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - local URL
             return response.status
@@ -202,7 +253,9 @@ def measure_queries(data) -> list[dict]:
                 log(f"{page.label} at {size}: HTTP {status}")
             warm, _ms, status = count_queries(user, url, cached=True)
             cached_counts.append(warm if status == 200 else None)
-        label = "buyer order page" if page.key == "order_5x4" else page.label.split(",")[0]
+        label = (
+            "buyer order page" if page.key == "order_5x4" else page.label.split(",")[0]
+        )
         present = [c for c in counts if c is not None]
         rows.append(
             {
@@ -210,27 +263,41 @@ def measure_queries(data) -> list[dict]:
                 "sizes": [page.size_label.format(size) for size in page.sizes],
                 "counts": counts,
                 "cached_counts": cached_counts,
-                "flat": (max(present) == min(present)) if len(present) == len(counts) else None,
+                "flat": (max(present) == min(present))
+                if len(present) == len(counts)
+                else None,
             }
         )
     return rows
 
 
 def measure_throughput(base_url: str, data) -> list[dict]:
-    targets = [("ping", "baseline: trivial view (anonymous)", None, "/bench/ping/", None)]
+    targets = [
+        ("ping", "baseline: trivial view (anonymous)", None, "/bench/ping/", None)
+    ]
     buyer = data.cart_buyers[1]
-    targets.append(("ping_user", "baseline: trivial view (logged in)", buyer, "/bench/ping/", None))
+    targets.append(
+        ("ping_user", "baseline: trivial view (logged in)", buyer, "/bench/ping/", None)
+    )
     for page in PAGES:
         user, url = url_for(page, data, page.wrk_size)
         targets.append((page.key, page.label, user, url, page.target))
-    cookies = {key: session_cookie(user) for key, _label, user, url, _t in targets if url}
+    cookies = {
+        key: session_cookie(user) for key, _label, user, url, _t in targets if url
+    }
     for key, label, _user, url, _t in targets:
         if url and check_status(base_url + url, cookies[key]) != 200:
             log(f"{label}: {url} does not answer 200, skipped")
             cookies[key] = "skip"
     results = {key: [] for key, *_ in targets}
     for run in range(RUNS):
-        for key, _label, _user, url, _t in targets:  # interleaved: drift hits every page alike
+        for (
+            key,
+            _label,
+            _user,
+            url,
+            _t,
+        ) in targets:  # interleaved: drift hits every page alike
             if url and cookies.get(key) != "skip":
                 results[key].append(wrk(base_url + url, cookies[key]))
         log(f"throughput run {run + 1}/{RUNS} done")
@@ -280,7 +347,9 @@ def measure_checkout(data) -> list[dict]:
         cart = fill_cart(buyer, artists[:size], 2)
         if count_queries:
             with CaptureQueriesContext(connection) as captured:
-                checkout(cart=cart, buyer=buyer, shipping_address=ADDRESS, payment=PAYMENT)
+                checkout(
+                    cart=cart, buyer=buyer, shipping_address=ADDRESS, payment=PAYMENT
+                )
             return len(captured.captured_queries)
         started = time.perf_counter()
         checkout(cart=cart, buyer=buyer, shipping_address=ADDRESS, payment=PAYMENT)
@@ -343,7 +412,9 @@ def measure_emails(services: Services, worker_env: dict, broker_url: str) -> dic
         started = time.perf_counter()
         for pk in ids:
             send_notification.apply_async(kwargs={"notification_id": pk})
-        sent = Notification.objects.filter(pk__gte=min(ids), pk__lte=max(ids), status=NotificationStatus.SENT)
+        sent = Notification.objects.filter(
+            pk__gte=min(ids), pk__lte=max(ids), status=NotificationStatus.SENT
+        )
         wait(sent.count, EMAILS)
         return EMAILS / (time.perf_counter() - started)
 
@@ -352,7 +423,9 @@ def measure_emails(services: Services, worker_env: dict, broker_url: str) -> dic
     for run in range(EMAIL_RUNS):
         noops.append(run_noop(run))
         emails.append(run_email(run))
-        log(f"emails run {run + 1}/{EMAIL_RUNS}: no-op {noops[-1]:.0f}/s, email {emails[-1]:.0f}/s")
+        log(
+            f"emails run {run + 1}/{EMAIL_RUNS}: no-op {noops[-1]:.0f}/s, email {emails[-1]:.0f}/s"
+        )
     services.stop_process("worker")
     # The figure is the median of each run's ratio (its email rate to the
     # no-op rate measured just before it): the shared machine's load drifts
@@ -416,7 +489,9 @@ def explain_slowest(user, url, limit=3) -> list[str]:
                 continue
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + sql)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            plans.append(f"-- {float(query['time']) * 1000:.1f} ms\n{sql[:600]}\n{plan}")
+            plans.append(
+                f"-- {float(query['time']) * 1000:.1f} ms\n{sql[:600]}\n{plan}"
+            )
     return plans
 
 
@@ -442,7 +517,11 @@ def measure_volume(base_url: str, data) -> dict:
                 measured[(label, total)] = None
                 continue
             queries, ms, status = count_queries(user, url)
-            runs = [wrk(base_url + url, cookie) for _ in range(RUNS)] if status == 200 else []
+            runs = (
+                [wrk(base_url + url, cookie) for _ in range(RUNS)]
+                if status == 200
+                else []
+            )
             measured[(label, total)] = {
                 "rps": median(runs),
                 "queries": queries,
@@ -458,7 +537,15 @@ def measure_volume(base_url: str, data) -> dict:
         ratio = None
         if small and big and small["rps"] and big["rps"] is not None:
             ratio = small["rps"] / big["rps"] if big["rps"] else float("inf")
-        result["rows"].append({"label": label, "small": small, "big": big, "slowdown": ratio, "ok": ratio is not None and ratio <= 1.5})
+        result["rows"].append(
+            {
+                "label": label,
+                "small": small,
+                "big": big,
+                "slowdown": ratio,
+                "ok": ratio is not None and ratio <= 1.5,
+            }
+        )
     return result
 
 
@@ -501,27 +588,52 @@ def report(context: dict) -> str:
             f"| {row['label']} | {fmt(row['rps'])} | {runs} | {fmt(row['ratio'], 2)} | {target} | {status_mark(row['ok'])} "
             f"| {fmt(row['ratio_anonymous'], 2)} |"
         )
-    lines += ["", "## SQL queries per page at three sizes (must not grow)", "",
-              "Rendered: the page cache empty (the first load after a change); cached: a reload.", "",
-              "| page | sizes | queries, rendered | queries, cached | flat |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## SQL queries per page at three sizes (must not grow)",
+        "",
+        "Rendered: the page cache empty (the first load after a change); cached: a reload.",
+        "",
+        "| page | sizes | queries, rendered | queries, cached | flat |",
+        "|---|---|---|---|---|",
+    ]
     for row in context["queries"]:
         counts = " / ".join("n/a" if c is None else str(c) for c in row["counts"])
-        cached_counts = " / ".join("n/a" if c is None else str(c) for c in row.get("cached_counts", []))
-        lines.append(f"| {row['label']} | {' / '.join(row['sizes'])} | {counts} | {cached_counts} | {status_mark(row['flat'])} |")
-    lines += ["", "## Checkout (in-process, the real `orders.services.checkout`, 2 lines per artist)", "",
-              f"Median of {CHECKOUT_REPEATS} checkouts per size, the sizes taking turns.", "",
-              "| artists | time (median ms) | queries | vs 1 artist |", "|---:|---:|---:|---:|"]
+        cached_counts = " / ".join(
+            "n/a" if c is None else str(c) for c in row.get("cached_counts", [])
+        )
+        lines.append(
+            f"| {row['label']} | {' / '.join(row['sizes'])} | {counts} | {cached_counts} | {status_mark(row['flat'])} |"
+        )
+    lines += [
+        "",
+        "## Checkout (in-process, the real `orders.services.checkout`, 2 lines per artist)",
+        "",
+        f"Median of {CHECKOUT_REPEATS} checkouts per size, the sizes taking turns.",
+        "",
+        "| artists | time (median ms) | queries | vs 1 artist |",
+        "|---:|---:|---:|---:|",
+    ]
     one = context["checkout"][0]["ms"] if context["checkout"] else None
     for row in context["checkout"]:
-        lines.append(f"| {row['artists']} | {fmt(row['ms'], 1)} | {fmt(row['queries'])} | {fmt(row['ms'] / one if one else None, 2)}× |")
+        lines.append(
+            f"| {row['artists']} | {fmt(row['ms'], 1)} | {fmt(row['queries'])} | {fmt(row['ms'] / one if one else None, 2)}× |"
+        )
     if context["checkout"]:
         ten = context["checkout"][-1]["ms"] / one
-        lines.append(f"\nTarget: 10 artists within 1.5× of 1 artist: {ten:.2f}× → {status_mark(ten <= 1.5)}")
+        lines.append(
+            f"\nTarget: 10 artists within 1.5× of 1 artist: {ten:.2f}× → {status_mark(ten <= 1.5)}"
+        )
     emails = context["emails"]
-    lines += ["", "## Emails per second (real Celery worker, prefork × cores, Redis, locmem email backend)", ""]
+    lines += [
+        "",
+        "## Emails per second (real Celery worker, prefork × cores, Redis, locmem email backend)",
+        "",
+    ]
     if emails:
         lines += [
-            "| task | per second (median) | runs |", "|---|---:|---|",
+            "| task | per second (median) | runs |",
+            "|---|---:|---|",
             f"| no-op task | {fmt(emails['noop'])} | {', '.join(fmt(noop) for noop, _email in emails['pairs'])} |",
             f"| notification task ({', '.join(emails['events'])}) | {fmt(emails['email'])} "
             f"| {', '.join(fmt(email) for _noop, email in emails['pairs'])} |",
@@ -535,14 +647,20 @@ def report(context: dict) -> str:
         lines.append("n/a (no notification was recorded by the seeded checkouts)")
     volume = context["volume"]
     small, big = volume["sizes"]
-    lines += ["", f"## Seller pages with {small:,} and {big:,} artist orders in the database", "",
-              "The measured artist owns a tenth of them; its newest rows are the same at both sizes.",
-              "Served with the page cache off (`PAGE_CACHE=0`): every request reads the database.", "",
-              "SQL ms: the page's queries as timed from Python; DB ms: PostgreSQL's own execution",
-              "time of its SELECTs (EXPLAIN ANALYZE), which a busy CPU does not blur.", "",
-              f"| page | req/s at {small:,} | req/s at {big:,} | queries | SQL ms at {small:,} | SQL ms at {big:,} "
-              f"| DB ms at {small:,} | DB ms at {big:,} | slowdown | within 1.5× |",
-              "|---|---:|---:|---|---:|---:|---:|---:|---:|---|"]
+    lines += [
+        "",
+        f"## Seller pages with {small:,} and {big:,} artist orders in the database",
+        "",
+        "The measured artist owns a tenth of them; its newest rows are the same at both sizes.",
+        "Served with the page cache off (`PAGE_CACHE=0`): every request reads the database.",
+        "",
+        "SQL ms: the page's queries as timed from Python; DB ms: PostgreSQL's own execution",
+        "time of its SELECTs (EXPLAIN ANALYZE), which a busy CPU does not blur.",
+        "",
+        f"| page | req/s at {small:,} | req/s at {big:,} | queries | SQL ms at {small:,} | SQL ms at {big:,} "
+        f"| DB ms at {small:,} | DB ms at {big:,} | slowdown | within 1.5× |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
     for row in volume["rows"]:
         s, b = row["small"] or {}, row["big"] or {}
         lines.append(
@@ -551,7 +669,12 @@ def report(context: dict) -> str:
             f"| {fmt(row['slowdown'], 2)}× | {status_mark(row['ok'] if row['slowdown'] is not None else None)} |"
         )
     for label, plans in volume["plans"].items():
-        lines += ["", f"<details><summary>Slowest queries of the {label} at {big:,} (EXPLAIN ANALYZE)</summary>", "", "```"]
+        lines += [
+            "",
+            f"<details><summary>Slowest queries of the {label} at {big:,} (EXPLAIN ANALYZE)</summary>",
+            "",
+            "```",
+        ]
         lines += plans or ["(none)"]
         lines += ["```", "</details>"]
     return "\n".join(lines) + "\n"
@@ -574,7 +697,8 @@ def main() -> int:
             "DEBUG": "0",
             "SECURE_SSL_REDIRECT": "0",
             "ALLOWED_HOSTS": "127.0.0.1",
-            "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(64),
+            "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY")
+            or secrets.token_urlsafe(64),
             "DATABASE_URL": database_url,
             "CELERY_BROKER_URL": broker_url,
             # A shared cache, as production has (README): the page cache and
@@ -585,7 +709,9 @@ def main() -> int:
             "MEDIA_ROOT": str(work / "media"),
             "BENCH_STATIC_ROOT": str(work / "static"),
             "LOG_LEVEL": "ERROR",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+            ),
         }
         env.pop("EMAIL_URL", None)
         os.environ.update(env)
@@ -634,7 +760,16 @@ def main() -> int:
         volume = measure_volume(base_url, data)
         services.stop_process("gunicorn")
 
-        commit = os.environ.get("BENCH_COMMIT") or subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+        commit = (
+            os.environ.get("BENCH_COMMIT")
+            or subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.strip()
+        )
         text = report(
             {
                 "date": time.strftime("%Y-%m-%d %H:%M"),

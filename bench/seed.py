@@ -61,13 +61,20 @@ def seed_password() -> str:
 
 def make_users(prefix: str, count: int, password: str) -> list[User]:
     users = [
-        User(username=f"{prefix}{_RUN}-{next(_counter)}", email=f"{prefix}{i}@bench.example", password=password, language="en")
+        User(
+            username=f"{prefix}{_RUN}-{next(_counter)}",
+            email=f"{prefix}{i}@bench.example",
+            password=password,
+            language="en",
+        )
         for i in range(count)
     ]
     return User.objects.bulk_create(users)
 
 
-def make_artists(count: int, password: str, *, items_per_artist: int = 8, prefix: str = "artist") -> list[Artist]:
+def make_artists(
+    count: int, password: str, *, items_per_artist: int = 8, prefix: str = "artist"
+) -> list[Artist]:
     users = make_users(prefix, count, password)
     now = timezone.now()
     artists = Artist.objects.bulk_create(
@@ -91,12 +98,20 @@ def make_artists(count: int, password: str, *, items_per_artist: int = 8, prefix
     return artists
 
 
-def make_items(artist: Artist, count: int, *, variants: int, photos: int, personalisable: bool = False) -> list[Item]:
+def make_items(
+    artist: Artist,
+    count: int,
+    *,
+    variants: int,
+    photos: int,
+    personalisable: bool = False,
+) -> list[Item]:
     items = Item.objects.bulk_create(
         Item(
             artist=artist,
             title=f"Stoneware bowl no. {next(_counter)}",
-            description="Thrown on the wheel, glazed in celadon, fired at 1280 °C. " * 5,
+            description="Thrown on the wheel, glazed in celadon, fired at 1280 °C. "
+            * 5,
             price=Decimal("24.00") + next(_counter) % 40,
             size_guide="Ø 14 cm, height 7 cm.",
             personalisable=personalisable,
@@ -109,7 +124,12 @@ def make_items(artist: Artist, count: int, *, variants: int, photos: int, person
         for n in range(variants)
     )
     ItemPhoto.objects.bulk_create(
-        ItemPhoto(item=item, image=f"items/{item.pk}/photo-{n}.jpg", thumbnail=f"items/{item.pk}/photo-{n}-thumb.jpg", position=n)
+        ItemPhoto(
+            item=item,
+            image=f"items/{item.pk}/photo-{n}.jpg",
+            thumbnail=f"items/{item.pk}/photo-{n}-thumb.jpg",
+            position=n,
+        )
         for item in items
         for n in range(photos)
     )
@@ -134,11 +154,19 @@ def fill_cart(buyer: User, artists: list[Artist], lines_per_artist: int) -> Cart
     return cart
 
 
-def place_order(buyer: User, artists: list[Artist], lines_per_artist: int, *, key: str | None = None) -> Order:
+def place_order(
+    buyer: User, artists: list[Artist], lines_per_artist: int, *, key: str | None = None
+) -> Order:
     from orders.services import checkout
 
     cart = fill_cart(buyer, artists, lines_per_artist)
-    return checkout(cart=cart, buyer=buyer, shipping_address=ADDRESS, payment=PAYMENT, idempotency_key=key)
+    return checkout(
+        cart=cart,
+        buyer=buyer,
+        shipping_address=ADDRESS,
+        payment=PAYMENT,
+        idempotency_key=key,
+    )
 
 
 def advance(artist_orders, *, accept: bool = True, ship: bool = False) -> None:
@@ -149,10 +177,15 @@ def advance(artist_orders, *, accept: bool = True, ship: bool = False) -> None:
         return
     for artist_order in artist_orders:
         if accept:
-            artist_order = artist_order_accept(artist_order=artist_order, by=artist_order.artist.user)
+            artist_order = artist_order_accept(
+                artist_order=artist_order, by=artist_order.artist.user
+            )
         if ship:
             artist_order_ship(
-                artist_order=artist_order, by=artist_order.artist.user, carrier="colissimo", tracking_number=f"6A{artist_order.pk:011d}"
+                artist_order=artist_order,
+                by=artist_order.artist.user,
+                carrier="colissimo",
+                tracking_number=f"6A{artist_order.pk:011d}",
             )
 
 
@@ -161,11 +194,15 @@ def seed(*, log=print) -> Dataset:
     password = seed_password()
     data = Dataset()
     data.artists = make_artists(40, password)
-    log(f"catalog: {len(data.artists)} artists, {Item.objects.count()} items, {Variant.objects.count()} variants")
+    log(
+        f"catalog: {len(data.artists)} artists, {Item.objects.count()} items, {Variant.objects.count()} variants"
+    )
 
     showcase = data.artists[0]
     for variants, photos in ((1, 1), (5, 3), (20, 8)):
-        (item,) = make_items(showcase, 1, variants=variants, photos=photos, personalisable=True)
+        (item,) = make_items(
+            showcase, 1, variants=variants, photos=photos, personalisable=True
+        )
         data.items[variants] = item
 
     for size in (1, 3, 10):
@@ -176,11 +213,16 @@ def seed(*, log=print) -> Dataset:
     for artists, lines in ((1, 1), (5, 4), (10, 10)):
         (buyer,) = make_users(f"order{artists}x{lines}-", 1, password)
         order = place_order(buyer, data.artists[10 : 10 + artists], lines)
-        artist_orders = list(order.artist_orders.select_related("artist__user").order_by("id"))
+        artist_orders = list(
+            order.artist_orders.select_related("artist__user").order_by("id")
+        )
         # A lived-in order: some accepted, some shipped, the rest waiting.
         half = len(artist_orders) // 2
         advance(artist_orders[:half], accept=True, ship=True)
-        advance(artist_orders[half : half + max(1, (len(artist_orders) - half) // 2)], accept=True)
+        advance(
+            artist_orders[half : half + max(1, (len(artist_orders) - half) // 2)],
+            accept=True,
+        )
         data.orders[f"{artists}x{lines}"] = (buyer, order)
     log(f"orders placed through checkout: {', '.join(data.orders)}")
 
@@ -192,9 +234,13 @@ def seed(*, log=print) -> Dataset:
             if n % 5 in (1, 2):  # some to ship, most to accept
                 advance(order.artist_orders.select_related("artist__user"), accept=True)
         data.dashboard_artists[rows] = artist
-    log(f"dashboards: artists with {', '.join(map(str, data.dashboard_artists))} orders")
+    log(
+        f"dashboards: artists with {', '.join(map(str, data.dashboard_artists))} orders"
+    )
 
-    (data.big_artist,) = make_artists(1, password, items_per_artist=5, prefix="bigseller-")
+    (data.big_artist,) = make_artists(
+        1, password, items_per_artist=5, prefix="bigseller-"
+    )
     data.bulk_buyers = make_users("bulkbuyer", 200, password)
     log(f"seeded in {time.monotonic() - started:.1f} s")
     return data
@@ -216,13 +262,17 @@ def _select_list(model, exprs: dict) -> tuple[list[str], list[str], list]:
             continue
         if model_field.primary_key:
             continue
-        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+        if getattr(model_field, "auto_now", False) or getattr(
+            model_field, "auto_now_add", False
+        ):
             columns.append(model_field.column)
             selects.append("now()")
         elif model_field.has_default():
             columns.append(model_field.column)
             selects.append("%s")
-            params.append(model_field.get_db_prep_save(model_field.get_default(), connection))
+            params.append(
+                model_field.get_db_prep_save(model_field.get_default(), connection)
+            )
         elif model_field.null:
             continue
         elif model_field.empty_strings_allowed and model_field.blank:
@@ -241,7 +291,9 @@ STATE_SQL = """CASE
     ELSE 'completed' END"""
 
 
-def grow_artist_orders(data: Dataset, total: int, *, chunk: int = 250_000, log=print) -> None:
+def grow_artist_orders(
+    data: Dataset, total: int, *, chunk: int = 250_000, log=print
+) -> None:
     """Bulk artist orders (one order, one artist order and one line each)
     until there are ``total``; every tenth belongs to ``data.big_artist``,
     the rest to the other artists. Row ``g`` is ``g`` × 30 s old, so the

@@ -9,7 +9,9 @@ app_name = "dashboard"
 urlpatterns = [
     path("", home.home, name="home"),
     path("shop/", shop.shop, name="shop"),
-    path("shop/photos/<int:pk>/delete/", shop.shop_photo_delete, name="shop_photo_delete"),
+    path(
+        "shop/photos/<int:pk>/delete/", shop.shop_photo_delete, name="shop_photo_delete"
+    ),
     path("terms/", shop.terms, name="terms"),
     path("holiday/", shop.holiday, name="holiday"),
     path("items/", items.items, name="items"),
@@ -28,7 +30,11 @@ urlpatterns = [
     path("orders/<int:pk>/refuse/", orders.order_refuse, name="order_refuse"),
     path("orders/<int:pk>/ship/", orders.order_ship, name="order_ship"),
     path("orders/<int:pk>/reship/", orders.order_reship, name="order_reship"),
-    path("orders/<int:pk>/refund-lost/", orders.order_refund_lost, name="order_refund_lost"),
+    path(
+        "orders/<int:pk>/refund-lost/",
+        orders.order_refund_lost,
+        name="order_refund_lost",
+    ),
     path("returns/", returns.return_list, name="returns"),
     path("returns/<int:pk>/", returns.return_detail, name="return"),
     path("returns/<int:pk>/accept/", returns.return_accept, name="return_accept"),

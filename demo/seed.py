@@ -133,7 +133,11 @@ SHOPS = [
                 "68.00",
                 (150, 132, 112),
                 "scarf",
-                variants=[("Natural", None, 5), ("Charcoal", None, 3), ("Rust", "72.00", 0)],
+                variants=[
+                    ("Natural", None, 5),
+                    ("Charcoal", None, 3),
+                    ("Rust", "72.00", 0),
+                ],
             ),
             DemoItem(
                 "Linen tea towel",
@@ -180,7 +184,11 @@ SHOPS = [
                 "45.00",
                 (196, 198, 204),
                 "ring",
-                variants=[("Size 50", None, 2), ("Size 54", None, 3), ("Size 58", None, 1)],
+                variants=[
+                    ("Size 50", None, 2),
+                    ("Size 54", None, 3),
+                    ("Size 58", None, 1),
+                ],
                 size_guide="Measure the inside circumference of a ring that fits, in "
                 "millimetres: that number is the size (54 mm = size 54).",
                 personalisable=True,
@@ -216,17 +224,24 @@ def demo_photo(*, colour, shape, seed) -> ContentFile:
     elif shape in {"mug", "vase"}:
         width = 150 if shape == "mug" else 120
         top = 330 if shape == "mug" else 140
-        draw.rounded_rectangle([400 - width, top, 400 + width, 670], radius=40, fill=colour)
+        draw.rounded_rectangle(
+            [400 - width, top, 400 + width, 670], radius=40, fill=colour
+        )
         if shape == "mug":
             draw.ellipse([530, 420, 640, 580], outline=colour, width=28)
         draw.ellipse([400 - width, top - 30, 400 + width, top + 30], fill=base)
     elif shape in {"ring", "earrings"}:
-        for cx in ([400] if shape == "ring" else [300, 500]):
+        for cx in [400] if shape == "ring" else [300, 500]:
             radius = 150 if shape == "ring" else 70
-            draw.ellipse([cx - radius, 400 - radius, cx + radius, 400 + radius], fill=colour)
+            draw.ellipse(
+                [cx - radius, 400 - radius, cx + radius, 400 + radius], fill=colour
+            )
             if shape == "ring":
                 inner = radius - 32
-                draw.ellipse([cx - inner, 400 - inner, cx + inner, 400 + inner], fill=(240, 235, 228))
+                draw.ellipse(
+                    [cx - inner, 400 - inner, cx + inner, 400 + inner],
+                    fill=(240, 235, 228),
+                )
     else:
         draw.rounded_rectangle([170, 200, 630, 660], radius=18, fill=colour)
         for x in range(190, 630, 22):
@@ -240,7 +255,12 @@ def demo_photo(*, colour, shape, seed) -> ContentFile:
 def ensure_user(*, username, email, language="en", is_staff=False) -> tuple[User, bool]:
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"email": email, "language": language, "is_staff": is_staff, "is_superuser": is_staff},
+        defaults={
+            "email": email,
+            "language": language,
+            "is_staff": is_staff,
+            "is_superuser": is_staff,
+        },
     )
     if created:
         user.set_password(PASSWORD)
@@ -253,7 +273,9 @@ def seed_shops() -> list[Artist]:
     artists = []
     for spec in SHOPS:
         user, _ = ensure_user(
-            username=spec.username, email=f"{spec.username}@atelier.test", language=spec.language
+            username=spec.username,
+            email=f"{spec.username}@atelier.test",
+            language=spec.language,
         )
         artist, _ = Artist.objects.get_or_create(
             slug=spec.slug,
@@ -288,10 +310,16 @@ def seed_shops() -> list[Artist]:
                     stock=stock,
                     position=position,
                 )
-            photo = demo_photo(colour=demo.colour, shape=demo.shape, seed=f"{spec.slug}-{index}")
+            photo = demo_photo(
+                colour=demo.colour, shape=demo.shape, seed=f"{spec.slug}-{index}"
+            )
             record = ItemPhoto(item=item, position=0)
             record.image.save(photo.name, photo, save=False)
-            record.thumbnail.save(photo.name.replace(".jpg", "-thumb.jpg"), make_thumbnail(record.image), save=False)
+            record.thumbnail.save(
+                photo.name.replace(".jpg", "-thumb.jpg"),
+                make_thumbnail(record.image),
+                save=False,
+            )
             record.save()
         artists.append(artist)
     DiscountCode.objects.get_or_create(
@@ -314,18 +342,28 @@ def seed_orders(*, buyer: User) -> int:
     if buyer.orders.exists():
         return 0
     baskets = [
-        [("atelier-claire", "Speckled stoneware bowl", 2), ("jonas-weaves", "Linen tea towel", 1)],
+        [
+            ("atelier-claire", "Speckled stoneware bowl", 2),
+            ("jonas-weaves", "Linen tea towel", 1),
+        ],
         [("mika-silver", "Pebble earrings", 1)],
-        [("atelier-claire", "Celadon mug", 2), ("jonas-weaves", "Herringbone wool scarf", 1),
-         ("mika-silver", "Hammered silver ring", 1)],
+        [
+            ("atelier-claire", "Celadon mug", 2),
+            ("jonas-weaves", "Herringbone wool scarf", 1),
+            ("mika-silver", "Hammered silver ring", 1),
+        ],
     ]
     placed = 0
     for basket in baskets:
         cart, _ = Cart.objects.get_or_create(user=buyer)
         for slug, title, quantity in basket:
-            variant = Variant.objects.filter(item__artist__slug=slug, item__title=title, stock__gte=quantity).first()
+            variant = Variant.objects.filter(
+                item__artist__slug=slug, item__title=title, stock__gte=quantity
+            ).first()
             if variant is not None:
-                order_services.cart_add_line(cart=cart, variant_id=variant.pk, quantity=quantity)
+                order_services.cart_add_line(
+                    cart=cart, variant_id=variant.pk, quantity=quantity
+                )
         order_services.checkout(
             cart=cart,
             buyer=buyer,

@@ -69,7 +69,9 @@ def admin_link(obj, text=None):
         return "—"
     opts = obj._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    return format_html('<a href="{}">{}</a>', url, text if text is not None else str(obj))
+    return format_html(
+        '<a href="{}">{}</a>', url, text if text is not None else str(obj)
+    )
 
 
 def changelist_link(model, text, **query):
@@ -90,8 +92,10 @@ def age(since) -> str:
         return "—"
     if days:
         return _("%(days)d d %(hours)d h") % {"days": days, "hours": seconds // 3600}
-    return _("%(hours)d h %(minutes)d min") % {"hours": seconds // 3600, "minutes": seconds % 3600 // 60}
-
+    return _("%(hours)d h %(minutes)d min") % {
+        "hours": seconds // 3600,
+        "minutes": seconds % 3600 // 60,
+    }
 
 
 # Transition buttons --------------------------------------------------------------
@@ -120,7 +124,9 @@ class NoteForm(forms.Form):
 
 class TrackingForm(forms.Form):
     carrier = forms.CharField(label=gettext_lazy("Carrier"), max_length=80)
-    tracking_number = forms.CharField(label=gettext_lazy("Tracking number"), max_length=80)
+    tracking_number = forms.CharField(
+        label=gettext_lazy("Tracking number"), max_length=80
+    )
 
 
 @dataclass(frozen=True)
@@ -196,7 +202,9 @@ class TransitionAdminMixin:
     def change_url(self, obj) -> str:
         info = self.opts.app_label, self.opts.model_name
         return reverse(
-            "admin:{}_{}_change".format(*info), args=[obj.pk], current_app=self.admin_site.name
+            "admin:{}_{}_change".format(*info),
+            args=[obj.pk],
+            current_app=self.admin_site.name,
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -226,7 +234,9 @@ class TransitionAdminMixin:
         if not self.has_transition_permission(request, obj):
             raise PermissionDenied
         back = HttpResponseRedirect(self.change_url(obj))
-        transition = {t.name: t for t in self.available_transitions(request, obj)}.get(action)
+        transition = {t.name: t for t in self.available_transitions(request, obj)}.get(
+            action
+        )
         if transition is None:
             self.message_user(
                 request,
@@ -249,12 +259,15 @@ class TransitionAdminMixin:
                 self.message_user(request, _error_text(error), messages.ERROR)
                 return back
             else:
-                self.log_change(request, obj, self.transition_log_message(transition, form))
+                self.log_change(
+                    request, obj, self.transition_log_message(transition, form)
+                )
                 self.message_user(request, done, messages.SUCCESS)
                 return back
         context = {
             **self.admin_site.each_context(request),
-            "title": _("%(action)s: %(object)s") % {"action": transition.label, "object": obj},
+            "title": _("%(action)s: %(object)s")
+            % {"action": transition.label, "object": obj},
             "subtitle": None,
             "opts": self.opts,
             "original": obj,
@@ -269,7 +282,9 @@ class TransitionAdminMixin:
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.transition_form_template, context)
 
-    def transition_log_message(self, transition: StaffTransition, form: forms.Form) -> str:
+    def transition_log_message(
+        self, transition: StaffTransition, form: forms.Form
+    ) -> str:
         """The admin log line of a transition: its name and what was typed
         (no hidden fields)."""
         parts = []

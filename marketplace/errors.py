@@ -9,7 +9,9 @@ class DomainError(Exception):
     ``field`` names the input at fault (``None`` for the whole request).
     """
 
-    def __init__(self, message, *, field: str | None = None, errors: dict | None = None):
+    def __init__(
+        self, message, *, field: str | None = None, errors: dict | None = None
+    ):
         super().__init__(str(message))
         self.message = message
         self.field = field
@@ -17,7 +19,10 @@ class DomainError(Exception):
 
     def as_field_errors(self) -> dict:
         if self.errors:
-            return {k: [str(m) for m in (v if isinstance(v, list | tuple) else [v])] for k, v in self.errors.items()}
+            return {
+                k: [str(m) for m in (v if isinstance(v, list | tuple) else [v])]
+                for k, v in self.errors.items()
+            }
         return {self.field or "non_field_errors": [str(self.message)]}
 
 
@@ -25,7 +30,9 @@ class Conflict(Exception):
     """A transition not allowed in the current state: maps to a 409."""
 
     def __init__(self, message=None, *, state: str | None = None):
-        super().__init__(str(message or _("This action is not allowed in the current state.")))
+        super().__init__(
+            str(message or _("This action is not allowed in the current state."))
+        )
         self.state = state
 
 

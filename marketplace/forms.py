@@ -6,7 +6,9 @@ from django.contrib import messages
 from marketplace.errors import DomainError
 
 
-def add_domain_error(form, error: DomainError, *, field_map: dict | None = None) -> None:
+def add_domain_error(
+    form, error: DomainError, *, field_map: dict | None = None
+) -> None:
     """Show ``error`` on ``form``: each message on the field it names
     (``field_map`` renames a service's field to the form's), else at the
     top of the form."""
@@ -42,4 +44,6 @@ def refused_message(request, error) -> None:
 def form_errors_text(form) -> str:
     """Every error of an invalid ``form`` in one sentence, for a message on
     the page the request goes back to."""
-    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+    return " ".join(
+        str(message) for errors in form.errors.values() for message in errors
+    )

@@ -40,7 +40,8 @@ def clean_image(upload) -> ContentFile:
     size = getattr(upload, "size", None)
     if size is None or size > max_bytes:
         raise ValidationError(
-            _("The photo is too big (at most %(size)s).") % {"size": filesizeformat(max_bytes)},
+            _("The photo is too big (at most %(size)s).")
+            % {"size": filesizeformat(max_bytes)},
             code="too_big",
         )
     if size == 0:
@@ -56,13 +57,17 @@ def clean_image(upload) -> ContentFile:
                 )
             width, height = probe.size
             if width * height > settings.IMAGE_MAX_PIXELS:
-                raise ValidationError(_("The photo has too many pixels."), code="pixels")
+                raise ValidationError(
+                    _("The photo has too many pixels."), code="pixels"
+                )
             probe.verify()
         upload.seek(0)
         with Image.open(upload, formats=OPEN_FORMATS) as image:
             image.load()
             image = ImageOps.exif_transpose(image)
-            image.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
+            image.info = {
+                key: image.info[key] for key in KEPT_INFO if key in image.info
+            }
             output = io.BytesIO()
             if image_format == "JPEG":
                 image = image.convert("RGB")
@@ -77,10 +82,18 @@ def clean_image(upload) -> ContentFile:
                 image.save(output, "WEBP", quality=88)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(_("This file is not a photo we can read."), code="invalid") from None
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
+        raise ValidationError(
+            _("This file is not a photo we can read."), code="invalid"
+        ) from None
     except (OSError, SyntaxError, ValueError, EOFError):
-        raise ValidationError(_("This file is not a photo we can read."), code="invalid") from None
+        raise ValidationError(
+            _("This file is not a photo we can read."), code="invalid"
+        ) from None
     name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[image_format]}"
     return ContentFile(output.getvalue(), name=name)
 
@@ -93,5 +106,7 @@ def make_thumbnail(image_file, *, size=THUMBNAIL_SIZE) -> ContentFile:
         thumb = ImageOps.fit(image, size, method=Image.Resampling.LANCZOS)
         output = io.BytesIO()
         thumb.save(output, "JPEG", quality=82, optimize=True)
-    base = os.path.splitext(os.path.basename(getattr(image_file, "name", "") or "photo"))[0]
+    base = os.path.splitext(
+        os.path.basename(getattr(image_file, "name", "") or "photo")
+    )[0]
     return ContentFile(output.getvalue(), name=f"{base}-thumb.jpg")

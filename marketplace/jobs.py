@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
+
 def run_all() -> dict[str, int]:
     """Run every job once; a failing job is logged and does not stop the others."""
     results = {}

@@ -115,7 +115,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -173,7 +175,9 @@ if env.str("EMAIL_FILE_PATH", default=""):  # for the file-based backend
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")
 # An SMTP server that hangs must not hold a worker (and the outbox claim) forever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Atelier <hello@atelier.test>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Atelier <hello@atelier.test>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = env.json("ANYMAIL", default={})
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

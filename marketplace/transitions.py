@@ -21,7 +21,9 @@ CARRIER_MAX_LENGTH = 80
 TRACKING_MAX_LENGTH = 80
 
 
-def clean_text(value, *, field: str, max_length: int, required: bool, message=None) -> str:
+def clean_text(
+    value, *, field: str, max_length: int, required: bool, message=None
+) -> str:
     """``value`` stripped; ``message`` (or "required") when empty and required.
 
     :raises DomainError: on ``field`` when missing or longer than ``max_length``.
@@ -30,7 +32,9 @@ def clean_text(value, *, field: str, max_length: int, required: bool, message=No
     if required and not text:
         raise DomainError(message or _("This field is required."), field=field)
     if len(text) > max_length:
-        raise DomainError(_("At most %(max)s characters.") % {"max": max_length}, field=field)
+        raise DomainError(
+            _("At most %(max)s characters.") % {"max": max_length}, field=field
+        )
     return text
 
 
@@ -46,11 +50,15 @@ def clean_tracking(carrier, tracking_number) -> tuple[str, str]:
         ("tracking_number", tracking_number, TRACKING_MAX_LENGTH),
     ):
         try:
-            cleaned[field] = clean_text(value, field=field, max_length=max_length, required=True)
+            cleaned[field] = clean_text(
+                value, field=field, max_length=max_length, required=True
+            )
         except DomainError as error:
             errors[field] = [str(error.message)]
     if errors:
-        raise DomainError(_("Enter the carrier and the tracking number."), errors=errors)
+        raise DomainError(
+            _("Enter the carrier and the tracking number."), errors=errors
+        )
     return cleaned["carrier"], cleaned["tracking_number"]
 
 

@@ -60,7 +60,15 @@ class MessageInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["created_at", "author", "system", "is_staff_post", "text", "hidden_at", "flagged_at"]
+    fields = [
+        "created_at",
+        "author",
+        "system",
+        "is_staff_post",
+        "text",
+        "hidden_at",
+        "flagged_at",
+    ]
     readonly_fields = fields
     ordering = ["created_at", "id"]
 
@@ -85,7 +93,9 @@ class MessagePhotoInline(admin.TabularInline):
     @admin.display(description=_("photo"))
     def preview(self, photo):
         url = photo.get_absolute_url()
-        return format_html('<a href="{}"><img src="{}" alt="" style="height:80px"></a>', url, url)
+        return format_html(
+            '<a href="{}"><img src="{}" alt="" style="height:80px"></a>', url, url
+        )
 
 
 def _hide(modeladmin, request, queryset, *, reason: str):
@@ -195,7 +205,13 @@ class MessageAdmin(admin.ModelAdmin):
         "thread__artist_order__order__number",
     ]
     date_hierarchy = "created_at"
-    list_select_related = ["thread__artist", "thread__buyer", "thread__artist_order__order", "thread__item", "author"]
+    list_select_related = [
+        "thread__artist",
+        "thread__buyer",
+        "thread__artist_order__order",
+        "thread__item",
+        "author",
+    ]
     readonly_fields = [
         "thread",
         "author",
@@ -269,7 +285,15 @@ class StaffActionAdmin(admin.ModelAdmin):
     search_fields = ["by__username", "by__email", "target_repr", "reason"]
     date_hierarchy = "at"
     list_select_related = ["by", "target_type"]
-    readonly_fields = ["at", "by", "action", "target_type", "target_id", "target_repr", "reason"]
+    readonly_fields = [
+        "at",
+        "by",
+        "action",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "reason",
+    ]
 
     def has_add_permission(self, request):
         return False

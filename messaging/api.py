@@ -33,17 +33,23 @@ from .services import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
 
 class ThreadSerializer(serializers.ModelSerializer):
-    buyer = serializers.CharField(source="buyer.username", help_text="The buyer's username.")
+    buyer = serializers.CharField(
+        source="buyer.username", help_text="The buyer's username."
+    )
     artist = serializers.CharField(source="artist.slug", help_text="The shop's slug.")
     artist_order = serializers.IntegerField(
-        source="artist_order_id", allow_null=True, help_text="The artist order's id, or null."
+        source="artist_order_id",
+        allow_null=True,
+        help_text="The artist order's id, or null.",
     )
     return_request = serializers.SerializerMethodField(
         help_text="The id of the return request owning this thread, or null."
     )
     item = serializers.IntegerField(source="item_id", allow_null=True)
     subject = serializers.CharField(source="display_subject")
-    unread = serializers.SerializerMethodField(help_text="Messages by others not read yet.")
+    unread = serializers.SerializerMethodField(
+        help_text="Messages by others not read yet."
+    )
     role = serializers.SerializerMethodField(
         help_text="The caller's side: buyer, artist or staff."
     )
@@ -97,7 +103,9 @@ class MessageSerializer(serializers.ModelSerializer):
         help_text="The text, in the caller's language for a system message; "
         "empty when hidden by the team."
     )
-    photos = serializers.SerializerMethodField(help_text="URLs of the photos (private).")
+    photos = serializers.SerializerMethodField(
+        help_text="URLs of the photos (private)."
+    )
     staff = serializers.BooleanField(source="is_staff_post", read_only=True)
     hidden = serializers.SerializerMethodField()
 
@@ -141,7 +149,9 @@ class MessageSerializer(serializers.ModelSerializer):
             return []
         request = self.context["request"]
         return [
-            request.build_absolute_uri(reverse("messaging:photo", kwargs={"pk": photo.pk}))
+            request.build_absolute_uri(
+                reverse("messaging:photo", kwargs={"pk": photo.pk})
+            )
             for photo in message.photos.all()
         ]
 
@@ -167,7 +177,10 @@ class ThreadDetailSerializer(ThreadSerializer):
 
 class MessageCreateSerializer(serializers.Serializer):
     body = serializers.CharField(
-        max_length=BODY_MAX_LENGTH, required=False, allow_blank=True, trim_whitespace=True
+        max_length=BODY_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=True,
     )
     photos = serializers.ListField(
         child=serializers.FileField(allow_empty_file=False, use_url=False),
@@ -245,7 +258,9 @@ class ThreadListView(generics.ListAPIView):
         data = serializer.validated_data
         artist = Artist.objects.filter(slug=data["artist"]).first()
         if artist is None:
-            raise DomainError(_("There is no open shop at this address."), field="artist")
+            raise DomainError(
+                _("There is no open shop at this address."), field="artist"
+            )
         photos = _photos(request, data)
         _burst(request)
         if data.get("return_request"):
@@ -265,7 +280,9 @@ class ThreadListView(generics.ListAPIView):
             if data.get("item"):
                 item = Item.objects.filter(pk=data["item"]).first()
                 if item is None:
-                    raise DomainError(_("This item is not on sale in this shop."), field="item")
+                    raise DomainError(
+                        _("This item is not on sale in this shop."), field="item"
+                    )
             thread = services.thread_start(
                 buyer=request.user,
                 artist=artist,
@@ -293,7 +310,9 @@ def _post_about_return_request(request, artist, data, photos) -> Thread:
     """Write in the thread of one of the buyer's return requests, through the
     returns app's scoped selector."""
     try:
-        return_request = return_request_get_for_buyer(buyer=request.user, pk=data["return_request"])
+        return_request = return_request_get_for_buyer(
+            buyer=request.user, pk=data["return_request"]
+        )
     except Exception:  # Http404 or DoesNotExist: not the buyer's
         raise DomainError(
             _("This return request is not one of yours."), field="return_request"
@@ -319,7 +338,9 @@ def _thread_response(request, thread, *, status_code=status.HTTP_200_OK) -> Resp
         "messages": list(selectors.thread_messages(thread=thread)),
     }
     thread.unread = 0
-    return Response(ThreadDetailSerializer(thread, context=context).data, status=status_code)
+    return Response(
+        ThreadDetailSerializer(thread, context=context).data, status=status_code
+    )
 
 
 class ThreadDetailView(APIView):

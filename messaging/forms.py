@@ -20,7 +20,8 @@ class MultiplePhotoField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
-            "widget", MultiplePhotoInput(attrs={"accept": PHOTO_ACCEPT, "multiple": True})
+            "widget",
+            MultiplePhotoInput(attrs={"accept": PHOTO_ACCEPT, "multiple": True}),
         )
         super().__init__(*args, **kwargs)
 
@@ -51,11 +52,12 @@ class MessageForm(DomainErrorFormMixin, forms.Form):
     )
 
 
-
 class ContactForm(MessageForm):
     field_order = ["subject", "body", "photos"]
 
-    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX_LENGTH, required=False)
+    subject = forms.CharField(
+        label=_("Subject"), max_length=SUBJECT_MAX_LENGTH, required=False
+    )
 
     def __init__(self, *args, continuing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -34,7 +34,10 @@ class Thread(models.Model):
     """A conversation between one buyer and one artist's shop."""
 
     kind = models.CharField(
-        _("about"), max_length=20, choices=ThreadKind.choices, default=ThreadKind.GENERAL
+        _("about"),
+        max_length=20,
+        choices=ThreadKind.choices,
+        default=ThreadKind.GENERAL,
     )
     buyer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -73,8 +76,12 @@ class Thread(models.Model):
         verbose_name = _("message thread")
         verbose_name_plural = _("message threads")
         indexes = [
-            models.Index(fields=["buyer", "-last_message_at"], name="thread_buyer_recent"),
-            models.Index(fields=["artist", "-last_message_at"], name="thread_artist_recent"),
+            models.Index(
+                fields=["buyer", "-last_message_at"], name="thread_buyer_recent"
+            ),
+            models.Index(
+                fields=["artist", "-last_message_at"], name="thread_artist_recent"
+            ),
             models.Index(fields=["artist", "created_at"], name="thread_artist_started"),
         ]
         constraints = [
@@ -120,7 +127,9 @@ class Thread(models.Model):
         if self.subject:
             return self.subject
         if self.kind == ThreadKind.ARTIST_ORDER and self.artist_order_id:
-            return str(_("Order %(number)s")) % {"number": self.artist_order.order.number}
+            return str(_("Order %(number)s")) % {
+                "number": self.artist_order.order.number
+            }
         if self.kind == ThreadKind.RETURN_REQUEST:
             return str(_("Return request"))
         if self.kind == ThreadKind.ITEM and self.item_id:
@@ -135,7 +144,10 @@ class Thread(models.Model):
 
 class Message(models.Model):
     thread = models.ForeignKey(
-        Thread, on_delete=models.CASCADE, related_name="messages", verbose_name=_("thread")
+        Thread,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("thread"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -215,7 +227,10 @@ def message_photo_path(instance, filename):
 
 class MessagePhoto(models.Model):
     message = models.ForeignKey(
-        Message, on_delete=models.CASCADE, related_name="photos", verbose_name=_("message")
+        Message,
+        on_delete=models.CASCADE,
+        related_name="photos",
+        verbose_name=_("message"),
     )
     image = models.ImageField(
         _("photo"), upload_to=message_photo_path, storage=private_storage
@@ -237,7 +252,9 @@ class MessagePhoto(models.Model):
 class ThreadReadState(models.Model):
     """Up to when a user has read a thread; later messages by others are unread."""
 
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_states")
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="read_states"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -247,7 +264,9 @@ class ThreadReadState(models.Model):
         verbose_name = _("read state")
         verbose_name_plural = _("read states")
         constraints = [
-            models.UniqueConstraint(fields=["thread", "user"], name="one_read_state_per_user")
+            models.UniqueConstraint(
+                fields=["thread", "user"], name="one_read_state_per_user"
+            )
         ]
 
     def __str__(self):
@@ -272,9 +291,14 @@ class StaffAction(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    action = models.CharField(_("action"), max_length=20, choices=StaffActionKind.choices)
+    action = models.CharField(
+        _("action"), max_length=20, choices=StaffActionKind.choices
+    )
     target_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("target type")
+        ContentType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("target type"),
     )
     target_id = models.CharField(_("target id"), max_length=40)
     target_repr = models.CharField(_("target"), max_length=200)
@@ -285,7 +309,11 @@ class StaffAction(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("staff action")
         verbose_name_plural = _("staff actions")
-        indexes = [models.Index(fields=["target_type", "target_id"], name="staff_action_target")]
+        indexes = [
+            models.Index(
+                fields=["target_type", "target_id"], name="staff_action_target"
+            )
+        ]
 
     def __str__(self):
         return f"{self.by} {self.get_action_display()} {self.target_repr}"

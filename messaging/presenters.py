@@ -25,7 +25,9 @@ def attach_conversations(artist_orders) -> None:
         list(artist_orders),
         Prefetch(
             "message_threads",
-            queryset=Thread.objects.filter(kind=ThreadKind.ARTIST_ORDER).prefetch_related(
+            queryset=Thread.objects.filter(
+                kind=ThreadKind.ARTIST_ORDER
+            ).prefetch_related(
                 Prefetch(
                     "messages",
                     queryset=Message.objects.filter(system=False)
@@ -39,7 +41,9 @@ def attach_conversations(artist_orders) -> None:
     )
 
 
-def artist_order_messages(artist_order, *, viewer) -> list[order_presenters.TimelineEntry]:
+def artist_order_messages(
+    artist_order, *, viewer
+) -> list[order_presenters.TimelineEntry]:
     """What buyer, artist and staff wrote about ``artist_order`` (prefetched
     by ``attach_conversations``), as entries of its timeline."""
     entries = []
@@ -51,22 +55,30 @@ def artist_order_messages(artist_order, *, viewer) -> list[order_presenters.Time
                 note = message.body
                 photos = len(message.photos.all())
                 if photos:
-                    note += " " + ngettext("(%(count)d photo)", "(%(count)d photos)", photos) % {
-                        "count": photos
-                    }
+                    note += " " + ngettext(
+                        "(%(count)d photo)", "(%(count)d photos)", photos
+                    ) % {"count": photos}
             if message.is_staff_post:
                 who = _("the marketplace team")
             else:
-                who = order_presenters.who_is(message.author_id, artist_order, viewer=viewer)
+                who = order_presenters.who_is(
+                    message.author_id, artist_order, viewer=viewer
+                )
             entries.append(
                 order_presenters.TimelineEntry(
-                    label=_("Message"), who=who, at=message.created_at, note=note, transition="message"
+                    label=_("Message"),
+                    who=who,
+                    at=message.created_at,
+                    note=note,
+                    transition="message",
                 )
             )
     return entries
 
 
-def return_request_messages(return_request, *, viewer) -> list[return_presenters.TimelineEntry]:
+def return_request_messages(
+    return_request, *, viewer
+) -> list[return_presenters.TimelineEntry]:
     """The messages of ``return_request``'s thread, as entries of its
     timeline."""
     if not return_request.thread_id:
@@ -83,12 +95,16 @@ def return_request_messages(return_request, *, viewer) -> list[return_presenters
                 who=(
                     _("Atelier team")
                     if staff_post
-                    else return_presenters.who_is(message.author_id, return_request, viewer=viewer)
+                    else return_presenters.who_is(
+                        message.author_id, return_request, viewer=viewer
+                    )
                 ),
                 text=message_text(message, viewer=viewer),
                 mine=message.author_id == viewer.pk and not staff_post,
                 staff=staff_post,
-                photos=[] if message.hidden_at and not viewer.is_staff else list(message.photos.all()),
+                photos=[]
+                if message.hidden_at and not viewer.is_staff
+                else list(message.photos.all()),
                 pk=message.pk,
             )
         )

@@ -44,7 +44,9 @@ def check_message_burst(request) -> None:
             increment=True,
         )
     except Exception as error:  # the cache is down: messages go on unlimited
-        logger.warning("Message burst limit unavailable (%s: %s)", type(error).__name__, error)
+        logger.warning(
+            "Message burst limit unavailable (%s: %s)", type(error).__name__, error
+        )
         return
     if usage and usage["should_limit"]:
         raise MessageBurstExceeded(wait=usage.get("time_left") or 60)

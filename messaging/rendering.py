@@ -20,7 +20,9 @@ def system_text(message, *, language: str | None = None) -> str:
     event = message.event or ""
     if EVENT_NAME.match(event):
         try:
-            text = render_to_string(f"messaging/system/{event}.txt", dict(message.context or {}))
+            text = render_to_string(
+                f"messaging/system/{event}.txt", dict(message.context or {})
+            )
         except TemplateDoesNotExist:
             text = ""
         text = " ".join(text.split())

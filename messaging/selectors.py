@@ -64,20 +64,28 @@ def threads_for_user(*, user, role: str | None = None) -> QuerySet[Thread]:
         return Thread.objects.none()
     return (
         Thread.objects.filter(_participant_q(user, role=role))
-        .select_related("buyer", "artist", "artist_order__order", "item", "return_request")
+        .select_related(
+            "buyer", "artist", "artist_order__order", "item", "return_request"
+        )
         .annotate(
-            my_read=FilteredRelation("read_states", condition=Q(read_states__user=user)),
+            my_read=FilteredRelation(
+                "read_states", condition=Q(read_states__user=user)
+            ),
         )
         .annotate(
             unread=Count(
                 "messages",
-                filter=_unread_message_q(user, prefix="messages__", read_state="my_read"),
+                filter=_unread_message_q(
+                    user, prefix="messages__", read_state="my_read"
+                ),
             ),
             role_for_user=Case(
                 When(buyer=user, then=Value(Role.BUYER)), default=Value(Role.ARTIST)
             ),
             has_unread=Case(
-                When(unread__gt=0, then=Value(0)), default=Value(1), output_field=IntegerField()
+                When(unread__gt=0, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
             ),
         )
         .order_by("has_unread", "-last_message_at", "-id")
@@ -106,7 +114,9 @@ def thread_messages(*, thread: Thread) -> QuerySet[Message]:
     """The messages of ``thread``, oldest first, with authors and photos."""
     return (
         thread.messages.select_related("author", "hidden_by")
-        .prefetch_related(Prefetch("photos", queryset=MessagePhoto.objects.order_by("id")))
+        .prefetch_related(
+            Prefetch("photos", queryset=MessagePhoto.objects.order_by("id"))
+        )
         .order_by("created_at", "id")
     )
 
@@ -124,7 +134,9 @@ def unread_counts(*, user) -> dict[str, int]:
             )
         )
         .filter(_unread_message_q(user, prefix="", read_state="my_read"))
-        .aggregate(total=Count("id"), shop=Count("id", filter=Q(thread__artist__user=user)))
+        .aggregate(
+            total=Count("id"), shop=Count("id", filter=Q(thread__artist__user=user))
+        )
     )
     return {"total": counts["total"] or 0, "shop": counts["shop"] or 0}
 
@@ -154,7 +166,8 @@ def message_photo_get_for_user(*, user, pk) -> MessagePhoto:
     photos = MessagePhoto.objects.select_related("message__thread")
     if not user.is_staff:
         photos = photos.filter(
-            _participant_q(user, prefix="message__thread__"), message__hidden_at__isnull=True
+            _participant_q(user, prefix="message__thread__"),
+            message__hidden_at__isnull=True,
         )
     try:
         return photos.get(pk=int(pk))
@@ -176,13 +189,17 @@ def message_get_for_user(*, user, pk) -> Message:
         raise Http404 from None
 
 
-def existing_contact_thread(*, buyer, artist, item=None, artist_order=None) -> Thread | None:
+def existing_contact_thread(
+    *, buyer, artist, item=None, artist_order=None
+) -> Thread | None:
     """The thread a contact form would continue, if there is one."""
     if not buyer.is_authenticated:
         return None
     threads = Thread.objects.filter(buyer=buyer, artist=artist)
     if artist_order is not None:
-        return threads.filter(kind=ThreadKind.ARTIST_ORDER, artist_order=artist_order).first()
+        return threads.filter(
+            kind=ThreadKind.ARTIST_ORDER, artist_order=artist_order
+        ).first()
     if item is not None:
         return threads.filter(kind=ThreadKind.ITEM, item=item).first()
     return threads.filter(kind=ThreadKind.GENERAL).first()
@@ -203,7 +220,9 @@ def artist_reply_time(*, artist: Artist, days: int = 30) -> timedelta | None:
     last ``days`` days and answered; None when there is none."""
     since = timezone.now() - timedelta(days=days)
     first_buyer_message = (
-        Message.objects.filter(thread=OuterRef("pk"), author=OuterRef("buyer"), system=False)
+        Message.objects.filter(
+            thread=OuterRef("pk"), author=OuterRef("buyer"), system=False
+        )
         .order_by("created_at", "id")
         .values("created_at")[:1]
     )

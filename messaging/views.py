@@ -29,7 +29,9 @@ from .selectors import Role
 def _shop_layout(request, thread) -> bool:
     """Whether ``thread`` is shown inside the seller dashboard: the user is
     its artist (and not also its buyer)."""
-    return thread.artist.user_id == request.user.pk and thread.buyer_id != request.user.pk
+    return (
+        thread.artist.user_id == request.user.pk and thread.buyer_id != request.user.pk
+    )
 
 
 THREADS_PER_PAGE = 30
@@ -64,7 +66,9 @@ def shop_inbox(request):
     artist = catalog.artist_for_user(request.user)
     if artist is None:
         raise Http404
-    page = _page(request, selectors.threads_for_user(user=request.user, role=Role.ARTIST))
+    page = _page(
+        request, selectors.threads_for_user(user=request.user, role=Role.ARTIST)
+    )
     return render(
         request,
         "messaging/thread_list_shop.html",
@@ -109,8 +113,10 @@ def thread_detail(request, pk):
             "form": form,
             "viewer_is_participant": thread.is_participant(request.user),
             "viewer_side": (
-                Role.BUYER if thread.buyer_id == request.user.pk
-                else Role.ARTIST if thread.artist.user_id == request.user.pk
+                Role.BUYER
+                if thread.buyer_id == request.user.pk
+                else Role.ARTIST
+                if thread.artist.user_id == request.user.pk
                 else "staff"
             ),
             "moderation_form": ModerationForm(),
@@ -121,7 +127,9 @@ def thread_detail(request, pk):
     )
 
 
-def _contact_page(request, *, artist, form, item=None, artist_order=None, existing=None):
+def _contact_page(
+    request, *, artist, form, item=None, artist_order=None, existing=None
+):
     return render(
         request,
         "messaging/thread_contact.html",
@@ -150,9 +158,13 @@ def contact(request, slug):
         except (Item.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
     if artist.user_id == request.user.pk:
-        messages.info(request, _("This is your own shop: buyers' messages arrive in your inbox."))
+        messages.info(
+            request, _("This is your own shop: buyers' messages arrive in your inbox.")
+        )
         return redirect("messaging:shop_inbox")
-    existing = selectors.existing_contact_thread(buyer=request.user, artist=artist, item=item)
+    existing = selectors.existing_contact_thread(
+        buyer=request.user, artist=artist, item=item
+    )
     if request.method == "POST":
         form = ContactForm(request.POST, request.FILES, continuing=existing is not None)
         if form.is_valid():
@@ -171,14 +183,18 @@ def contact(request, slug):
             if thread is not None:
                 messages.success(
                     request,
-                    _("Your message has been sent to %(shop)s.") % {"shop": artist.name},
+                    _("Your message has been sent to %(shop)s.")
+                    % {"shop": artist.name},
                 )
                 return redirect(thread)
     else:
         form = ContactForm(
-            initial={"subject": item.title if item else ""}, continuing=existing is not None
+            initial={"subject": item.title if item else ""},
+            continuing=existing is not None,
         )
-    return _contact_page(request, artist=artist, form=form, item=item, existing=existing)
+    return _contact_page(
+        request, artist=artist, form=form, item=item, existing=existing
+    )
 
 
 @login_required
@@ -187,9 +203,7 @@ def contact_order(request, pk):
     the buyer. The order's conversation opens when it already exists."""
     artist_order = artist_order_get_for_user(user=request.user, pk=pk)
     existing = (
-        artist_order.message_threads.filter(kind="artist_order")
-        .order_by("id")
-        .first()
+        artist_order.message_threads.filter(kind="artist_order").order_by("id").first()
     )
     if existing is not None and request.method != "POST":
         return redirect(existing)
@@ -220,7 +234,9 @@ def contact_order(request, pk):
 def message_photo(request, pk):
     """A message photo, only for the two participants and staff."""
     photo = selectors.message_photo_get_for_user(user=request.user, pk=pk)
-    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    content_type = (
+        mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    )
     response = FileResponse(photo.image.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -238,7 +254,9 @@ def message_report(request, pk):
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Thank you: the marketplace team will look at this message."))
+        messages.success(
+            request, _("Thank you: the marketplace team will look at this message.")
+        )
     return redirect(f"{message.thread.get_absolute_url()}#message-{message.pk}")
 
 

@@ -202,7 +202,9 @@ class ArtistOrderListView(generics.ListAPIView):
     """Artist orders of the caller: those of its orders as a buyer and those
     of its shop as an artist (``?as=`` narrows to one side; ``?state=``)."""
 
-    queryset = ArtistOrder.objects.none()  # the model, for the schema; get_queryset scopes
+    queryset = (
+        ArtistOrder.objects.none()
+    )  # the model, for the schema; get_queryset scopes
     serializer_class = ArtistOrderSerializer
     filterset_class = ArtistOrderFilter
 

@@ -109,7 +109,9 @@ def new_order_context(*, artist_order: ArtistOrder, recipient) -> dict:
         }
 
 
-def artist_order_email_context(*, artist_order: ArtistOrder, recipient, **extra) -> dict:
+def artist_order_email_context(
+    *, artist_order: ArtistOrder, recipient, **extra
+) -> dict:
     """The context of the lifecycle emails of ``artist_order`` (buyer's or
     artist's), in ``recipient``'s language: the order, the artist, the lines
     and totals, tracking, deadlines, links (paths: templates prefix
@@ -134,7 +136,10 @@ def artist_order_email_context(*, artist_order: ArtistOrder, recipient, **extra)
             "refunded": format_amount(artist_order.refunded),
             "carrier": artist_order.carrier,
             "tracking_number": artist_order.tracking_number,
-            "tracking_url": tracking_url(artist_order.carrier, artist_order.tracking_number) or "",
+            "tracking_url": tracking_url(
+                artist_order.carrier, artist_order.tracking_number
+            )
+            or "",
             "dispatch_date": format_date(artist_order.dispatch_date),
             "acceptance_deadline": format_date(artist_order.acceptance_deadline),
             "refusal_reason": artist_order.refusal_reason,

@@ -31,7 +31,9 @@ class FastSelect(forms.Select):
         options = []
         for code, label in self.choices:
             code = "" if code is None else str(code)
-            label = label.__html__() if hasattr(label, "__html__") else escape(str(label))
+            label = (
+                label.__html__() if hasattr(label, "__html__") else escape(str(label))
+            )
             options.append(
                 '  <option value="{}"{}>{}</option>\n'.format(
                     escape(code), " selected" if code in selected else "", label
@@ -71,10 +73,14 @@ class DiscountForm(forms.Form):
 class ShippingAddressForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=120)
     line1 = forms.CharField(label=_("Address"), max_length=200)
-    line2 = forms.CharField(label=_("Address (continued)"), max_length=200, required=False)
+    line2 = forms.CharField(
+        label=_("Address (continued)"), max_length=200, required=False
+    )
     postcode = forms.CharField(label=_("Postcode"), max_length=20)
     city = forms.CharField(label=_("City"), max_length=120)
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices, widget=FastSelect)
+    country = forms.ChoiceField(
+        label=_("Country"), choices=country_choices, widget=FastSelect
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,7 +115,9 @@ class PaymentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [(name, name) for name in settings.PAYMENT_PROVIDERS]
+        self.fields["provider"].choices = [
+            (name, name) for name in settings.PAYMENT_PROVIDERS
+        ]
 
 
 # Artist order lifecycle -------------------------------------------------------
@@ -120,7 +128,9 @@ class RefuseForm(forms.Form):
         label=_("Reason"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The buyer reads it in the refusal email. The order is refunded in full."),
+        help_text=_(
+            "The buyer reads it in the refusal email. The order is refunded in full."
+        ),
     )
 
 
@@ -162,4 +172,6 @@ class DashboardOrderFilterForm(forms.Form):
             for value, label in ArtistOrderState.choices
             if value != ArtistOrderState.AWAITING_PAYMENT
         ]
-        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": "MP-2026-000123"})
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": "MP-2026-000123"}
+        )

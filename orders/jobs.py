@@ -71,14 +71,18 @@ def remind_acceptance_deadlines(*, now=None) -> int:
         acceptance_deadline__gt=now,
         acceptance_deadline__lte=now + acceptance_reminder_lead(),
     )
-    return _each(due, lambda ao: artist_order_remind_acceptance(artist_order=ao, now=now))
+    return _each(
+        due, lambda ao: artist_order_remind_acceptance(artist_order=ao, now=now)
+    )
 
 
 def refuse_overdue_acceptances(*, now=None) -> int:
     """Refuse (``time_out``) every artist order not accepted by its deadline:
     refunded in full, stock back, buyer and artist emailed."""
     now = now or timezone.now()
-    due = ArtistOrder.objects.filter(state=S.AWAITING_ACCEPTANCE, acceptance_deadline__lte=now)
+    due = ArtistOrder.objects.filter(
+        state=S.AWAITING_ACCEPTANCE, acceptance_deadline__lte=now
+    )
     return _each(due, lambda ao: artist_order_time_out(artist_order=ao, now=now))
 
 
@@ -91,7 +95,9 @@ def auto_confirm_deliveries(*, now=None) -> int:
     due = ArtistOrder.objects.filter(state=S.SHIPPED, shipped_at__lte=cutoff).exclude(
         not_received_reports__status=NotReceivedStatus.OPEN
     )
-    return _each(due, lambda ao: artist_order_confirm_delivery(artist_order=ao, by=None))
+    return _each(
+        due, lambda ao: artist_order_confirm_delivery(artist_order=ao, by=None)
+    )
 
 
 def complete_finished_orders(*, now=None) -> int:
@@ -124,7 +130,9 @@ def flag_overdue_shipping(*, now=None) -> int:
         dispatch_date__lt=today,
         delay_notified_at__isnull=True,
     )
-    return _each(due, lambda ao: artist_order_notify_delay(artist_order=ao, today=today))
+    return _each(
+        due, lambda ao: artist_order_notify_delay(artist_order=ao, today=today)
+    )
 
 
 def retry_pending_refunds(*, now=None) -> int:

@@ -104,7 +104,9 @@ class TestPaymentProvider(PaymentProvider):
             if idempotency_key in self._charges:
                 return self._charges[idempotency_key]
             if token == self.TOKEN_OK:
-                result = PaymentResult(ok=True, reference=_key_digest("test_ch", idempotency_key))
+                result = PaymentResult(
+                    ok=True, reference=_key_digest("test_ch", idempotency_key)
+                )
             elif token == self.TOKEN_FAIL:
                 result = PaymentResult(ok=False, message=_("The card was declined."))
             else:
@@ -124,14 +126,20 @@ class TestPaymentProvider(PaymentProvider):
             if remembered in self._refunds:
                 return self._refunds[remembered]
             if self.refund_outage:
-                raise ConnectionError("test provider: refunds are unreachable (refund_outage)")
+                raise ConnectionError(
+                    "test provider: refunds are unreachable (refund_outage)"
+                )
             if self.refund_decline:
                 return RefundResult(ok=False, message=_("The refund was refused."))
             if not str(payment_reference).startswith("test_ch_") or amount <= 0:
                 result = RefundResult(ok=False, message=_("The refund was refused."))
             else:
-                result = RefundResult(ok=True, reference=_key_digest("test_re", idempotency_key))
-                type(self).refunds_paid.append((str(payment_reference), idempotency_key, Decimal(amount)))
+                result = RefundResult(
+                    ok=True, reference=_key_digest("test_re", idempotency_key)
+                )
+                type(self).refunds_paid.append(
+                    (str(payment_reference), idempotency_key, Decimal(amount))
+                )
             self._refunds[remembered] = result
             return result
 
@@ -148,7 +156,8 @@ def get_provider(name: str | None) -> PaymentProvider:
     path = settings.PAYMENT_PROVIDERS.get(str(name or ""))
     if not path:
         raise DomainError(
-            _("Unknown payment provider %(name)s.") % {"name": name or "—"}, field="payment"
+            _("Unknown payment provider %(name)s.") % {"name": name or "—"},
+            field="payment",
         )
     provider = import_string(path)()
     if not provider.name:

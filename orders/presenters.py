@@ -14,7 +14,9 @@ from . import rules, selectors
 from .models import ArtistOrderState, CancellationStatus, NotReceivedStatus
 from .tracking import tracking_url
 
-BUYER_ACTIONS = frozenset({"cancel", "request_cancellation", "confirm_delivery", "report_not_received"})
+BUYER_ACTIONS = frozenset(
+    {"cancel", "request_cancellation", "confirm_delivery", "report_not_received"}
+)
 ARTIST_ACTIONS = frozenset({"accept", "refuse", "ship", "reship", "refund_lost"})
 
 # History rows are labelled by their transition; unknown ones by the state
@@ -64,7 +66,11 @@ def who_is(user_id, artist_order, *, viewer) -> str:
 def _who(event, artist_order, *, viewer) -> str:
     if event.by_id is None:
         return _("automatically")
-    if event.by_id in (viewer.pk, artist_order.artist.user_id, artist_order.order.buyer_id):
+    if event.by_id in (
+        viewer.pk,
+        artist_order.artist.user_id,
+        artist_order.order.buyer_id,
+    ):
         return who_is(event.by_id, artist_order, viewer=viewer)
     if event.by.is_staff:
         return _("the marketplace team")
@@ -97,8 +103,12 @@ def decorate_artist_order(artist_order, *, user, side: str, messages=()):
     ``cancellation`` / ``open_cancellation``, ``report`` / ``open_report``,
     ``overdue`` and ``report_available_at``. Reads prefetched rows only."""
     allowed = rules.allowed_actions(artist_order=artist_order, user=user)
-    artist_order.actions = allowed & (BUYER_ACTIONS if side == "buyer" else ARTIST_ACTIONS)
-    artist_order.can_cancel = bool(artist_order.actions & {"cancel", "request_cancellation"})
+    artist_order.actions = allowed & (
+        BUYER_ACTIONS if side == "buyer" else ARTIST_ACTIONS
+    )
+    artist_order.can_cancel = bool(
+        artist_order.actions & {"cancel", "request_cancellation"}
+    )
     artist_order.timeline = timeline(artist_order, viewer=user, messages=messages)
     artist_order.tracking_link = (
         tracking_url(artist_order.carrier, artist_order.tracking_number)
@@ -108,11 +118,15 @@ def decorate_artist_order(artist_order, *, user, side: str, messages=()):
     cancellation = selectors.latest_cancellation_request(artist_order)
     artist_order.cancellation = cancellation
     artist_order.open_cancellation = (
-        cancellation if cancellation and cancellation.status == CancellationStatus.OPEN else None
+        cancellation
+        if cancellation and cancellation.status == CancellationStatus.OPEN
+        else None
     )
     report = selectors.latest_not_received_report(artist_order)
     artist_order.report = report
-    artist_order.open_report = report if report and report.status == NotReceivedStatus.OPEN else None
+    artist_order.open_report = (
+        report if report and report.status == NotReceivedStatus.OPEN else None
+    )
     artist_order.overdue = rules.is_shipping_overdue(artist_order)
     artist_order.report_available_at = (
         rules.not_received_available_at(artist_order)

@@ -213,7 +213,11 @@ def price_cart(
             else:
                 problem = _(
                     "Only %(stock)s left of %(title)s (%(variant)s): lower the quantity."
-                ) % {"stock": variant.stock, "title": item.title, "variant": variant.name}
+                ) % {
+                    "stock": variant.stock,
+                    "title": item.title,
+                    "variant": variant.name,
+                }
         artists[item.artist_id] = item.artist
         by_artist.setdefault(item.artist_id, []).append(
             PricedLine(
@@ -254,7 +258,9 @@ def price_cart(
                 shipping_zone=zone,
                 standard_shipping_fee=standard_fee,
                 shipping_fee=fee,
-                free_shipping_over=to_money(threshold) if threshold is not None else None,
+                free_shipping_over=to_money(threshold)
+                if threshold is not None
+                else None,
                 free_shipping=free,
                 free_shipping_missing=missing,
                 discount=ZERO,
@@ -269,7 +275,9 @@ def price_cart(
     code = cart.discount_code if cart.discount_code_id else None
     if code is not None:
         summary.discount_code = code
-        applicable = [g for g in groups if not code.artist_id or g.artist.pk == code.artist_id]
+        applicable = [
+            g for g in groups if not code.artist_id or g.artist.pk == code.artist_id
+        ]
         applicable_subtotal = sum((g.items_subtotal for g in applicable), ZERO)
         problem = discount_problem(
             code,
@@ -281,7 +289,9 @@ def price_cart(
             summary.discount_problem = problem
         else:
             amount = discount_amount(code, applicable_subtotal)
-            shares = split_proportionally(amount, [g.items_subtotal for g in applicable])
+            shares = split_proportionally(
+                amount, [g.items_subtotal for g in applicable]
+            )
             for group, share in zip(applicable, shares, strict=True):
                 group.discount = share
                 group.total = group.items_subtotal + group.shipping_fee - share

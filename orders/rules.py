@@ -110,7 +110,9 @@ def expected_dispatch_date(artist: Artist, *, today: date | None = None) -> date
         and start == today
         and today < holiday_start <= dispatch
     ):
-        dispatch = add_business_days(holiday_end + timedelta(days=1), artist.processing_days)
+        dispatch = add_business_days(
+            holiday_end + timedelta(days=1), artist.processing_days
+        )
     return dispatch
 
 
@@ -126,7 +128,9 @@ def acceptance_deadline(artist: Artist, *, paid_at: datetime, hours: float) -> d
         and end >= timezone.localdate(paid_at)
         and start <= timezone.localdate(deadline)
     ):
-        back = timezone.make_aware(datetime.combine(end + timedelta(days=1), datetime.min.time()))
+        back = timezone.make_aware(
+            datetime.combine(end + timedelta(days=1), datetime.min.time())
+        )
         deadline = back + timedelta(hours=hours)
     return deadline
 
@@ -149,7 +153,9 @@ def acceptance_reminder_lead() -> timedelta:
     """How long before the acceptance deadline the artist is reminded: a
     day, or half the deadline when the deadline is shorter than two days
     (otherwise the reminder would leave with the order itself)."""
-    return min(timedelta(days=1), timedelta(hours=settings.ACCEPTANCE_DEADLINE_HOURS) / 2)
+    return min(
+        timedelta(days=1), timedelta(hours=settings.ACCEPTANCE_DEADLINE_HOURS) / 2
+    )
 
 
 # Who may do what now -----------------------------------------------------------
@@ -192,7 +198,11 @@ def open_not_received_report(artist_order: ArtistOrder) -> NotReceivedReport | N
 
 
 def is_buyer(artist_order: ArtistOrder, user) -> bool:
-    return bool(user is not None and user.is_authenticated and artist_order.order.buyer_id == user.pk)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and artist_order.order.buyer_id == user.pk
+    )
 
 
 def is_artist_or_staff(artist_order: ArtistOrder, user) -> bool:

@@ -39,7 +39,9 @@ def _anonymous_cart(request) -> Cart | None:
     if not cart_id:
         return None
     try:
-        return Cart.objects.select_related("discount_code__artist").get(pk=cart_id, user=None)
+        return Cart.objects.select_related("discount_code__artist").get(
+            pk=cart_id, user=None
+        )
     except (Cart.DoesNotExist, ValueError, TypeError):
         return None
 
@@ -53,7 +55,11 @@ def cart_for_request(request, *, create: bool = False) -> Cart | None:
     """
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        cart = Cart.objects.select_related("discount_code__artist").filter(user=user).first()
+        cart = (
+            Cart.objects.select_related("discount_code__artist")
+            .filter(user=user)
+            .first()
+        )
         if cart is None and create:
             cart, _ = Cart.objects.get_or_create(user=user)
         return cart
@@ -119,7 +125,9 @@ def artist_order_prefetches() -> list:
     ]
 
 
-def latest_cancellation_request(artist_order: ArtistOrder) -> CancellationRequest | None:
+def latest_cancellation_request(
+    artist_order: ArtistOrder,
+) -> CancellationRequest | None:
     """The newest cancellation request of ``artist_order`` (prefetched by
     ``artist_order_prefetches``), or None."""
     requests = list(artist_order.cancellation_requests.all())
@@ -170,9 +178,9 @@ def artist_orders_visible_to(*, user, role: str | None = None) -> QuerySet[Artis
     """Artist orders ``user`` may read: those of its orders as a buyer, those
     of its shop as an artist (``role`` "buyer" or "artist" narrows to one
     side; default both), every one for staff asking with ``role="staff"``."""
-    queryset = ArtistOrder.objects.select_related("artist", "order", "order__buyer").prefetch_related(
-        *artist_order_prefetches()
-    )
+    queryset = ArtistOrder.objects.select_related(
+        "artist", "order", "order__buyer"
+    ).prefetch_related(*artist_order_prefetches())
     if role == "staff" and user.is_staff:
         return queryset
     artist = getattr(user, "artist_or_none", None)
@@ -349,7 +357,9 @@ def order_line_get_for_photo(*, user, pk) -> OrderLine:
 
     :raises Http404: for anyone else, or when the line has no photo.
     """
-    lines = OrderLine.objects.select_related("artist_order__order", "artist_order__artist")
+    lines = OrderLine.objects.select_related(
+        "artist_order__order", "artist_order__artist"
+    )
     if not user.is_staff:
         condition = Q(artist_order__order__buyer=user)
         artist = getattr(user, "artist_or_none", None)

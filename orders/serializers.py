@@ -65,7 +65,11 @@ class CartLineSerializer(serializers.Serializer):
         help_text="Why the line cannot be bought as it is (empty when it can)."
     )
 
-    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Path of the photo on this site."))
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True, help_text="Path of the photo on this site."
+        )
+    )
     def get_personalisation_photo(self, line) -> str | None:
         if not line.has_photo:
             return None
@@ -123,7 +127,9 @@ class CartSerializer(serializers.Serializer):
 class CartLineCreateSerializer(serializers.Serializer):
     variant = serializers.IntegerField()
     quantity = serializers.IntegerField(default=1)
-    personalisation = serializers.CharField(required=False, allow_blank=True, default="")
+    personalisation = serializers.CharField(
+        required=False, allow_blank=True, default=""
+    )
     personalisation_photo = serializers.FileField(required=False, allow_null=True)
 
 
@@ -132,7 +138,9 @@ class CartLineUpdateSerializer(serializers.Serializer):
 
 
 class CartCountrySerializer(serializers.Serializer):
-    country = serializers.CharField(help_text="ISO 3166 code of the destination, e.g. FR.")
+    country = serializers.CharField(
+        help_text="ISO 3166 code of the destination, e.g. FR."
+    )
 
 
 class DiscountApplySerializer(serializers.Serializer):
@@ -142,7 +150,9 @@ class DiscountApplySerializer(serializers.Serializer):
 class ShippingAddressSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     line1 = serializers.CharField(max_length=200)
-    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    line2 = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
     city = serializers.CharField(max_length=120)
     postcode = serializers.CharField(max_length=20)
     country = serializers.CharField(help_text="ISO 3166 code, e.g. FR.")
@@ -193,7 +203,11 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "personalisation_photo",
         ]
 
-    @extend_schema_field(serializers.CharField(allow_null=True, help_text="Path of the photo on this site."))
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True, help_text="Path of the photo on this site."
+        )
+    )
     def get_personalisation_photo(self, line) -> str | None:
         if not line.personalisation_photo:
             return None
@@ -345,7 +359,9 @@ class ArtistOrderSerializer(serializers.ModelSerializer):
         at = not_received_available_at(artist_order)
         return serializers.DateTimeField().to_representation(at) if at else None
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS))
+    )
     def get_allowed_actions(self, artist_order) -> list[str]:
         """What the caller may do now (buyer actions for its buyer, artist
         actions for its artist and staff)."""
@@ -415,7 +431,9 @@ class CancelInputSerializer(serializers.Serializer):
 
 
 class ReportNotReceivedInputSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -446,8 +464,16 @@ class OrderCancelResultSerializer(OrderSerializer):
         fields = [*OrderSerializer.Meta.fields, "outcomes"]
 
     @extend_schema_field(
-        {"type": "object", "additionalProperties": {"type": "string", "enum": ["cancelled", "requested"]}}
+        {
+            "type": "object",
+            "additionalProperties": {
+                "type": "string",
+                "enum": ["cancelled", "requested"],
+            },
+        }
     )
     def get_outcomes(self, order) -> dict:
         """Artist order id → ``cancelled`` or ``requested``."""
-        return {str(pk): outcome for pk, outcome in self.context.get("outcomes", {}).items()}
+        return {
+            str(pk): outcome for pk, outcome in self.context.get("outcomes", {}).items()
+        }

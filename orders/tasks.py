@@ -9,7 +9,9 @@ from .services import refunds
 MAX_RETRIES = 12
 
 
-@shared_task(name="orders.process_refund", bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(
+    name="orders.process_refund", bind=True, acks_late=True, max_retries=MAX_RETRIES
+)
 def process_refund(self, *, refund_id: int, **kwargs):
     """Have the provider pay one pending refund. When the provider cannot be
     reached, try again after the refund's back-off (the refund keeps its own

@@ -28,14 +28,34 @@ CARRIERS: list[tuple[str, tuple[str, ...], str]] = [
         ("colissimo", "la poste", "laposte", "lettre suivie"),
         "https://www.laposte.fr/outils/suivre-vos-envois?code={number}",
     ),
-    ("DHL", ("dhl",), "https://www.dhl.com/fr-en/home/tracking.html?tracking-id={number}"),
+    (
+        "DHL",
+        ("dhl",),
+        "https://www.dhl.com/fr-en/home/tracking.html?tracking-id={number}",
+    ),
     ("UPS", ("ups",), "https://www.ups.com/track?tracknum={number}"),
-    ("FedEx", ("fedex", "fed ex", "tnt"), "https://www.fedex.com/fedextrack/?trknbr={number}"),
+    (
+        "FedEx",
+        ("fedex", "fed ex", "tnt"),
+        "https://www.fedex.com/fedextrack/?trknbr={number}",
+    ),
     ("DPD", ("dpd",), "https://www.dpd.com/tracking/?parcelNumber={number}"),
     ("GLS", ("gls",), "https://gls-group.com/track/{number}"),
-    ("bpost", ("bpost", "b post", "belgian post"), "https://track.bpost.cloud/btr/web/#/search?itemCode={number}"),
-    ("PostNL", ("postnl", "post nl"), "https://jouw.postnl.nl/track-and-trace/{number}"),
-    ("Royal Mail", ("royal mail", "royalmail"), "https://www.royalmail.com/track-your-item#/tracking-results/{number}"),
+    (
+        "bpost",
+        ("bpost", "b post", "belgian post"),
+        "https://track.bpost.cloud/btr/web/#/search?itemCode={number}",
+    ),
+    (
+        "PostNL",
+        ("postnl", "post nl"),
+        "https://jouw.postnl.nl/track-and-trace/{number}",
+    ),
+    (
+        "Royal Mail",
+        ("royal mail", "royalmail"),
+        "https://www.royalmail.com/track-your-item#/tracking-results/{number}",
+    ),
 ]
 
 

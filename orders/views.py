@@ -54,7 +54,9 @@ def cart_detail(request):
 def _item_page(request, variant_id) -> str:
     """Where to send the buyer back after a failed add: the item page."""
     try:
-        variant = Variant.objects.select_related("item").filter(pk=int(variant_id)).first()
+        variant = (
+            Variant.objects.select_related("item").filter(pk=int(variant_id)).first()
+        )
     except (TypeError, ValueError):
         variant = None
     if variant is not None:
@@ -74,7 +76,9 @@ def cart_add(request):
     back = _item_page(request, request.POST.get("variant"))
     if not form.is_valid():
         if "variant" in form.errors:
-            messages.error(request, _("Choose an option before adding the item to your cart."))
+            messages.error(
+                request, _("Choose an option before adding the item to your cart.")
+            )
         else:
             messages.error(request, form_errors_text(form))
         return redirect(back)
@@ -107,7 +111,9 @@ def cart_line_update(request, pk):
         messages.error(request, form_errors_text(form))
         return redirect("cart:cart")
     try:
-        services.cart_update_line(cart=cart, line_id=line.pk, quantity=form.cleaned_data["quantity"])
+        services.cart_update_line(
+            cart=cart, line_id=line.pk, quantity=form.cleaned_data["quantity"]
+        )
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
@@ -205,7 +211,9 @@ def checkout(request):
                 cart.refresh_from_db()
                 messages.warning(
                     request,
-                    _("Shipping fees were updated for the new country: check the total, then pay."),
+                    _(
+                        "Shipping fees were updated for the new country: check the total, then pay."
+                    ),
                 )
             else:
                 try:
@@ -213,14 +221,21 @@ def checkout(request):
                         cart=cart,
                         buyer=request.user,
                         shipping_address=address,
-                        payment={"provider": payment["provider"], "token": payment["token"]},
+                        payment={
+                            "provider": payment["provider"],
+                            "token": payment["token"],
+                        },
                         idempotency_key=payment["checkout_key"],
                         expected_total=payment["expected_total"],
                     )
                 except DomainError as error:
                     errors = error.errors or {error.field or "__all__": [error.message]}
                     for field, messages_ in errors.items():
-                        for message in messages_ if isinstance(messages_, list | tuple) else [messages_]:
+                        for message in (
+                            messages_
+                            if isinstance(messages_, list | tuple)
+                            else [messages_]
+                        ):
                             if field in ADDRESS_FIELDS:
                                 address_form.add_error(field, str(message))
                             else:
@@ -228,7 +243,9 @@ def checkout(request):
                 except PaymentDeclined as declined:
                     payment_form.add_error(
                         None,
-                        _("%(reason)s Nothing was charged and your cart is as it was: you can try again.")
+                        _(
+                            "%(reason)s Nothing was charged and your cart is as it was: you can try again."
+                        )
                         % {"reason": str(declined)},
                     )
                 except Conflict as conflict:
@@ -236,7 +253,9 @@ def checkout(request):
                 else:
                     messages.success(
                         request,
-                        _("Thank you! Your order %(number)s is paid. A confirmation is on its way by email.")
+                        _(
+                            "Thank you! Your order %(number)s is paid. A confirmation is on its way by email."
+                        )
                         % {"number": order.number},
                     )
                     return redirect(order.get_absolute_url())
@@ -252,7 +271,10 @@ def checkout(request):
     fresh_payment = PaymentForm(
         initial={
             "provider": "test",
-            "token": (payment_form.data.get("token") if payment_form is not None else None) or "ok",
+            "token": (
+                payment_form.data.get("token") if payment_form is not None else None
+            )
+            or "ok",
             "checkout_key": uuid.uuid4().hex,
             "expected_total": summary.total,
         }
@@ -261,7 +283,10 @@ def checkout(request):
     if payment_form is not None and payment_form.is_bound:
         payment_errors = [str(m) for m in payment_form.non_field_errors()]
         payment_errors += [
-            str(m) for name, errors in payment_form.errors.items() if name != "__all__" for m in errors
+            str(m)
+            for name, errors in payment_form.errors.items()
+            if name != "__all__"
+            for m in errors
         ]
     return render(
         request,

@@ -68,7 +68,9 @@ class ReturnPhotoInline(admin.TabularInline):
     @admin.display(description=_("photo"))
     def preview(self, photo):
         url = reverse("returns:photo", args=[photo.pk])
-        return format_html('<a href="{}"><img src="{}" alt="" style="height:90px"></a>', url, url)
+        return format_html(
+            '<a href="{}"><img src="{}" alt="" style="height:90px"></a>', url, url
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -142,24 +144,34 @@ def _accept(request, obj, data):
         instructions=data["instructions"],
         ship_back_deadline=data.get("ship_back_deadline"),
     )
-    return gettext("The %(request)s is accepted: the buyer was sent the return instructions.") % {"request": _label(obj)}
+    return gettext(
+        "The %(request)s is accepted: the buyer was sent the return instructions."
+    ) % {"request": _label(obj)}
 
 
 def _reject(request, obj, data):
-    services.return_request_reject(return_request=obj, by=request.user, reason=data["reason"])
-    return gettext("The %(request)s is rejected: the buyer was told why.") % {"request": _label(obj)}
+    services.return_request_reject(
+        return_request=obj, by=request.user, reason=data["reason"]
+    )
+    return gettext("The %(request)s is rejected: the buyer was told why.") % {
+        "request": _label(obj)
+    }
 
 
 def _receive(request, obj, data):
     services.return_request_receive(return_request=obj, by=request.user)
-    return gettext("The item of the %(request)s is received: the buyer was told the refund can start.") % {"request": _label(obj)}
+    return gettext(
+        "The item of the %(request)s is received: the buyer was told the refund can start."
+    ) % {"request": _label(obj)}
 
 
 def _refund(request, obj, data):
     refund = services.return_request_refund(
         return_request=obj, by=request.user, amount=data["amount"], note=data["note"]
     )
-    return gettext("The %(request)s is refunded: %(amount)s € are on their way to the buyer.") % {
+    return gettext(
+        "The %(request)s is refunded: %(amount)s € are on their way to the buyer."
+    ) % {
         "request": _label(obj),
         "amount": refund.amount,
     }
@@ -177,18 +189,23 @@ def _convert(request, obj, data):
 
 def _ship_replacement(request, obj, data):
     services.return_request_ship_replacement(
-        return_request=obj, by=request.user, carrier=data["carrier"], tracking_number=data["tracking_number"]
+        return_request=obj,
+        by=request.user,
+        carrier=data["carrier"],
+        tracking_number=data["tracking_number"],
     )
-    return gettext("The replacement of the %(request)s is shipped: the buyer received the tracking number.") % {
-        "request": _label(obj)
-    }
+    return gettext(
+        "The replacement of the %(request)s is shipped: the buyer received the tracking number."
+    ) % {"request": _label(obj)}
 
 
 def _close(request, obj, data):
     services.return_request_staff_decide(
         return_request=obj, by=request.user, decision="close", note=data["note"]
     )
-    return gettext("The %(request)s is closed: the buyer and the artist were told.") % {"request": _label(obj)}
+    return gettext("The %(request)s is closed: the buyer and the artist were told.") % {
+        "request": _label(obj)
+    }
 
 
 def _default_amount(obj) -> dict:
@@ -201,7 +218,9 @@ RETURN_TRANSITIONS = {
         label=_("Accept…"),
         run=_accept,
         form_class=AcceptForm,
-        help_text=_("Accept the request: the buyer is emailed the return instructions and the deadline. On an escalated request this is the team's decision; the artist is told too."),
+        help_text=_(
+            "Accept the request: the buyer is emailed the return instructions and the deadline. On an escalated request this is the team's decision; the artist is told too."
+        ),
     ),
     "reject": StaffTransition(
         name="reject",
@@ -210,14 +229,18 @@ RETURN_TRANSITIONS = {
         form_class=ReasonForm,
         danger=True,
         field_labels={"reason": _("Reason (sent to the buyer)")},
-        help_text=_("Reject the request for the artist: the buyer is emailed the reason and may escalate it to the team."),
+        help_text=_(
+            "Reject the request for the artist: the buyer is emailed the reason and may escalate it to the team."
+        ),
     ),
     "receive": StaffTransition(
         name="receive",
         label=_("Mark received"),
         run=_receive,
         form_class=ConfirmForm,
-        help_text=_("The artist has the item back: the buyer is emailed that the refund (or the replacement) can start."),
+        help_text=_(
+            "The artist has the item back: the buyer is emailed that the refund (or the replacement) can start."
+        ),
     ),
     "refund": StaffTransition(
         name="refund",
@@ -226,14 +249,18 @@ RETURN_TRANSITIONS = {
         form_class=RefundForm,
         danger=True,
         initial=_default_amount,
-        help_text=_("Refund the return (on an escalated request, this is the team's decision): the amount proposed is the unit price times the quantity, with the original shipping when due; staff may set another amount within what is left to refund. The buyer and the artist are emailed."),
+        help_text=_(
+            "Refund the return (on an escalated request, this is the team's decision): the amount proposed is the unit price times the quantity, with the original shipping when due; staff may set another amount within what is left to refund. The buyer and the artist are emailed."
+        ),
     ),
     "ship_replacement": StaffTransition(
         name="ship_replacement",
         label=_("Ship the replacement…"),
         run=_ship_replacement,
         form_class=TrackingForm,
-        help_text=_("The artist sent the replacement of this exchange: the buyer is emailed the tracking number."),
+        help_text=_(
+            "The artist sent the replacement of this exchange: the buyer is emailed the tracking number."
+        ),
     ),
     "convert_to_refund": StaffTransition(
         name="convert_to_refund",
@@ -242,7 +269,9 @@ RETURN_TRANSITIONS = {
         form_class=RefundForm,
         danger=True,
         initial=_default_amount,
-        help_text=_("No replacement can be sent (out of stock, price difference…): the exchange is refunded instead."),
+        help_text=_(
+            "No replacement can be sent (out of stock, price difference…): the exchange is refunded instead."
+        ),
     ),
     "close": StaffTransition(
         name="close",
@@ -250,10 +279,20 @@ RETURN_TRANSITIONS = {
         run=_close,
         form_class=CloseForm,
         danger=True,
-        help_text=_("The team's decision: nothing more happens on this request (no return, no refund). The buyer and the artist are emailed your note."),
+        help_text=_(
+            "The team's decision: nothing more happens on this request (no return, no refund). The buyer and the artist are emailed your note."
+        ),
     ),
 }
-ORDER_OF_BUTTONS = ("accept", "reject", "receive", "refund", "ship_replacement", "convert_to_refund", "close")
+ORDER_OF_BUTTONS = (
+    "accept",
+    "reject",
+    "receive",
+    "refund",
+    "ship_replacement",
+    "convert_to_refund",
+    "close",
+)
 
 
 @admin.register(ReturnRequest)
@@ -287,26 +326,120 @@ class ReturnRequestAdmin(TransitionAdminMixin, admin.ModelAdmin):
     ordering = ("-created_at", "-id")
     inlines = [ReturnPhotoInline, ReturnEventInline]
     readonly_fields = [
-        "artist_order_link", "buyer_link", "artist_link", "line_link", "quantity", "kind", "reason",
-        "comment", "desired", "state", "instructions", "ship_back_deadline", "rejection_reason",
-        "escalation_message", "return_carrier", "return_tracking_number", "replacement_carrier",
-        "replacement_tracking_number", "refund_amount", "refund_includes_shipping", "refund_link",
-        "refund_note", "thread_link", "created_at", "answered_at", "escalated_at", "shipped_back_at",
-        "received_at", "closed_at", "updated_at",
+        "artist_order_link",
+        "buyer_link",
+        "artist_link",
+        "line_link",
+        "quantity",
+        "kind",
+        "reason",
+        "comment",
+        "desired",
+        "state",
+        "instructions",
+        "ship_back_deadline",
+        "rejection_reason",
+        "escalation_message",
+        "return_carrier",
+        "return_tracking_number",
+        "replacement_carrier",
+        "replacement_tracking_number",
+        "refund_amount",
+        "refund_includes_shipping",
+        "refund_link",
+        "refund_note",
+        "thread_link",
+        "created_at",
+        "answered_at",
+        "escalated_at",
+        "shipped_back_at",
+        "received_at",
+        "closed_at",
+        "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["artist_order_link", "buyer_link", "artist_link", "line_link", "quantity", "kind", "reason", "comment", "desired", "state"]}),
-        (_("Answers"), {"fields": ["instructions", "ship_back_deadline", "rejection_reason", "escalation_message"]}),
-        (_("Parcels"), {"fields": ["return_carrier", "return_tracking_number", "replacement_carrier", "replacement_tracking_number"]}),
-        (_("Refund"), {"fields": ["refund_amount", "refund_includes_shipping", "refund_link", "refund_note"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "artist_order_link",
+                    "buyer_link",
+                    "artist_link",
+                    "line_link",
+                    "quantity",
+                    "kind",
+                    "reason",
+                    "comment",
+                    "desired",
+                    "state",
+                ]
+            },
+        ),
+        (
+            _("Answers"),
+            {
+                "fields": [
+                    "instructions",
+                    "ship_back_deadline",
+                    "rejection_reason",
+                    "escalation_message",
+                ]
+            },
+        ),
+        (
+            _("Parcels"),
+            {
+                "fields": [
+                    "return_carrier",
+                    "return_tracking_number",
+                    "replacement_carrier",
+                    "replacement_tracking_number",
+                ]
+            },
+        ),
+        (
+            _("Refund"),
+            {
+                "fields": [
+                    "refund_amount",
+                    "refund_includes_shipping",
+                    "refund_link",
+                    "refund_note",
+                ]
+            },
+        ),
         (_("Conversation"), {"fields": ["thread_link"]}),
-        (_("Dates"), {"fields": ["created_at", "answered_at", "escalated_at", "shipped_back_at", "received_at", "closed_at", "updated_at"]}),
+        (
+            _("Dates"),
+            {
+                "fields": [
+                    "created_at",
+                    "answered_at",
+                    "escalated_at",
+                    "shipped_back_at",
+                    "received_at",
+                    "closed_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "artist_order__order__buyer", "artist_order__artist", "artist", "buyer", "line", "refund", "thread",
-            "desired_variant__item", "desired_item",
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(
+                "artist_order__order__buyer",
+                "artist_order__artist",
+                "artist",
+                "buyer",
+                "line",
+                "refund",
+                "thread",
+                "desired_variant__item",
+                "desired_item",
+            )
         )
 
     def has_add_permission(self, request):
@@ -332,7 +465,11 @@ class ReturnRequestAdmin(TransitionAdminMixin, admin.ModelAdmin):
     def waiting(self, obj):
         if obj.state not in OPEN_STATES:
             return "—"
-        since = obj.escalated_at if obj.state == R.ESCALATED and obj.escalated_at else obj.updated_at
+        since = (
+            obj.escalated_at
+            if obj.state == R.ESCALATED and obj.escalated_at
+            else obj.updated_at
+        )
         return age(since)
 
     @admin.display(description=_("artist order"))
@@ -392,11 +529,20 @@ class ReturnRequestAdmin(TransitionAdminMixin, admin.ModelAdmin):
             (_("Order"), artist_order.order.number),
             (_("Buyer"), obj.buyer.email),
             (_("Artist"), obj.artist.name),
-            (_("What"), f"{obj.quantity} × {obj.line.title} ({obj.line.variant_name}), {obj.line.unit_price} €"),
-            (_("Kind and reason"), f"{obj.get_kind_display()} — {obj.get_reason_display()}"),
+            (
+                _("What"),
+                f"{obj.quantity} × {obj.line.title} ({obj.line.variant_name}), {obj.line.unit_price} €",
+            ),
+            (
+                _("Kind and reason"),
+                f"{obj.get_kind_display()} — {obj.get_reason_display()}",
+            ),
             (_("State"), obj.get_state_display()),
             (_("Refund due for this return"), f"{rules.return_refund_amount(obj)} €"),
-            (_("Left to refund on the order"), f"{artist_order.paid - artist_order.refunded} €"),
+            (
+                _("Left to refund on the order"),
+                f"{artist_order.paid - artist_order.refunded} €",
+            ),
         ]
         for label, value in (
             (_("Buyer's comment"), obj.comment),
@@ -406,4 +552,3 @@ class ReturnRequestAdmin(TransitionAdminMixin, admin.ModelAdmin):
             if value:
                 rows.append((label, value))
         return rows
-

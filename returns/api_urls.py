@@ -10,15 +10,31 @@ urlpatterns = [
         api.ReturnPhotoView.as_view(),
         name="api-return-photo",
     ),
-    path("returns/<int:pk>/accept/", api.ReturnAcceptView.as_view(), name="api-return-accept"),
-    path("returns/<int:pk>/reject/", api.ReturnRejectView.as_view(), name="api-return-reject"),
+    path(
+        "returns/<int:pk>/accept/",
+        api.ReturnAcceptView.as_view(),
+        name="api-return-accept",
+    ),
+    path(
+        "returns/<int:pk>/reject/",
+        api.ReturnRejectView.as_view(),
+        name="api-return-reject",
+    ),
     path(
         "returns/<int:pk>/ship-back/",
         api.ReturnShipBackView.as_view(),
         name="api-return-ship-back",
     ),
-    path("returns/<int:pk>/receive/", api.ReturnReceiveView.as_view(), name="api-return-receive"),
-    path("returns/<int:pk>/refund/", api.ReturnRefundView.as_view(), name="api-return-refund"),
+    path(
+        "returns/<int:pk>/receive/",
+        api.ReturnReceiveView.as_view(),
+        name="api-return-receive",
+    ),
+    path(
+        "returns/<int:pk>/refund/",
+        api.ReturnRefundView.as_view(),
+        name="api-return-refund",
+    ),
     path(
         "returns/<int:pk>/ship-replacement/",
         api.ReturnShipReplacementView.as_view(),

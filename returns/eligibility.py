@@ -58,7 +58,9 @@ class LineEligibility:
     @property
     def until(self) -> datetime | None:
         """The last moment any return is possible (the later window)."""
-        dates = [d for d in (self.change_of_mind_until, self.fault_until) if d is not None]
+        dates = [
+            d for d in (self.change_of_mind_until, self.fault_until) if d is not None
+        ]
         return max(dates) if dates else None
 
 
@@ -78,9 +80,12 @@ def held_quantity(*, line: OrderLine, exclude_pk=None) -> int:
         return sum(
             r.quantity
             for r in prefetched
-            if r.state not in RELEASED_STATES and (exclude_pk is None or r.pk != exclude_pk)
+            if r.state not in RELEASED_STATES
+            and (exclude_pk is None or r.pk != exclude_pk)
         )
-    requests = ReturnRequest.objects.filter(line=line).exclude(state__in=RELEASED_STATES)
+    requests = ReturnRequest.objects.filter(line=line).exclude(
+        state__in=RELEASED_STATES
+    )
     if exclude_pk is not None:
         requests = requests.exclude(pk=exclude_pk)
     return requests.aggregate(total=Sum("quantity"))["total"] or 0
@@ -128,11 +133,20 @@ def line_eligibility(*, line: OrderLine, at=None) -> LineEligibility:
 
     if artist_order.state not in RETURNABLE_ORDER_STATES:
         if artist_order.state in (ArtistOrderState.REFUSED, ArtistOrderState.CANCELLED):
-            return refused(_("This order was cancelled and refunded: there is nothing to return."), code="cancelled")
-        return refused(_("This item has not shipped yet: a return is possible once it has."), code="not_shipped")
+            return refused(
+                _("This order was cancelled and refunded: there is nothing to return."),
+                code="cancelled",
+            )
+        return refused(
+            _("This item has not shipped yet: a return is possible once it has."),
+            code="not_shipped",
+        )
     start = artist_order.delivered_at or artist_order.shipped_at
     if start is None:  # cannot happen for a shipped order; be safe
-        return refused(_("This item has not shipped yet: a return is possible once it has."), code="not_shipped")
+        return refused(
+            _("This item has not shipped yet: a return is possible once it has."),
+            code="not_shipped",
+        )
     days = window_days(terms)
     fault_until = start + timedelta(days=max(days, GUARANTEE_DAYS))
     change_of_mind_until = None
@@ -175,7 +189,9 @@ def line_eligibility(*, line: OrderLine, at=None) -> LineEligibility:
     )
 
 
-def reason_refused_text(*, line: OrderLine, reason: str, eligibility: LineEligibility) -> str:
+def reason_refused_text(
+    *, line: OrderLine, reason: str, eligibility: LineEligibility
+) -> str:
     """Why ``reason`` is not possible for ``line`` now (translated)."""
     if reason in CHANGE_OF_MIND_REASONS and line.personalised:
         return _(

@@ -66,7 +66,10 @@ def return_email_context(*, return_request, recipient, **extra) -> dict:
             "escalation_message": rr.escalation_message,
             "return_carrier": rr.return_carrier,
             "return_tracking_number": rr.return_tracking_number,
-            "return_tracking_url": tracking_url(rr.return_carrier, rr.return_tracking_number) or "",
+            "return_tracking_url": tracking_url(
+                rr.return_carrier, rr.return_tracking_number
+            )
+            or "",
             "replacement_carrier": rr.replacement_carrier,
             "replacement_tracking_number": rr.replacement_tracking_number,
             "replacement_tracking_url": tracking_url(

@@ -33,7 +33,8 @@ class ReturnPhotosField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
-            "widget", MultiplePhotoInput(attrs={"accept": PHOTO_ACCEPT, "multiple": True})
+            "widget",
+            MultiplePhotoInput(attrs={"accept": PHOTO_ACCEPT, "multiple": True}),
         )
         super().__init__(*args, **kwargs)
 
@@ -43,7 +44,9 @@ class ReturnPhotosField(forms.FileField):
         files = [file for file in files if file]
         if len(files) > MAX_PHOTOS:
             raise forms.ValidationError(
-                _("Attach at most %(max)s photos."), params={"max": MAX_PHOTOS}, code="too_many"
+                _("Attach at most %(max)s photos."),
+                params={"max": MAX_PHOTOS},
+                code="too_many",
             )
         return files
 
@@ -66,7 +69,12 @@ def replacement_choices(artist) -> list[tuple[str, str]]:
         if len(options) == 1:
             choices.append((f"variant:{options[0].pk}", item.title))
             continue
-        choices.append((f"item:{item.pk}", str(_("%(title)s (any option)")) % {"title": item.title}))
+        choices.append(
+            (
+                f"item:{item.pk}",
+                str(_("%(title)s (any option)")) % {"title": item.title},
+            )
+        )
         for variant in options:
             choices.append((f"variant:{variant.pk}", f"{item.title} — {variant.name}"))
     return choices
@@ -125,7 +133,9 @@ class ReturnRequestForm(DomainErrorFormMixin, forms.Form):
         self.line = line
         allowed = eligibility.allowed_reasons
         self.fields["reason"].choices = [("", _("Choose a reason"))] + [
-            (value, capfirst(label)) for value, label in ReturnReason.choices if value in allowed
+            (value, capfirst(label))
+            for value, label in ReturnReason.choices
+            if value in allowed
         ]
         # The page script shows the photos field only for these reasons.
         self.fields["reason"].widget.attrs["data-photo-reasons"] = " ".join(
@@ -139,11 +149,13 @@ class ReturnRequestForm(DomainErrorFormMixin, forms.Form):
         self.initial.setdefault("quantity", 1)
         kinds = [(ReturnKind.RETURN.value, _("A refund: I send it back"))]
         if eligibility.exchange_allowed:
-            kinds.append((ReturnKind.EXCHANGE.value, _("An exchange for another piece")))
+            kinds.append(
+                (ReturnKind.EXCHANGE.value, _("An exchange for another piece"))
+            )
         self.fields["kind"].choices = kinds
-        self.fields["desired_replacement"].choices = [("", _("Choose a piece"))] + replacement_choices(
-            line.artist_order.artist
-        )
+        self.fields["desired_replacement"].choices = [
+            ("", _("Choose a piece"))
+        ] + replacement_choices(line.artist_order.artist)
         if not eligibility.exchange_allowed:
             for name in ("desired_replacement", "desired_text"):
                 del self.fields[name]
@@ -185,7 +197,9 @@ class AcceptForm(DomainErrorFormMixin, forms.Form):
         label=_("Return instructions"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("The address to send it to and how to pack it. The buyer receives them by email."),
+        help_text=_(
+            "The address to send it to and how to pack it. The buyer receives them by email."
+        ),
         error_messages={"required": _("Tell the buyer where and how to send it back.")},
     )
     ship_back_deadline = forms.DateField(
@@ -201,7 +215,9 @@ class RejectForm(DomainErrorFormMixin, forms.Form):
         label=_("Reason"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The buyer reads it and may ask the marketplace team to look at it."),
+        help_text=_(
+            "The buyer reads it and may ask the marketplace team to look at it."
+        ),
         error_messages={"required": _("Tell the buyer why you reject the request.")},
     )
 
@@ -215,7 +231,9 @@ class RefundForm(DomainErrorFormMixin, forms.Form):
         max_length=TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when you refund less than the computed amount; the buyer reads it."),
+        help_text=_(
+            "Required when you refund less than the computed amount; the buyer reads it."
+        ),
     )
 
     def __init__(self, *args, computed=None, **kwargs):
@@ -235,7 +253,11 @@ class RefundForm(DomainErrorFormMixin, forms.Form):
             and amount < self.computed
             and not (data.get("note") or "").strip()
         ):
-            self.add_error("note", _("Say why you refund less than %(amount)s €.") % {"amount": self.computed})
+            self.add_error(
+                "note",
+                _("Say why you refund less than %(amount)s €.")
+                % {"amount": self.computed},
+            )
         return data
 
 

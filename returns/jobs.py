@@ -42,7 +42,9 @@ def escalate_unanswered_returns(*, now=None) -> int:
     ``settings.RETURN_ANSWER_DAYS``; the artist and the buyer are emailed."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.RETURN_ANSWER_DAYS)
-    due = ReturnRequest.objects.filter(state=ReturnState.REQUESTED, created_at__lte=cutoff)
+    due = ReturnRequest.objects.filter(
+        state=ReturnState.REQUESTED, created_at__lte=cutoff
+    )
     return _each(
         due, lambda rr: return_request_escalate(return_request=rr, by=None, now=now)
     )
@@ -54,7 +56,9 @@ def expire_unshipped_returns(*, now=None) -> int:
     later deadline); the buyer is emailed."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.RETURN_SHIP_BACK_DAYS)
-    candidates = ReturnRequest.objects.filter(state=ReturnState.ACCEPTED, answered_at__lte=cutoff)
+    candidates = ReturnRequest.objects.filter(
+        state=ReturnState.ACCEPTED, answered_at__lte=cutoff
+    )
 
     def expire(return_request):
         due_at = ship_back_due_at(return_request)

@@ -96,7 +96,9 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
         related_name="return_requests",
         verbose_name=_("buyer"),
     )
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1)]
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=ReturnKind.choices)
     reason = models.CharField(_("reason"), max_length=20, choices=ReturnReason.choices)
     comment = models.TextField(_("comment"), blank=True)
@@ -132,11 +134,15 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
     return_tracking_number = models.CharField(
         _("return tracking number"), max_length=80, blank=True
     )
-    replacement_carrier = models.CharField(_("replacement carrier"), max_length=80, blank=True)
+    replacement_carrier = models.CharField(
+        _("replacement carrier"), max_length=80, blank=True
+    )
     replacement_tracking_number = models.CharField(
         _("replacement tracking number"), max_length=80, blank=True
     )
-    refund_amount = models.DecimalField(_("refunded amount"), null=True, blank=True, **MONEY)
+    refund_amount = models.DecimalField(
+        _("refunded amount"), null=True, blank=True, **MONEY
+    )
     refund_includes_shipping = models.BooleanField(
         _("refund includes the original shipping"), default=False
     )
@@ -170,14 +176,18 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("return request")
         verbose_name_plural = _("return requests")
         indexes = [
-            models.Index(fields=["artist", "state", "-created_at"], name="return_artist_queue"),
+            models.Index(
+                fields=["artist", "state", "-created_at"], name="return_artist_queue"
+            ),
             models.Index(fields=["artist", "-created_at"], name="return_artist_recent"),
             models.Index(fields=["buyer", "-created_at"], name="return_buyer_recent"),
             models.Index(fields=["state", "created_at"], name="return_state_created"),
             models.Index(fields=["state", "answered_at"], name="return_state_answered"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="return_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="return_quantity_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(refund_amount__isnull=True) | Q(refund_amount__gt=0),
                 name="return_refund_amount_positive",
@@ -239,19 +249,26 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
     def _is_exchange(self) -> bool:
         return self.kind == ReturnKind.EXCHANGE
 
-    @transition(field=state, source=R.RECEIVED, target=R.REFUNDED, conditions=[_is_return])
+    @transition(
+        field=state, source=R.RECEIVED, target=R.REFUNDED, conditions=[_is_return]
+    )
     def refund_received(self, *, at=None):
         self.closed_at = at or timezone.now()
 
     @transition(
-        field=state, source=R.RECEIVED, target=R.REPLACEMENT_SHIPPED, conditions=[_is_exchange]
+        field=state,
+        source=R.RECEIVED,
+        target=R.REPLACEMENT_SHIPPED,
+        conditions=[_is_exchange],
     )
     def ship_replacement(self, *, carrier: str, tracking_number: str, at=None):
         self.replacement_carrier = carrier
         self.replacement_tracking_number = tracking_number
         self.closed_at = at or timezone.now()
 
-    @transition(field=state, source=R.RECEIVED, target=R.REFUNDED, conditions=[_is_exchange])
+    @transition(
+        field=state, source=R.RECEIVED, target=R.REFUNDED, conditions=[_is_exchange]
+    )
     def convert_to_refund(self, *, at=None):
         self.closed_at = at or timezone.now()
 
@@ -290,7 +307,9 @@ class ReturnPhoto(models.Model):
         related_name="photos",
         verbose_name=_("return request"),
     )
-    image = models.ImageField(_("photo"), upload_to=return_photo_path, storage=private_storage)
+    image = models.ImageField(
+        _("photo"), upload_to=return_photo_path, storage=private_storage
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

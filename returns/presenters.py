@@ -79,7 +79,10 @@ def steps(return_request) -> list[Step]:
     request that left that path (rejected, escalated, withdrawn, expired,
     closed) shows where it stopped. Reads prefetched history."""
     final = S.REFUNDED
-    if return_request.kind == ReturnKind.EXCHANGE and return_request.state != S.REFUNDED:
+    if (
+        return_request.kind == ReturnKind.EXCHANGE
+        and return_request.state != S.REFUNDED
+    ):
         final = S.REPLACEMENT_SHIPPED
     path = [S.REQUESTED, S.ACCEPTED, S.IN_TRANSIT, S.RECEIVED, final]
     reached = {event.to_state for event in return_request.history.all()}
@@ -100,7 +103,9 @@ def steps(return_request) -> list[Step]:
         result.append(Step(state=state, label=str(STEP_LABELS[state]), status=status))
     if current in OFF_PATH:
         result = result[: furthest + 1]
-        result.append(Step(state=current, label=str(STEP_LABELS[current]), status="stopped"))
+        result.append(
+            Step(state=current, label=str(STEP_LABELS[current]), status="stopped")
+        )
     return result
 
 
@@ -166,29 +171,37 @@ def replacement_label(return_request) -> str:
     return return_request.desired_text or ""
 
 
-
 def decorate(return_request, *, user, side: str, messages=()):
     """Attach what a page shows of ``return_request`` to it: ``actions``
     (what ``user`` may do now on that ``side``, "buyer" or "artist"),
     ``steps``, ``timeline`` (with ``messages``, see ``timeline``),
     ``replacement``, its deadlines and the tracking links."""
     allowed = rules.allowed_return_actions(return_request=return_request, user=user)
-    return_request.actions = allowed & (BUYER_ACTIONS if side == "buyer" else ARTIST_ACTIONS)
+    return_request.actions = allowed & (
+        BUYER_ACTIONS if side == "buyer" else ARTIST_ACTIONS
+    )
     return_request.steps = steps(return_request)
     return_request.timeline = timeline(return_request, viewer=user, messages=messages)
     return_request.replacement = replacement_label(return_request)
     return_request.answer_due = (
-        rules.answer_due_at(return_request) if return_request.state == S.REQUESTED else None
+        rules.answer_due_at(return_request)
+        if return_request.state == S.REQUESTED
+        else None
     )
     return_request.ship_back_due = rules.ship_back_due_at(return_request)
     return_request.postage_by_artist = rules.postage_paid_by_artist(return_request)
     return_request.return_tracking_link = (
-        tracking_url(return_request.return_carrier, return_request.return_tracking_number)
+        tracking_url(
+            return_request.return_carrier, return_request.return_tracking_number
+        )
         if return_request.return_tracking_number
         else None
     )
     return_request.replacement_tracking_link = (
-        tracking_url(return_request.replacement_carrier, return_request.replacement_tracking_number)
+        tracking_url(
+            return_request.replacement_carrier,
+            return_request.replacement_tracking_number,
+        )
         if return_request.replacement_tracking_number
         else None
     )
@@ -200,7 +213,9 @@ def attach_line_eligibility(artist_orders) -> None:
     on every line of ``artist_orders``, with the lines' return requests read
     in one query: the order page shows under each line whether it can be
     returned, until when, or why not."""
-    lines = [line for artist_order in artist_orders for line in artist_order.lines.all()]
+    lines = [
+        line for artist_order in artist_orders for line in artist_order.lines.all()
+    ]
     prefetch_related_objects(lines, "return_requests")
     for line in lines:
         line.return_eligibility = line_eligibility(line=line)

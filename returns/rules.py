@@ -76,8 +76,12 @@ def whole_order_comes_back(return_request: ReturnRequest) -> bool:
     )
     for line_id, quantity in others:
         held[line_id] = held.get(line_id, 0) + quantity
-    held[return_request.line_id] = held.get(return_request.line_id, 0) + return_request.quantity
-    lines = OrderLine.objects.filter(artist_order_id=artist_order_id).values_list("id", "quantity")
+    held[return_request.line_id] = (
+        held.get(return_request.line_id, 0) + return_request.quantity
+    )
+    lines = OrderLine.objects.filter(artist_order_id=artist_order_id).values_list(
+        "id", "quantity"
+    )
     return all(held.get(line_id, 0) >= quantity for line_id, quantity in lines)
 
 
@@ -89,10 +93,15 @@ def includes_shipping(return_request: ReturnRequest) -> bool:
     terms = artist_order.terms or {}
     if artist_order.shipping_fee <= 0:
         return False
-    if not (terms.get("refunds_original_shipping") or return_request.reason in ARTIST_FAULT_REASONS):
+    if not (
+        terms.get("refunds_original_shipping")
+        or return_request.reason in ARTIST_FAULT_REASONS
+    ):
         return False
     already = (
-        ReturnRequest.objects.filter(artist_order_id=artist_order.pk, refund_includes_shipping=True)
+        ReturnRequest.objects.filter(
+            artist_order_id=artist_order.pk, refund_includes_shipping=True
+        )
         .exclude(pk=return_request.pk)
         .exists()
     )
@@ -120,7 +129,9 @@ def return_refund_amount(return_request: ReturnRequest) -> Decimal:
 
 def is_buyer(return_request: ReturnRequest, user) -> bool:
     return bool(
-        user is not None and user.is_authenticated and return_request.buyer_id == user.pk
+        user is not None
+        and user.is_authenticated
+        and return_request.buyer_id == user.pk
     )
 
 
@@ -136,7 +147,9 @@ def is_staff(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_staff)
 
 
-def allowed_return_actions(*, return_request: ReturnRequest, user, now=None) -> frozenset[str]:
+def allowed_return_actions(
+    *, return_request: ReturnRequest, user, now=None
+) -> frozenset[str]:
     """What ``user`` may do on ``return_request`` now, among ``accept,
     reject, ship_back, receive, refund, ship_replacement, convert_to_refund,
     escalate, withdraw, staff_decide``. Pages show exactly these buttons;
@@ -174,4 +187,7 @@ def pieces_taken_again(return_request: ReturnRequest) -> bool:
     the buyer's has taken some of them since (escalating it would then put
     more pieces under request than the line has)."""
     line = return_request.line
-    return held_quantity(line=line, exclude_pk=return_request.pk) + return_request.quantity > line.quantity
+    return (
+        held_quantity(line=line, exclude_pk=return_request.pk) + return_request.quantity
+        > line.quantity
+    )

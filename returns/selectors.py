@@ -40,7 +40,9 @@ def return_requests_for_buyer(*, buyer) -> QuerySet[ReturnRequest]:
     return _base().filter(buyer=buyer).order_by("-created_at", "-id")
 
 
-def return_requests_for_artist(*, artist, state=None, queue: str | None = None) -> QuerySet[ReturnRequest]:
+def return_requests_for_artist(
+    *, artist, state=None, queue: str | None = None
+) -> QuerySet[ReturnRequest]:
     """Requests about ``artist``'s orders, newest first; ``state`` (a value
     or a list) or ``queue`` (``new``, ``awaiting_receipt``, ``to_refund``)
     narrows them."""
@@ -58,7 +60,9 @@ def return_requests_escalated() -> QuerySet[ReturnRequest]:
     return _base().filter(state=R.ESCALATED).order_by("escalated_at", "id")
 
 
-def return_requests_visible_to(*, user, role: str | None = None) -> QuerySet[ReturnRequest]:
+def return_requests_visible_to(
+    *, user, role: str | None = None
+) -> QuerySet[ReturnRequest]:
     """Requests ``user`` may read: its own as a buyer, its shop's as an
     artist (``role`` "buyer" or "artist" narrows to one side; default both),
     every one for staff (``role`` "staff", or no role)."""
@@ -93,7 +97,9 @@ def prefetch_escalation_checks(return_requests, *, user) -> None:
             lines,
             Prefetch(
                 "return_requests",
-                queryset=ReturnRequest.objects.only("id", "line_id", "quantity", "state"),
+                queryset=ReturnRequest.objects.only(
+                    "id", "line_id", "quantity", "state"
+                ),
             ),
         )
 
@@ -154,14 +160,17 @@ def return_photo_get_for_user(*, user, pk) -> ReturnPhoto:
 def open_return_requests(*, artist_order) -> QuerySet[ReturnRequest]:
     """The requests of ``artist_order`` still running (they hold its
     completion and its payout)."""
-    return ReturnRequest.objects.filter(artist_order=artist_order, state__in=OPEN_STATES)
+    return ReturnRequest.objects.filter(
+        artist_order=artist_order, state__in=OPEN_STATES
+    )
 
 
 def artist_return_counts(*, artist) -> dict[str, int]:
     """How many requests wait in each of the artist's queues."""
     counts = {name: 0 for name in ARTIST_QUEUES}
     rows = ReturnRequest.objects.filter(
-        artist=artist, state__in=[s for states in ARTIST_QUEUES.values() for s in states]
+        artist=artist,
+        state__in=[s for states in ARTIST_QUEUES.values() for s in states],
     ).values_list("state", flat=True)
     for state in rows:
         for name, states in ARTIST_QUEUES.items():

@@ -71,7 +71,9 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
     reason_label = serializers.CharField(source="get_reason_display")
     state_label = serializers.CharField(source="get_state_display")
     desired_replacement = serializers.SerializerMethodField()
-    desired_variant = serializers.IntegerField(source="desired_variant_id", allow_null=True)
+    desired_variant = serializers.IntegerField(
+        source="desired_variant_id", allow_null=True
+    )
     desired_item = serializers.IntegerField(source="desired_item_id", allow_null=True)
     photos = serializers.SerializerMethodField()
     history = ReturnHistorySerializer(many=True)
@@ -141,7 +143,9 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         urls = []
         for photo in return_request.photos.all():
-            path = reverse("api-return-photo", kwargs={"pk": return_request.pk, "photo": photo.pk})
+            path = reverse(
+                "api-return-photo", kwargs={"pk": return_request.pk, "photo": photo.pk}
+            )
             urls.append(request.build_absolute_uri(path) if request else path)
         return urls
 
@@ -149,14 +153,17 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
     def get_return_tracking_url(self, return_request) -> str | None:
         if not return_request.return_tracking_number:
             return None
-        return tracking_url(return_request.return_carrier, return_request.return_tracking_number)
+        return tracking_url(
+            return_request.return_carrier, return_request.return_tracking_number
+        )
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_replacement_tracking_url(self, return_request) -> str | None:
         if not return_request.replacement_tracking_number:
             return None
         return tracking_url(
-            return_request.replacement_carrier, return_request.replacement_tracking_number
+            return_request.replacement_carrier,
+            return_request.replacement_tracking_number,
         )
 
     @extend_schema_field(ReturnRefundSerializer(allow_null=True))
@@ -165,7 +172,9 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
             return None
         return ReturnRefundSerializer(return_request.refund).data
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS)))
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=ACTIONS))
+    )
     def get_allowed_actions(self, return_request) -> list[str]:
         """What the caller may do now."""
         request = self.context.get("request")
@@ -179,9 +188,13 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
 
 
 class ReturnRequestCreateSerializer(serializers.Serializer):
-    line = serializers.IntegerField(help_text="The order line to return (one of the caller's).")
+    line = serializers.IntegerField(
+        help_text="The order line to return (one of the caller's)."
+    )
     quantity = serializers.IntegerField(min_value=1)
-    kind = serializers.ChoiceField(choices=ReturnKind.choices, default=ReturnKind.RETURN)
+    kind = serializers.ChoiceField(
+        choices=ReturnKind.choices, default=ReturnKind.RETURN
+    )
     reason = serializers.ChoiceField(choices=ReturnReason.choices)
     comment = serializers.CharField(
         max_length=TEXT_MAX, required=False, allow_blank=True, default=""
@@ -225,10 +238,13 @@ class ReturnRequestCreateSerializer(serializers.Serializer):
 
 class InstructionsSerializer(serializers.Serializer):
     instructions = serializers.CharField(
-        max_length=5000, help_text="Where and how to send the piece back (the buyer reads it)."
+        max_length=5000,
+        help_text="Where and how to send the piece back (the buyer reads it).",
     )
     ship_back_deadline = serializers.DateField(
-        required=False, allow_null=True, help_text="Default: RETURN_SHIP_BACK_DAYS from now."
+        required=False,
+        allow_null=True,
+        help_text="Default: RETURN_SHIP_BACK_DAYS from now.",
     )
 
 

@@ -15,7 +15,9 @@ from . import selectors
 def return_photo(request, pk):
     """A photo of a return request: its buyer, its artist and staff only."""
     photo = selectors.return_photo_get_for_user(user=request.user, pk=pk)
-    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    content_type = (
+        mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    )
     response = FileResponse(photo.image.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response

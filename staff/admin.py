@@ -10,12 +10,27 @@ from django.utils.translation import gettext_lazy as _
 class LogEntryAdmin(admin.ModelAdmin):
     """Who did what in the admin, never edited."""
 
-    list_display = ["action_time", "user", "action_flag", "content_type", "object_link", "message"]
+    list_display = [
+        "action_time",
+        "user",
+        "action_flag",
+        "content_type",
+        "object_link",
+        "message",
+    ]
     list_filter = ["action_flag", "content_type", "action_time"]
     search_fields = ["user__username", "user__email", "object_repr", "change_message"]
     date_hierarchy = "action_time"
     list_select_related = ["user", "content_type"]
-    fields = ["action_time", "user", "action_flag", "content_type", "object_id", "object_repr", "message"]
+    fields = [
+        "action_time",
+        "user",
+        "action_flag",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "message",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("object"), ordering="object_repr")

@@ -51,13 +51,17 @@ KINDS = {
 
 def acceptance_warning() -> timedelta:
     """How close to its acceptance deadline an artist order enters the queue."""
-    return timedelta(hours=float(getattr(settings, "STAFF_ACCEPTANCE_WARNING_HOURS", 12)))
+    return timedelta(
+        hours=float(getattr(settings, "STAFF_ACCEPTANCE_WARNING_HOURS", 12))
+    )
 
 
 def cancellation_wait() -> timedelta:
     """How long a cancellation request may wait for the artist before staff
     looks at it."""
-    return timedelta(hours=float(getattr(settings, "STAFF_CANCELLATION_WAIT_HOURS", 24)))
+    return timedelta(
+        hours=float(getattr(settings, "STAFF_CANCELLATION_WAIT_HOURS", 24))
+    )
 
 
 @dataclass
@@ -172,7 +176,9 @@ def _return_row(rr, now) -> Row:
     detail = rr.escalation_message or _("No answer from the artist in time.")
     return Row(
         kind="returns",
-        title=_("Return #%(id)s — order %(number)s, %(artist)s, %(quantity)s × %(title)s")
+        title=_(
+            "Return #%(id)s — order %(number)s, %(artist)s, %(quantity)s × %(title)s"
+        )
         % {
             "id": rr.pk,
             "number": order.number,
@@ -183,22 +189,29 @@ def _return_row(rr, now) -> Row:
         detail=truncatechars(f"{rr.get_reason_display()}: {detail}", 160),
         since=since,
         url=_change_url(rr),
-        links=[(_("buyer"), _user_url(rr.buyer_id)), (_("artist order"), _change_url(rr.artist_order))],
+        links=[
+            (_("buyer"), _user_url(rr.buyer_id)),
+            (_("artist order"), _change_url(rr.artist_order)),
+        ],
     )
 
 
 def _acceptance_row(artist_order, now) -> Row:
     deadline = artist_order.acceptance_deadline
     if deadline <= now:
-        detail = _("Deadline passed %(ago)s ago (the time-out job should have refused it).") % {
-            "ago": _duration(now - deadline)
-        }
+        detail = _(
+            "Deadline passed %(ago)s ago (the time-out job should have refused it)."
+        ) % {"ago": _duration(now - deadline)}
     else:
         detail = _("Deadline in %(left)s.") % {"left": _duration(deadline - now)}
     return Row(
         kind="acceptance",
         title=_("Order %(number)s — %(artist)s (%(total)s €)")
-        % {"number": artist_order.order.number, "artist": artist_order.artist.name, "total": artist_order.total},
+        % {
+            "number": artist_order.order.number,
+            "artist": artist_order.artist.name,
+            "total": artist_order.total,
+        },
         detail=detail,
         since=artist_order.paid_at or artist_order.created_at,
         url=_change_url(artist_order),
@@ -250,7 +263,9 @@ def _message_row(message, now) -> Row:
         title=_("Message from %(author)s — %(buyer)s ↔ %(artist)s")
         % {"author": author, "buyer": thread.buyer.email, "artist": thread.artist.name},
         detail=truncatechars(
-            f"“{text}”" + (f" — {message.flagged_reason}" if message.flagged_reason else ""), 200
+            f"“{text}”"
+            + (f" — {message.flagged_reason}" if message.flagged_reason else ""),
+            200,
         ),
         since=message.flagged_at,
         url=_change_url(message),
@@ -281,7 +296,10 @@ def _refund_row(refund, now) -> Row:
         detail=truncatechars(detail, 160),
         since=refund.updated_at or refund.created_at,
         url=_change_url(refund),
-        links=[(_("artist order"), _change_url(artist_order)), (_("buyer"), _user_url(order.buyer_id))],
+        links=[
+            (_("artist order"), _change_url(artist_order)),
+            (_("buyer"), _user_url(order.buyer_id)),
+        ],
         overdue=refund.status == RefundStatus.FAILED,
     )
 
@@ -300,7 +318,10 @@ def _duration(delta: timedelta) -> str:
     days, hours = delta.days, delta.seconds // 3600
     if days:
         return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
-    return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": delta.seconds % 3600 // 60}
+    return _("%(hours)d h %(minutes)d min") % {
+        "hours": hours,
+        "minutes": delta.seconds % 3600 // 60,
+    }
 
 
 def escalation_counts(*, now=None) -> dict[str, int]:
@@ -309,7 +330,9 @@ def escalation_counts(*, now=None) -> dict[str, int]:
     return {kind: query(now).count() for kind, query in QUERIES.items()}
 
 
-def escalation_queue(*, kind: str | None = None, now=None, limit: int = ROW_LIMIT) -> list[Row]:
+def escalation_queue(
+    *, kind: str | None = None, now=None, limit: int = ROW_LIMIT
+) -> list[Row]:
     """The rows of the queue (of ``kind`` only, when given), oldest first;
     at most ``limit`` of each kind. One query per kind."""
     now = now or timezone.now()

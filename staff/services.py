@@ -31,7 +31,9 @@ def account_suspend(*, user, by, reason: str):
         was_active = type(user).objects.filter(pk=user.pk, is_active=True).exists()
         user_suspend(user=user, by=by, reason=reason)
         if was_active:
-            staff_action_record(by=by, action=StaffActionKind.SUSPEND, target=user, reason=reason)
+            staff_action_record(
+                by=by, action=StaffActionKind.SUSPEND, target=user, reason=reason
+            )
     return user
 
 
@@ -46,6 +48,9 @@ def account_reinstate(*, user, by, reason: str = ""):
         user_reactivate(user=user, by=by)
         if was_suspended:
             staff_action_record(
-                by=by, action=StaffActionKind.REINSTATE, target=user, reason=(reason or "").strip()
+                by=by,
+                action=StaffActionKind.REINSTATE,
+                target=user,
+                reason=(reason or "").strip(),
             )
     return user

@@ -53,7 +53,11 @@ class StaffAdminSite(admin.AdminSite):
 
     def get_urls(self):
         return [
-            path("escalations/", self.admin_view(self.escalations_view), name="escalations"),
+            path(
+                "escalations/",
+                self.admin_view(self.escalations_view),
+                name="escalations",
+            ),
             path(
                 "staff/users/<int:user_id>/suspend/",
                 self.admin_view(self.suspend_view),
@@ -105,16 +109,21 @@ class StaffAdminSite(admin.AdminSite):
 
     def _account_view(self, request, user_id, *, transition: StaffTransition, run):
         User = get_user_model()
-        if not request.user.has_perm(f"{User._meta.app_label}.change_{User._meta.model_name}"):
+        if not request.user.has_perm(
+            f"{User._meta.app_label}.change_{User._meta.model_name}"
+        ):
             raise Http404
         user = get_object_or_404(User, pk=user_id)
         change_url = reverse(
-            f"admin:{User._meta.app_label}_{User._meta.model_name}_change", args=[user.pk]
+            f"admin:{User._meta.app_label}_{User._meta.model_name}_change",
+            args=[user.pk],
         )
         form = transition.form_class(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
-                done = run(user=user, by=request.user, reason=form.cleaned_data["reason"])
+                done = run(
+                    user=user, by=request.user, reason=form.cleaned_data["reason"]
+                )
             except DomainError as error:
                 add_domain_error(form, error)
             else:
@@ -122,7 +131,8 @@ class StaffAdminSite(admin.AdminSite):
                 return HttpResponseRedirect(change_url)
         context = {
             **self.each_context(request),
-            "title": _("%(action)s: %(object)s") % {"action": transition.label, "object": user},
+            "title": _("%(action)s: %(object)s")
+            % {"action": transition.label, "object": user},
             "subtitle": None,
             "opts": User._meta,
             "original": user,
@@ -143,9 +153,9 @@ class StaffAdminSite(admin.AdminSite):
             if not user.is_active:
                 return _("%(user)s was already suspended.") % {"user": user}
             account_suspend(user=user, by=by, reason=reason)
-            return _("%(user)s is suspended: no login, no API token, and a shop leaves the catalog.") % {
-                "user": user
-            }
+            return _(
+                "%(user)s is suspended: no login, no API token, and a shop leaves the catalog."
+            ) % {"user": user}
 
         transition = StaffTransition(
             name="suspend",
@@ -171,6 +181,8 @@ class StaffAdminSite(admin.AdminSite):
             label=_("Reinstate the account"),
             run=run,
             form_class=ReinstateForm,
-            help_text=_("Lift the suspension: the person can log in again and a shop comes back."),
+            help_text=_(
+                "Lift the suspension: the person can log in again and a shop comes back."
+            ),
         )
         return self._account_view(request, user_id, transition=transition, run=run)

@@ -17,9 +17,15 @@ from rest_framework.test import APIClient
 
 from tests.factories import ArtistFactory, UserFactory, VariantFactory
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs a loop
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/lib/chromium/chromium"
+CHROMIUM = (
+    os.environ.get("CHROMIUM_PATH")
+    or shutil.which("chromium")
+    or "/usr/lib/chromium/chromium"
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -50,13 +56,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=worker_missing))
 
 
+def pytest_terminal_summary(terminalreporter):
+    """One line per reason tests were skipped, with how many: what this
+    machine lacks, at a glance (``.ci/run`` provides it all)."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    if not reasons:
+        return
+    terminalreporter.section("skipped, by reason")
+    for reason, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0])):
+        terminalreporter.write_line(f"{count:5d}  {reason}")
+
+
 def _worker_missing_reason() -> str | None:
     """Why tests marked worker cannot run here, or None when they can."""
     broker_url = os.environ.get("CELERY_BROKER_URL")
     if not broker_url:
         return "needs CELERY_BROKER_URL and Redis (.ci/run starts them)"
     try:
-        redis.Redis.from_url(broker_url, socket_connect_timeout=1, socket_timeout=1).ping()
+        redis.Redis.from_url(
+            broker_url, socket_connect_timeout=1, socket_timeout=1
+        ).ping()
     except (redis.RedisError, ValueError) as error:  # ValueError: not a redis:// URL
         return f"the broker at CELERY_BROKER_URL does not answer: {error}"
     if connection.vendor != "postgresql":
@@ -66,7 +90,20 @@ def _worker_missing_reason() -> str | None:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser(live_server, browser):
+    """Playwright's browser, started after the live server so that it is
+    closed before it: the browser's last keep-alive connections end while
+    the server still shares the test database with its request threads
+    (closed afterwards, each would raise in a thread of its own)."""
+    return browser
 
 
 @pytest.fixture(autouse=True)
@@ -108,7 +145,10 @@ def _media_root(settings, tmp_path):
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media" / "public", "base_url": "/media/"},
+            "OPTIONS": {
+                "location": tmp_path / "media" / "public",
+                "base_url": "/media/",
+            },
         },
         "private": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -129,17 +169,23 @@ def buyer(db):
 
 @pytest.fixture
 def french_buyer(db):
-    return UserFactory(username="acheteuse", email="acheteuse@example.com", language="fr")
+    return UserFactory(
+        username="acheteuse", email="acheteuse@example.com", language="fr"
+    )
 
 
 @pytest.fixture
 def artist(db):
-    return ArtistFactory(user=UserFactory(username="potter", email="potter@example.com"))
+    return ArtistFactory(
+        user=UserFactory(username="potter", email="potter@example.com")
+    )
 
 
 @pytest.fixture
 def other_artist(db):
-    return ArtistFactory(user=UserFactory(username="weaver", email="weaver@example.com"))
+    return ArtistFactory(
+        user=UserFactory(username="weaver", email="weaver@example.com")
+    )
 
 
 @pytest.fixture
@@ -233,7 +279,9 @@ class WorkerProcess:
         return found
 
     def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return (
+            self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        )
 
 
 def _database_url(settings_dict) -> str:
@@ -270,7 +318,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "DATABASE_URL": _database_url(connection.settings_dict),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+        ),
     }
     env.pop("EMAIL_URL", None)
     with django_db_blocker.unblock():
@@ -279,25 +329,42 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     with open(log_path, "wb") as log:
         process = subprocess.Popen(  # noqa: S603 - fixed command line
             [
-                sys.executable, "-m", "celery", "-A", "marketplace", "worker",
-                "--pool=solo", "-l", "warning", "-n", name,
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "marketplace",
+                "worker",
+                "--pool=solo",
+                "-l",
+                "warning",
+                "-n",
+                name,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
             ],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    worker = WorkerProcess(process=process, name=name, mail_dir=mail_dir, log_path=log_path)
+    worker = WorkerProcess(
+        process=process, name=name, mail_dir=mail_dir, log_path=log_path
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
-                pytest.fail(f"the Celery worker exited ({process.returncode}):\n{worker.log()}")
+                pytest.fail(
+                    f"the Celery worker exited ({process.returncode}):\n{worker.log()}"
+                )
             if app.control.ping(destination=[name], timeout=0.5):
                 break
             if time.monotonic() > deadline:
-                pytest.fail(f"the Celery worker did not answer within 30 s:\n{worker.log()}")
+                pytest.fail(
+                    f"the Celery worker did not answer within 30 s:\n{worker.log()}"
+                )
         yield worker
     finally:
         process.terminate()

@@ -56,7 +56,9 @@ def signup(request):
                     password=data["password1"],
                     language=data["language"],
                     role=data["role"],
-                    shop_name=data["shop_name"] if data["role"] == Role.ARTIST else None,
+                    shop_name=data["shop_name"]
+                    if data["role"] == Role.ARTIST
+                    else None,
                 )
             except DomainError as error:
                 form.add_domain_error(error)

@@ -33,7 +33,9 @@ def order_list(request):
     page = Paginator(selectors.orders_for_buyer(buyer=request.user), 20).get_page(
         request.GET.get("page")
     )
-    return render(request, "orders/order_list.html", {"page": page, "orders": page.object_list})
+    return render(
+        request, "orders/order_list.html", {"page": page, "orders": page.object_list}
+    )
 
 
 @login_required
@@ -74,7 +76,7 @@ def _back_to(order_number, artist_order_pk=None):
 @login_required
 @require_POST
 def order_cancel(request, number):
-    """"Cancel my order": every artist order that allows it, at once."""
+    """ "Cancel my order": every artist order that allows it, at once."""
     order = selectors.order_get_for_buyer(buyer=request.user, number=number)
     form = CancelForm(request.POST)
     if not form.is_valid():
@@ -92,12 +94,15 @@ def order_cancel(request, number):
     if cancelled:
         messages.success(
             request,
-            _("Cancelled and refunded: %(count)s part(s) of your order.") % {"count": cancelled},
+            _("Cancelled and refunded: %(count)s part(s) of your order.")
+            % {"count": cancelled},
         )
     if requested:
         messages.success(
             request,
-            _("Cancellation requested for %(count)s part(s) already accepted: the artist will refuse them to refund you, unless they have already left.")
+            _(
+                "Cancellation requested for %(count)s part(s) already accepted: the artist will refuse them to refund you, unless they have already left."
+            )
             % {"count": requested},
         )
     return _back_to(order.number)
@@ -106,7 +111,9 @@ def order_cancel(request, number):
 @login_required
 @require_POST
 def artist_order_cancel(request, number, pk):
-    artist_order = selectors.artist_order_get_for_buyer(buyer=request.user, number=number, pk=pk)
+    artist_order = selectors.artist_order_get_for_buyer(
+        buyer=request.user, number=number, pk=pk
+    )
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
@@ -114,7 +121,9 @@ def artist_order_cancel(request, number, pk):
     refundable = artist_order.paid - artist_order.refunded
     try:
         outcome = services.artist_order_cancel(
-            artist_order=artist_order, by=request.user, reason=form.cleaned_data["reason"]
+            artist_order=artist_order,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
         )
     except (Conflict, DomainError) as error:
         refused_message(request, error)
@@ -122,13 +131,17 @@ def artist_order_cancel(request, number, pk):
     if outcome == "cancelled":
         messages.success(
             request,
-            _("Your order from %(artist)s is cancelled. You will be refunded %(amount)s €.")
+            _(
+                "Your order from %(artist)s is cancelled. You will be refunded %(amount)s €."
+            )
             % {"artist": artist_order.artist.name, "amount": refundable},
         )
     else:
         messages.success(
             request,
-            _("Your cancellation request was sent to %(artist)s, who has already accepted the order. You will be refunded once they confirm.")
+            _(
+                "Your cancellation request was sent to %(artist)s, who has already accepted the order. You will be refunded once they confirm."
+            )
             % {"artist": artist_order.artist.name},
         )
     return _back_to(number, artist_order.pk)
@@ -137,9 +150,13 @@ def artist_order_cancel(request, number, pk):
 @login_required
 @require_POST
 def artist_order_confirm_delivery(request, number, pk):
-    artist_order = selectors.artist_order_get_for_buyer(buyer=request.user, number=number, pk=pk)
+    artist_order = selectors.artist_order_get_for_buyer(
+        buyer=request.user, number=number, pk=pk
+    )
     try:
-        services.artist_order_confirm_delivery(artist_order=artist_order, by=request.user)
+        services.artist_order_confirm_delivery(
+            artist_order=artist_order, by=request.user
+        )
     except (Conflict, DomainError) as error:
         refused_message(request, error)
     else:
@@ -150,7 +167,9 @@ def artist_order_confirm_delivery(request, number, pk):
 @login_required
 @require_POST
 def artist_order_report_not_received(request, number, pk):
-    artist_order = selectors.artist_order_get_for_buyer(buyer=request.user, number=number, pk=pk)
+    artist_order = selectors.artist_order_get_for_buyer(
+        buyer=request.user, number=number, pk=pk
+    )
     form = NotReceivedForm(request.POST)
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
@@ -164,7 +183,9 @@ def artist_order_report_not_received(request, number, pk):
     else:
         messages.success(
             request,
-            _("%(artist)s was told that your parcel has not arrived. They will ship it again or refund you.")
+            _(
+                "%(artist)s was told that your parcel has not arrived. They will ship it again or refund you."
+            )
             % {"artist": artist_order.artist.name},
         )
     return _back_to(number, artist_order.pk)

@@ -36,9 +36,9 @@ REQUESTS_PER_PAGE = 20
 
 
 def _order_page(line) -> str:
-    return reverse("account:order", kwargs={"number": line.artist_order.order.number}) + (
-        f"#ao-{line.artist_order_id}"
-    )
+    return reverse(
+        "account:order", kwargs={"number": line.artist_order.order.number}
+    ) + (f"#ao-{line.artist_order_id}")
 
 
 def _request_of_buyer(request, pk):
@@ -59,7 +59,9 @@ def return_list(request):
         selectors.return_requests_for_buyer(buyer=request.user), REQUESTS_PER_PAGE
     ).get_page(request.GET.get("page"))
     return render(
-        request, "returns/return_request_list.html", {"page": page, "return_requests": page.object_list}
+        request,
+        "returns/return_request_list.html",
+        {"page": page, "return_requests": page.object_list},
     )
 
 
@@ -74,7 +76,9 @@ def return_create(request, line_pk):
         messages.error(request, eligibility.why_not)
         return redirect(_order_page(line))
     if request.method == "POST":
-        form = ReturnRequestForm(request.POST, request.FILES, line=line, eligibility=eligibility)
+        form = ReturnRequestForm(
+            request.POST, request.FILES, line=line, eligibility=eligibility
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -97,7 +101,9 @@ def return_create(request, line_pk):
             else:
                 messages.success(
                     request,
-                    _("Your request was sent to %(artist)s. You will receive their answer by email.")
+                    _(
+                        "Your request was sent to %(artist)s. You will receive their answer by email."
+                    )
                     % {"artist": line.artist_order.artist.name},
                 )
                 return redirect("returns:detail", pk=return_request.pk)
@@ -117,7 +123,15 @@ def return_create(request, line_pk):
     )
 
 
-def _detail_page(request, return_request, *, message_form=None, ship_back_form=None, escalate_form=None, status=200):
+def _detail_page(
+    request,
+    return_request,
+    *,
+    message_form=None,
+    ship_back_form=None,
+    escalate_form=None,
+    status=200,
+):
     decorate(
         return_request,
         user=request.user,
@@ -132,7 +146,8 @@ def _detail_page(request, return_request, *, message_form=None, ship_back_form=N
         {
             "rr": return_request,
             "order_url": reverse(
-                "account:order", kwargs={"number": return_request.artist_order.order.number}
+                "account:order",
+                kwargs={"number": return_request.artist_order.order.number},
             ),
             "message_form": message_form or MessageForm(),
             "ship_back_form": ship_back_form or ShipBackForm(prefix="ship_back"),
@@ -234,7 +249,9 @@ def return_escalate(request, pk):
         return _detail_page(request, return_request, escalate_form=form, status=400)
     try:
         services.return_request_escalate(
-            return_request=return_request, by=request.user, message=form.cleaned_data["message"]
+            return_request=return_request,
+            by=request.user,
+            message=form.cleaned_data["message"],
         )
     except DomainError as error:
         add_domain_error(form, error)
@@ -243,6 +260,9 @@ def return_escalate(request, pk):
         refused_message(request, error)
     else:
         messages.success(
-            request, _("The marketplace team will look at your request and answer you by email.")
+            request,
+            _(
+                "The marketplace team will look at your request and answer you by email."
+            ),
         )
     return _back(return_request)

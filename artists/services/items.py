@@ -31,7 +31,9 @@ def _variant_specs(variants) -> list[dict]:
         name = (spec.get("name") or "").strip()
         if not name:
             continue
-        specs.append({"name": name, "price": spec.get("price"), "stock": spec.get("stock") or 0})
+        specs.append(
+            {"name": name, "price": spec.get("price"), "stock": spec.get("stock") or 0}
+        )
     lowered = [spec["name"].lower() for spec in specs]
     if len(set(lowered)) != len(lowered):
         raise DomainError(_("Two options have the same name."), field="variants")
@@ -59,8 +61,12 @@ def item_create(
         negative stock or two options with the same name.
     """
     locked = Artist.objects.select_for_update().get(pk=artist.pk)
-    price = money_or_error(price, field="price", minimum=Decimal("0.01"), allow_zero=False)
-    specs = _variant_specs(variants) or [{"name": _("Standard"), "price": None, "stock": stock}]
+    price = money_or_error(
+        price, field="price", minimum=Decimal("0.01"), allow_zero=False
+    )
+    specs = _variant_specs(variants) or [
+        {"name": _("Standard"), "price": None, "stock": stock}
+    ]
     item = Item(
         artist=locked,
         title=(title or "").strip(),
@@ -73,7 +79,9 @@ def item_create(
     validate_fields(item, ["title", "description", "price", "size_guide"])
     item.save()
     for spec in specs:
-        _variant_add(item=item, name=spec["name"], price=spec["price"], stock=spec["stock"])
+        _variant_add(
+            item=item, name=spec["name"], price=spec["price"], stock=spec["stock"]
+        )
     return item
 
 
@@ -137,7 +145,9 @@ def _check_stock(stock) -> int:
         try:
             stock = int(stock)
         except (TypeError, ValueError):
-            raise DomainError(_("Enter a whole number of pieces."), field="stock") from None
+            raise DomainError(
+                _("Enter a whole number of pieces."), field="stock"
+            ) from None
     if stock < 0:
         raise DomainError(_("Stock cannot be negative."), field="stock")
     if stock > 1_000_000:
@@ -153,14 +163,18 @@ def _check_variant_name(*, item: Item, name: str, exclude_pk: int | None = None)
     if exclude_pk is not None:
         clashes = clashes.exclude(pk=exclude_pk)
     if clashes.exists():
-        raise DomainError(_("This item already has an option with that name."), field="name")
+        raise DomainError(
+            _("This item already has an option with that name."), field="name"
+        )
     return name
 
 
 def _variant_add(*, item: Item, name: str, price, stock) -> Variant:
     name = _check_variant_name(item=item, name=name)
     if price is not None:
-        price = money_or_error(price, field="price", minimum=Decimal("0.01"), allow_zero=False)
+        price = money_or_error(
+            price, field="price", minimum=Decimal("0.01"), allow_zero=False
+        )
     stock = _check_stock(stock)
     position = (item.variants.aggregate(m=Max("position"))["m"] or 0) + 1
     variant = Variant(item=item, name=name, price=price, stock=stock, position=position)
@@ -197,15 +211,21 @@ def variant_update(
     :raises DomainError: for an empty or duplicate name, a price not above
         zero or a negative stock.
     """
-    locked = Variant.objects.select_for_update().select_related("item").get(pk=variant.pk)
+    locked = (
+        Variant.objects.select_for_update().select_related("item").get(pk=variant.pk)
+    )
     changes = {}
     if name is not None:
-        changes["name"] = _check_variant_name(item=locked.item, name=name, exclude_pk=locked.pk)
+        changes["name"] = _check_variant_name(
+            item=locked.item, name=name, exclude_pk=locked.pk
+        )
     if price is not ...:
         changes["price"] = (
             None
             if price is None
-            else money_or_error(price, field="price", minimum=Decimal("0.01"), allow_zero=False)
+            else money_or_error(
+                price, field="price", minimum=Decimal("0.01"), allow_zero=False
+            )
         )
     if stock is not None:
         stock = _check_stock(stock)
@@ -230,5 +250,7 @@ def stock_alert_create(*, user, variant: Variant) -> tuple[StockAlert, bool]:
     """
     locked = Variant.objects.select_for_update().get(pk=variant.pk)
     if locked.stock > 0:
-        raise DomainError(_("This option is in stock: you can order it now."), field="variant")
+        raise DomainError(
+            _("This option is in stock: you can order it now."), field="variant"
+        )
     return StockAlert.objects.get_or_create(user=user, variant=locked, notified_at=None)

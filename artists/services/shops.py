@@ -38,7 +38,12 @@ TERMS_FIELDS = (
     "shipping_world",
     "free_shipping_over",
 )
-FEE_FIELDS = ("shipping_domestic", "shipping_eu", "shipping_world", "free_shipping_over")
+FEE_FIELDS = (
+    "shipping_domestic",
+    "shipping_eu",
+    "shipping_world",
+    "free_shipping_over",
+)
 
 
 def shop_name_errors(name: str) -> list[str]:
@@ -100,7 +105,12 @@ def artist_update_profile(
     locked = Artist.objects.select_for_update().get(pk=artist.pk)
     changes = {
         key: value
-        for key, value in {"name": name, "story": story, "location": location, "country": country}.items()
+        for key, value in {
+            "name": name,
+            "story": story,
+            "location": location,
+            "country": country,
+        }.items()
         if value is not None
     }
     changed = apply(locked, changes)
@@ -175,7 +185,9 @@ def artist_set_holiday(
     locked = Artist.objects.select_for_update().get(pk=artist.pk)
     if (start_date is None) != (end_date is None):
         field = "end_date" if end_date is None else "start_date"
-        raise DomainError(_("Give both the first and the last day of the holiday."), field=field)
+        raise DomainError(
+            _("Give both the first and the last day of the holiday."), field=field
+        )
     if start_date is not None:
         if end_date < start_date:
             raise DomainError(
@@ -235,7 +247,9 @@ def artist_add_photo(*, artist: Artist, upload) -> ArtistPhoto:
         the shop already has the maximum number of photos.
     """
     locked = Artist.objects.select_for_update().get(pk=artist.pk)
-    return store_photo(model=ArtistPhoto, owner_field="artist", owner=locked, upload=upload)
+    return store_photo(
+        model=ArtistPhoto, owner_field="artist", owner=locked, upload=upload
+    )
 
 
 @transaction.atomic

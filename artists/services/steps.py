@@ -26,9 +26,13 @@ def validate_fields(instance, fields) -> None:
     """
     exclude = [f.name for f in instance._meta.fields if f.name not in fields]
     try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        instance.full_clean(
+            exclude=exclude, validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
-        raise DomainError(_("Please correct the errors."), errors=error.message_dict) from None
+        raise DomainError(
+            _("Please correct the errors."), errors=error.message_dict
+        ) from None
 
 
 def apply(instance, changes: dict) -> list[str]:
@@ -74,7 +78,10 @@ def store_photo(*, model, owner_field: str, owner, upload):
     except ValidationError as error:
         raise DomainError(error.messages[0], field="image") from None
     thumbnail = make_thumbnail(cleaned)
-    position = (model.objects.filter(**{owner_field: owner}).aggregate(m=Max("position"))["m"] or 0) + 1
+    position = (
+        model.objects.filter(**{owner_field: owner}).aggregate(m=Max("position"))["m"]
+        or 0
+    ) + 1
     photo = model(**{owner_field: owner}, position=position)
     photo.image.save(cleaned.name, cleaned, save=False)
     photo.thumbnail.save(thumbnail.name, thumbnail, save=False)

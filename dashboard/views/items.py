@@ -39,7 +39,9 @@ def item_toggle(request, pk):
     if item.is_active:
         messages.success(request, _("“%(title)s” is on sale.") % {"title": item.title})
     else:
-        messages.success(request, _("“%(title)s” is no longer on sale.") % {"title": item.title})
+        messages.success(
+            request, _("“%(title)s” is no longer on sale.") % {"title": item.title}
+        )
     if request.POST.get("next") == "edit":
         return redirect("dashboard:item_edit", pk=item.pk)
     return redirect("dashboard:items")
@@ -59,13 +61,18 @@ def item_create(request):
                 size_guide=data["size_guide"],
                 personalisable=data["personalisable"],
                 is_active=data["is_active"],
-                variants=[{"name": name, "stock": data["stock"]} for name in form.option_names()],
+                variants=[
+                    {"name": name, "stock": data["stock"]}
+                    for name in form.option_names()
+                ],
                 stock=data["stock"],
             )
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("The item was created. Add photos so buyers can see it."))
+            messages.success(
+                request, _("The item was created. Add photos so buyers can see it.")
+            )
             return redirect("dashboard:item_edit", pk=item.pk)
     return render(
         request, "dashboard/item_create.html", {"form": form, "dash_section": "items"}
@@ -77,7 +84,8 @@ def _item_edit_page(request, item, **forms):
         "item": item,
         "item_form": forms.get("item_form") or ItemForm(instance=item),
         "photo_form": forms.get("photo_form") or PhotoForm(),
-        "variant_form": forms.get("variant_form") or VariantForm(prefix="new", initial={"stock": 0}),
+        "variant_form": forms.get("variant_form")
+        or VariantForm(prefix="new", initial={"stock": 0}),
         "stock_form": forms.get("stock_form"),
         "photos": item.photos.all(),
         "variants": item.variants.all(),
@@ -118,9 +126,13 @@ def item_edit(request, pk):
     if action == "stock":
         form = StockForm(request.POST)
         if form.is_valid():
-            variant = selectors.variant_get_for_item(item=item, pk=form.cleaned_data["variant"])
+            variant = selectors.variant_get_for_item(
+                item=item, pk=form.cleaned_data["variant"]
+            )
             try:
-                variant = services.variant_update(variant=variant, stock=form.cleaned_data["stock"])
+                variant = services.variant_update(
+                    variant=variant, stock=form.cleaned_data["stock"]
+                )
             except DomainError as error:
                 add_domain_error(form, error)
             else:
@@ -146,7 +158,9 @@ def item_edit(request, pk):
 @require_POST
 @artist_required
 def item_photo_delete(request, pk, photo_pk):
-    photo = selectors.item_photo_get_for_artist(artist=request.artist, item_pk=pk, pk=photo_pk)
+    photo = selectors.item_photo_get_for_artist(
+        artist=request.artist, item_pk=pk, pk=photo_pk
+    )
     services.item_remove_photo(photo=photo)
     messages.success(request, _("The photo was removed."))
     return redirect("dashboard:item_edit", pk=pk)
@@ -167,5 +181,10 @@ def variant_edit(request, pk):
     return render(
         request,
         "dashboard/variant_edit.html",
-        {"variant": variant, "item": variant.item, "form": form, "dash_section": "items"},
+        {
+            "variant": variant,
+            "item": variant.item,
+            "form": form,
+            "dash_section": "items",
+        },
     )

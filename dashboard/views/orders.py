@@ -74,7 +74,9 @@ def order_list(request):
     )
 
 
-def _detail_page(request, artist_order, *, refuse_form=None, ship_form=None, reship_form=None):
+def _detail_page(
+    request, artist_order, *, refuse_form=None, ship_form=None, reship_form=None
+):
     attach_conversations([artist_order])
     decorate_artist_order(
         artist_order,
@@ -125,7 +127,8 @@ def order_accept(request, pk):
     else:
         messages.success(
             request,
-            _("Order %(number)s accepted. The buyer was told.") % {"number": artist_order.order.number},
+            _("Order %(number)s accepted. The buyer was told.")
+            % {"number": artist_order.order.number},
         )
     return _back(artist_order)
 
@@ -140,7 +143,9 @@ def order_refuse(request, pk):
     amount = artist_order.paid - artist_order.refunded
     try:
         services.artist_order_refuse(
-            artist_order=artist_order, by=request.user, reason=form.cleaned_data["reason"]
+            artist_order=artist_order,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
         )
     except DomainError as error:
         add_domain_error(form, error)
@@ -150,7 +155,9 @@ def order_refuse(request, pk):
     else:
         messages.success(
             request,
-            _("Order %(number)s refused: the buyer is refunded %(amount)s € and the stock is back.")
+            _(
+                "Order %(number)s refused: the buyer is refunded %(amount)s € and the stock is back."
+            )
             % {"number": artist_order.order.number, "amount": amount},
         )
     return _back(artist_order)
@@ -187,7 +194,9 @@ def order_ship(request, pk):
         pk,
         prefix="ship",
         service=services.artist_order_ship,
-        success=_("Order %(number)s is shipped. The buyer received the tracking number."),
+        success=_(
+            "Order %(number)s is shipped. The buyer received the tracking number."
+        ),
     )
 
 
@@ -199,7 +208,9 @@ def order_reship(request, pk):
         pk,
         prefix="reship",
         service=services.artist_order_reship,
-        success=_("Order %(number)s is shipped again. The buyer received the new tracking number."),
+        success=_(
+            "Order %(number)s is shipped again. The buyer received the new tracking number."
+        ),
     )
 
 

@@ -37,6 +37,7 @@ from ..access import artist_required
 S = ReturnState
 REQUESTS_PER_PAGE = 25
 
+
 class ReturnFilterForm(forms.Form):
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
 
@@ -87,13 +88,18 @@ def _detail_page(request, return_request, *, status=200, **forms_):
     if return_request.thread_id:
         thread_mark_read(thread=return_request.thread, user=request.user)
     computed = None
-    if "refund" in return_request.actions or "convert_to_refund" in return_request.actions:
+    if (
+        "refund" in return_request.actions
+        or "convert_to_refund" in return_request.actions
+    ):
         computed = rules.return_refund_amount(return_request)
     context = {
         "artist": request.artist,
         "rr": return_request,
         "order": return_request.artist_order.order,
-        "order_url": reverse("dashboard:order", kwargs={"pk": return_request.artist_order_id}),
+        "order_url": reverse(
+            "dashboard:order", kwargs={"pk": return_request.artist_order_id}
+        ),
         "computed_refund": computed,
         "accept_form": AcceptForm(),
         "reject_form": RejectForm(),
@@ -181,7 +187,10 @@ def return_receive(request, pk):
     except (Conflict, DomainError) as error:
         refused_message(request, error)
     else:
-        messages.success(request, _("Marked as received. The buyer was told that the refund can start."))
+        messages.success(
+            request,
+            _("Marked as received. The buyer was told that the refund can start."),
+        )
     return _back(return_request)
 
 
@@ -225,7 +234,9 @@ def return_convert_to_refund(request, pk):
         pk,
         prefix="convert",
         service=services.return_request_convert_to_refund,
-        success=_("The exchange is refunded instead. The buyer will be emailed when the refund is confirmed."),
+        success=_(
+            "The exchange is refunded instead. The buyer will be emailed when the refund is confirmed."
+        ),
     )
 
 

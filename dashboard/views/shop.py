@@ -28,17 +28,23 @@ def shop(request):
             photo_form = PhotoForm(request.POST, request.FILES)
             if photo_form.is_valid():
                 try:
-                    services.artist_add_photo(artist=artist, upload=photo_form.cleaned_data["image"])
+                    services.artist_add_photo(
+                        artist=artist, upload=photo_form.cleaned_data["image"]
+                    )
                 except DomainError as error:
                     add_domain_error(photo_form, error)
                 else:
-                    messages.success(request, _("The photo was added to your shop page."))
+                    messages.success(
+                        request, _("The photo was added to your shop page.")
+                    )
                     return redirect("dashboard:shop")
         else:
             profile_form = ArtistProfileForm(request.POST, instance=artist)
             if profile_form.is_valid():
                 try:
-                    services.artist_update_profile(artist=artist, **profile_form.cleaned_data)
+                    services.artist_update_profile(
+                        artist=artist, **profile_form.cleaned_data
+                    )
                 except DomainError as error:
                     add_domain_error(profile_form, error)
                 else:
@@ -77,10 +83,17 @@ def terms(request):
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(request, _("Your terms of sale were saved. Orders already placed keep the terms they were bought under."))
+            messages.success(
+                request,
+                _(
+                    "Your terms of sale were saved. Orders already placed keep the terms they were bought under."
+                ),
+            )
             return redirect("dashboard:terms")
     return render(
-        request, "dashboard/terms_edit.html", {"artist": artist, "form": form, "dash_section": "terms"}
+        request,
+        "dashboard/terms_edit.html",
+        {"artist": artist, "form": form, "dash_section": "terms"},
     )
 
 

@@ -21,7 +21,12 @@ class NotificationAdmin(admin.ModelAdmin):
         "short_last_error",
     ]
     list_filter = ["status", "event", "language", "created_at"]
-    search_fields = ["to_email", "recipient__email", "recipient__username", "dedupe_key"]
+    search_fields = [
+        "to_email",
+        "recipient__email",
+        "recipient__username",
+        "dedupe_key",
+    ]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
     list_per_page = 100

@@ -56,7 +56,9 @@ class Notification(models.Model):
             models.Index(fields=["event", "-created_at"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["dedupe_key"], name="notification_dedupe_key_unique"),
+            models.UniqueConstraint(
+                fields=["dedupe_key"], name="notification_dedupe_key_unique"
+            ),
         ]
 
     def __str__(self):

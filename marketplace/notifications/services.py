@@ -92,7 +92,9 @@ def notify(
             return None
         raise
     if available_at is None or available_at <= timezone.now():
-        transaction.on_commit(partial(dispatch, notification_id=notification.pk), robust=True)
+        transaction.on_commit(
+            partial(dispatch, notification_id=notification.pk), robust=True
+        )
     return notification
 
 
@@ -225,7 +227,8 @@ def _email_connection():
     key = (os.getpid(), settings.EMAIL_BACKEND)
     backend = getattr(_email, "backend", None)
     if backend is not None and (
-        _email.key != key or time.monotonic() - _email.used_at > EMAIL_CONNECTION_IDLE_SECONDS
+        _email.key != key
+        or time.monotonic() - _email.used_at > EMAIL_CONNECTION_IDLE_SECONDS
     ):
         _close_email_connection()
         backend = None
@@ -262,7 +265,8 @@ def _record_failure(notification: Notification, error: Exception) -> str:
         attempts=notification.attempts,
     ).update(
         status=status,
-        available_at=timezone.now() + timedelta(seconds=backoff_seconds(notification.attempts)),
+        available_at=timezone.now()
+        + timedelta(seconds=backoff_seconds(notification.attempts)),
         claimed_until=None,
         last_error=f"{type(error).__name__}: {error}"[:2000],
     )
@@ -305,10 +309,15 @@ def release_stale_claims() -> int:
         status=NotificationStatus.FAILED, claimed_until=None, last_error=note
     )
     released = stale.filter(attempts__lt=MAX_ATTEMPTS).update(
-        status=NotificationStatus.PENDING, claimed_until=None, available_at=now, last_error=note
+        status=NotificationStatus.PENDING,
+        claimed_until=None,
+        available_at=now,
+        last_error=note,
     )
     if failed or released:
-        logger.warning("Released %s stale notification claims (%s now failed)", released, failed)
+        logger.warning(
+            "Released %s stale notification claims (%s now failed)", released, failed
+        )
     return failed + released
 
 
@@ -350,7 +359,10 @@ def retry(*, notification_ids) -> int:
             .values_list("pk", flat=True)
         )
         Notification.objects.filter(pk__in=ids).update(
-            status=NotificationStatus.PENDING, available_at=now, attempts=0, claimed_until=None
+            status=NotificationStatus.PENDING,
+            available_at=now,
+            attempts=0,
+            claimed_until=None,
         )
         for pk in ids:
             transaction.on_commit(partial(dispatch, notification_id=pk), robust=True)

@@ -45,7 +45,9 @@ def message_hide(*, message: Message, by, reason: str = "") -> Message:
             locked.hidden_by = by
             locked.hidden_reason = reason
             locked.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-            staff_action_record(by=by, action=StaffActionKind.HIDE, target=locked, reason=reason)
+            staff_action_record(
+                by=by, action=StaffActionKind.HIDE, target=locked, reason=reason
+            )
     message.hidden_at, message.hidden_by, message.hidden_reason = (
         locked.hidden_at,
         locked.hidden_by,

@@ -33,7 +33,9 @@ def system_message_post(
     :raises ValueError: without an artist order or a return request.
     """
     if artist_order is None and return_request is None:
-        raise ValueError("system_message_post needs an artist order or a return request")
+        raise ValueError(
+            "system_message_post needs an artist order or a return request"
+        )
     if not dedupe_key:
         raise ValueError("system_message_post needs a dedupe key")
     if Message.objects.filter(dedupe_key=dedupe_key).exists():
@@ -58,5 +60,7 @@ def system_message_post(
             if Message.objects.filter(dedupe_key=dedupe_key).exists():
                 return None
             raise
-        Thread.objects.filter(pk=thread.pk, last_message_at__lt=now).update(last_message_at=now)
+        Thread.objects.filter(pk=thread.pk, last_message_at__lt=now).update(
+            last_message_at=now
+        )
     return message

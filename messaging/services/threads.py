@@ -64,7 +64,8 @@ def _clean_photos(photos) -> list:
     photos = [photo for photo in (photos or ()) if photo]
     if len(photos) > MAX_PHOTOS_PER_MESSAGE:
         raise DomainError(
-            _("Attach at most %(max)s photos to a message.") % {"max": MAX_PHOTOS_PER_MESSAGE},
+            _("Attach at most %(max)s photos to a message.")
+            % {"max": MAX_PHOTOS_PER_MESSAGE},
             field="photos",
         )
     cleaned = []
@@ -72,7 +73,9 @@ def _clean_photos(photos) -> list:
         try:
             cleaned.append(clean_image(photo))
         except ValidationError as error:
-            raise DomainError(" ".join(str(m) for m in error.messages), field="photos") from None
+            raise DomainError(
+                " ".join(str(m) for m in error.messages), field="photos"
+            ) from None
     return cleaned
 
 
@@ -80,7 +83,8 @@ def _clean_subject(subject: str | None) -> str:
     subject = " ".join((subject or "").split())
     if len(subject) > SUBJECT_MAX_LENGTH:
         raise DomainError(
-            _("A subject has at most %(max)s characters.") % {"max": SUBJECT_MAX_LENGTH},
+            _("A subject has at most %(max)s characters.")
+            % {"max": SUBJECT_MAX_LENGTH},
             field="subject",
         )
     return subject
@@ -130,9 +134,9 @@ def thread_for_return_request(*, return_request) -> Thread:
         artist_id=artist_order.artist_id,
         artist_order=artist_order,
     )
-    linked = ReturnRequest.objects.filter(pk=return_request.pk, thread__isnull=True).update(
-        thread=thread
-    )
+    linked = ReturnRequest.objects.filter(
+        pk=return_request.pk, thread__isnull=True
+    ).update(thread=thread)
     if not linked:  # another transaction linked one first: use that one
         thread.delete()
         thread_id = ReturnRequest.objects.filter(pk=return_request.pk).values_list(
@@ -169,14 +173,19 @@ def thread_start(
     if artist.user_id == buyer.pk:
         raise DomainError(_("You cannot write to your own shop."), field="artist")
     if artist_order is not None:
-        if artist_order.artist_id != artist.pk or artist_order.order.buyer_id != buyer.pk:
+        if (
+            artist_order.artist_id != artist.pk
+            or artist_order.order.buyer_id != buyer.pk
+        ):
             raise DomainError(
-                _("This order is not one of yours with this artist."), field="artist_order"
+                _("This order is not one of yours with this artist."),
+                field="artist_order",
             )
     elif not Artist.objects.visible().filter(pk=artist.pk).exists():
         raise DomainError(_("This shop is not open."), field="artist")
     if item is not None and (
-        item.artist_id != artist.pk or not Item.objects.visible().filter(pk=item.pk).exists()
+        item.artist_id != artist.pk
+        or not Item.objects.visible().filter(pk=item.pk).exists()
     ):
         raise DomainError(_("This item is not on sale in this shop."), field="item")
     subject = _clean_subject(subject)
@@ -188,7 +197,12 @@ def thread_start(
             thread = thread_for_artist_order(artist_order=artist_order)
         elif item is not None:
             thread = _get_or_create_thread(
-                lookup={"kind": ThreadKind.ITEM, "buyer": buyer, "artist": artist, "item": item},
+                lookup={
+                    "kind": ThreadKind.ITEM,
+                    "buyer": buyer,
+                    "artist": artist,
+                    "item": item,
+                },
                 defaults={},
             )
         else:
@@ -199,7 +213,13 @@ def thread_start(
         if subject and not thread.subject and not thread.messages.exists():
             thread.subject = subject
             thread.save(update_fields=["subject"])
-        _post(thread=thread, author=buyer, body=body, photos=cleaned_photos, staff_post=False)
+        _post(
+            thread=thread,
+            author=buyer,
+            body=body,
+            photos=cleaned_photos,
+            staff_post=False,
+        )
     return thread
 
 
@@ -219,10 +239,14 @@ def artist_order_message_post(*, artist_order, author, body: str, photos=()) -> 
     body = _clean_body(body, photos=cleaned_photos)
     with transaction.atomic():
         thread = thread_for_artist_order(artist_order=artist_order)
-        return _post_checked(thread=thread, author=author, body=body, photos=cleaned_photos)
+        return _post_checked(
+            thread=thread, author=author, body=body, photos=cleaned_photos
+        )
 
 
-def return_request_message_post(*, return_request, author, body: str, photos=()) -> Message:
+def return_request_message_post(
+    *, return_request, author, body: str, photos=()
+) -> Message:
     """The buyer or the artist of ``return_request`` (or staff) writes in its
     thread, created if needed.
 
@@ -239,7 +263,9 @@ def return_request_message_post(*, return_request, author, body: str, photos=())
     body = _clean_body(body, photos=cleaned_photos)
     with transaction.atomic():
         thread = thread_for_return_request(return_request=return_request)
-        return _post_checked(thread=thread, author=author, body=body, photos=cleaned_photos)
+        return _post_checked(
+            thread=thread, author=author, body=body, photos=cleaned_photos
+        )
 
 
 # --- messages ----------------------------------------------------------------------
@@ -258,27 +284,43 @@ def message_post(*, thread: Thread, author, body: str, photos=()) -> Message:
     body = _clean_body(body, photos=cleaned_photos)
     with transaction.atomic():
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
-        message = _post_checked(thread=locked, author=author, body=body, photos=cleaned_photos)
+        message = _post_checked(
+            thread=locked, author=author, body=body, photos=cleaned_photos
+        )
     thread.last_message_at = locked.last_message_at
     return message
 
 
 def _post_checked(*, thread: Thread, author, body: str, photos: list) -> Message:
-    artist_user_id = Artist.objects.filter(pk=thread.artist_id).values_list("user_id", flat=True)[0]
+    artist_user_id = Artist.objects.filter(pk=thread.artist_id).values_list(
+        "user_id", flat=True
+    )[0]
     participant = author.pk in (thread.buyer_id, artist_user_id)
     if not participant and not author.is_staff:
         raise DomainError(_("You cannot write in this conversation."))
     if not author.is_active:
         raise DomainError(_("This account is suspended."))
-    return _post(thread=thread, author=author, body=body, photos=photos, staff_post=not participant)
+    return _post(
+        thread=thread,
+        author=author,
+        body=body,
+        photos=photos,
+        staff_post=not participant,
+    )
 
 
-def _post(*, thread: Thread, author, body: str, photos: list, staff_post: bool) -> Message:
+def _post(
+    *, thread: Thread, author, body: str, photos: list, staff_post: bool
+) -> Message:
     """Record a message in a locked thread, its photos, the author's read
     state, the staff action of a staff post and the emails to the others."""
     now = timezone.now()
     message = Message.objects.create(
-        thread=thread, author=author, body=body, is_staff_post=staff_post, created_at=now
+        thread=thread,
+        author=author,
+        body=body,
+        is_staff_post=staff_post,
+        created_at=now,
     )
     for photo in photos:
         MessagePhoto.objects.create(message=message, image=photo)
@@ -290,7 +332,9 @@ def _post(*, thread: Thread, author, body: str, photos: list, staff_post: bool) 
             by=author, action=StaffActionKind.STAFF_POST, target=message, reason=""
         )
     for recipient in _recipients(thread=thread, author=author):
-        _notify_new_message(recipient=recipient, message=message, photo_count=len(photos))
+        _notify_new_message(
+            recipient=recipient, message=message, photo_count=len(photos)
+        )
     return message
 
 

@@ -29,7 +29,9 @@ def duration(value) -> str:
         return ""
     minutes = max(int(value.total_seconds() // 60), 1)
     if minutes < 120:
-        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {
+            "count": minutes
+        }
     hours = round(minutes / 60)
     if hours < 48:
         return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}

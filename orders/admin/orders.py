@@ -29,7 +29,18 @@ from ..models import (
 
 class ArtistOrderInline(ReadOnlyInline):
     model = ArtistOrder
-    fields = ["artist", "state", "items_total", "shipping_fee", "discount", "total", "paid", "refunded", "dispatch_date", "acceptance_deadline"]
+    fields = [
+        "artist",
+        "state",
+        "items_total",
+        "shipping_fee",
+        "discount",
+        "total",
+        "paid",
+        "refunded",
+        "dispatch_date",
+        "acceptance_deadline",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -45,23 +56,86 @@ class PaymentInline(ReadOnlyInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "buyer_email", "shipping_name", "total", "status_display", "shipping_country", "created_at"]
-    search_fields = ["=number", "number", "email", "buyer__email", "buyer__username", "shipping_name", "artist_orders__artist__name"]
+    list_display = [
+        "number",
+        "buyer_email",
+        "shipping_name",
+        "total",
+        "status_display",
+        "shipping_country",
+        "created_at",
+    ]
+    search_fields = [
+        "=number",
+        "number",
+        "email",
+        "buyer__email",
+        "buyer__username",
+        "shipping_name",
+        "artist_orders__artist__name",
+    ]
     list_filter = ["created_at", "shipping_country"]
     date_hierarchy = "created_at"
     list_select_related = ["buyer"]
     inlines = [ArtistOrderInline, PaymentInline]
     readonly_fields = [
-        "number", "buyer", "email", "discount_code", "items_total", "shipping_total",
-        "discount_total", "total", "language", "checkout_key", "created_at", "updated_at",
+        "number",
+        "buyer",
+        "email",
+        "discount_code",
+        "items_total",
+        "shipping_total",
+        "discount_total",
+        "total",
+        "language",
+        "checkout_key",
+        "created_at",
+        "updated_at",
         "status_display",
     ]
     # The shipping address stays editable: support may fix a typo before
     # the parcel leaves. Nothing else is.
     fieldsets = [
-        (None, {"fields": ["number", "status_display", "buyer", "email", "language", "created_at", "updated_at"]}),
-        (_("Shipping address"), {"fields": ["shipping_name", "shipping_line1", "shipping_line2", "shipping_postcode", "shipping_city", "shipping_country"]}),
-        (_("Totals"), {"fields": ["items_total", "shipping_total", "discount_code", "discount_total", "total", "checkout_key"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "status_display",
+                    "buyer",
+                    "email",
+                    "language",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+        (
+            _("Shipping address"),
+            {
+                "fields": [
+                    "shipping_name",
+                    "shipping_line1",
+                    "shipping_line2",
+                    "shipping_postcode",
+                    "shipping_city",
+                    "shipping_country",
+                ]
+            },
+        ),
+        (
+            _("Totals"),
+            {
+                "fields": [
+                    "items_total",
+                    "shipping_total",
+                    "discount_code",
+                    "discount_total",
+                    "total",
+                    "checkout_key",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -86,11 +160,36 @@ class OrderAdmin(admin.ModelAdmin):
 class OrderLineAdmin(ReadOnlyAdmin):
     """What was bought, searchable by title (which orders hold this item?)."""
 
-    list_display = ["title", "variant_name", "quantity", "unit_price", "line_total", "order_number", "artist_name"]
-    search_fields = ["title", "=artist_order__order__number", "artist_order__artist__name", "artist_order__order__buyer__email"]
+    list_display = [
+        "title",
+        "variant_name",
+        "quantity",
+        "unit_price",
+        "line_total",
+        "order_number",
+        "artist_name",
+    ]
+    search_fields = [
+        "title",
+        "=artist_order__order__number",
+        "artist_order__artist__name",
+        "artist_order__order__buyer__email",
+    ]
     list_filter = ["personalised"]
     list_select_related = ["artist_order__order", "artist_order__artist"]
-    fields = ["artist_order_link", "title", "variant_name", "unit_price", "quantity", "line_total", "personalised", "personalisation_text", "personalisation_photo", "variant", "item_id_snapshot"]
+    fields = [
+        "artist_order_link",
+        "title",
+        "variant_name",
+        "unit_price",
+        "quantity",
+        "line_total",
+        "personalised",
+        "personalisation_text",
+        "personalisation_photo",
+        "variant",
+        "item_id_snapshot",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("order"), ordering="artist_order__order__number")
@@ -128,7 +227,14 @@ class CartAdmin(ReadOnlyAdmin):
     search_fields = ["user__email", "user__username", "session_key"]
     list_select_related = ["user", "discount_code"]
     inlines = [CartLineInline]
-    fields = ["user", "session_key", "country", "discount_code", "created_at", "updated_at"]
+    fields = [
+        "user",
+        "session_key",
+        "country",
+        "discount_code",
+        "created_at",
+        "updated_at",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("owner"), ordering="user__email")
@@ -138,8 +244,25 @@ class CartAdmin(ReadOnlyAdmin):
 
 @admin.register(DiscountCode)
 class DiscountCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "artist", "kind", "value", "minimum_amount", "starts_at", "ends_at", "times_used", "usage_limit", "is_active"]
-    list_filter = ["is_active", "kind", ("artist", admin.EmptyFieldListFilter), "starts_at", "ends_at"]
+    list_display = [
+        "code",
+        "artist",
+        "kind",
+        "value",
+        "minimum_amount",
+        "starts_at",
+        "ends_at",
+        "times_used",
+        "usage_limit",
+        "is_active",
+    ]
+    list_filter = [
+        "is_active",
+        "kind",
+        ("artist", admin.EmptyFieldListFilter),
+        "starts_at",
+        "ends_at",
+    ]
     search_fields = ["code", "artist__name"]
     list_select_related = ["artist"]
     autocomplete_fields = ["artist"]
@@ -148,12 +271,29 @@ class DiscountCodeAdmin(admin.ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["order", "buyer_email", "provider", "amount", "status", "reference", "created_at"]
+    list_display = [
+        "order",
+        "buyer_email",
+        "provider",
+        "amount",
+        "status",
+        "reference",
+        "created_at",
+    ]
     list_filter = ["status", "provider", "created_at"]
     search_fields = ["=order__number", "order__number", "order__email", "reference"]
     list_select_related = ["order"]
     date_hierarchy = "created_at"
-    readonly_fields = ["order", "provider", "amount", "status", "reference", "idempotency_key", "message", "created_at"]
+    readonly_fields = [
+        "order",
+        "provider",
+        "amount",
+        "status",
+        "reference",
+        "idempotency_key",
+        "message",
+        "created_at",
+    ]
 
     @admin.display(description=_("buyer"), ordering="order__email")
     def buyer_email(self, payment):

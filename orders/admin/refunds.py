@@ -50,13 +50,49 @@ class HandledFilter(admin.SimpleListFilter):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ["id", "order_number", "artist_name", "amount", "reason", "status", "attempts", "created_by", "created_at", "succeeded_at", "handled_at"]
+    list_display = [
+        "id",
+        "order_number",
+        "artist_name",
+        "amount",
+        "reason",
+        "status",
+        "attempts",
+        "created_by",
+        "created_at",
+        "succeeded_at",
+        "handled_at",
+    ]
     list_filter = ["status", HandledFilter, "reason", "created_at"]
-    search_fields = ["=artist_order__order__number", "artist_order__order__number", "artist_order__order__buyer__email", "artist_order__artist__name", "provider_reference", "idempotency_key"]
+    search_fields = [
+        "=artist_order__order__number",
+        "artist_order__order__number",
+        "artist_order__order__buyer__email",
+        "artist_order__artist__name",
+        "provider_reference",
+        "idempotency_key",
+    ]
     list_select_related = ["artist_order__order", "artist_order__artist", "created_by"]
     date_hierarchy = "created_at"
     actions = ["retry_now", "mark_handled"]
-    fields = ["artist_order_link", "amount", "reason", "status", "note", "created_by", "idempotency_key", "provider_reference", "attempts", "next_attempt_at", "last_error", "created_at", "updated_at", "succeeded_at", "handled_at", "handled_by"]
+    fields = [
+        "artist_order_link",
+        "amount",
+        "reason",
+        "status",
+        "note",
+        "created_by",
+        "idempotency_key",
+        "provider_reference",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "updated_at",
+        "succeeded_at",
+        "handled_at",
+        "handled_by",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("order"), ordering="artist_order__order__number")
@@ -69,7 +105,11 @@ class RefundAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("artist order"))
     def artist_order_link(self, refund):
-        return admin_link(refund.artist_order, _("%(order)s (refund again with its “Refund an amount…” button)") % {"order": refund.artist_order})
+        return admin_link(
+            refund.artist_order,
+            _("%(order)s (refund again with its “Refund an amount…” button)")
+            % {"order": refund.artist_order},
+        )
 
     def has_retry_permission(self, request):
         return request.user.has_perm("orders.change_refund")
@@ -77,22 +117,35 @@ class RefundAdmin(ReadOnlyAdmin):
     def has_handle_permission(self, request):
         return request.user.has_perm("orders.change_refund")
 
-    @admin.action(description=_("Ask the provider again now (pending refunds)"), permissions=["retry"])
+    @admin.action(
+        description=_("Ask the provider again now (pending refunds)"),
+        permissions=["retry"],
+    )
     def retry_now(self, request, queryset):
-        pending = list(queryset.filter(status=RefundStatus.PENDING).values_list("pk", flat=True))
-        Refund.objects.filter(pk__in=pending, status=RefundStatus.PENDING).update(next_attempt_at=timezone.now())
+        pending = list(
+            queryset.filter(status=RefundStatus.PENDING).values_list("pk", flat=True)
+        )
+        Refund.objects.filter(pk__in=pending, status=RefundStatus.PENDING).update(
+            next_attempt_at=timezone.now()
+        )
         for refund_id in pending:
             dispatch_refund(refund_id=refund_id)
         for refund in Refund.objects.filter(pk__in=pending):
             self.log_change(request, refund, "Retried now.")
         self.message_user(
             request,
-            ngettext("%(count)d pending refund sent to the provider again.", "%(count)d pending refunds sent to the provider again.", len(pending))
+            ngettext(
+                "%(count)d pending refund sent to the provider again.",
+                "%(count)d pending refunds sent to the provider again.",
+                len(pending),
+            )
             % {"count": len(pending)},
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Mark failed refunds as handled"), permissions=["handle"])
+    @admin.action(
+        description=_("Mark failed refunds as handled"), permissions=["handle"]
+    )
     def mark_handled(self, request, queryset):
         marked = not_failed = already = 0
         for refund in queryset.order_by("id"):
@@ -143,7 +196,12 @@ class RefundAdmin(ReadOnlyAdmin):
 class _RequestAdmin(ReadOnlyAdmin):
     list_select_related = ["artist_order__order__buyer", "artist_order__artist"]
     date_hierarchy = "created_at"
-    search_fields = ["=artist_order__order__number", "artist_order__order__number", "artist_order__order__buyer__email", "artist_order__artist__name"]
+    search_fields = [
+        "=artist_order__order__number",
+        "artist_order__order__number",
+        "artist_order__order__buyer__email",
+        "artist_order__artist__name",
+    ]
 
     @admin.display(description=_("order"), ordering="artist_order__order__number")
     def order_number(self, obj):
@@ -163,21 +221,55 @@ class _RequestAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("artist order"))
     def artist_order_link(self, obj):
-        return admin_link(obj.artist_order, gettext("Open the artist order (its buttons answer this)"))
+        return admin_link(
+            obj.artist_order, gettext("Open the artist order (its buttons answer this)")
+        )
 
 
 @admin.register(CancellationRequest)
 class CancellationRequestAdmin(_RequestAdmin):
-    list_display = ["order_number", "buyer_email", "artist_name", "status", "created_at", "waiting", "resolved_at"]
+    list_display = [
+        "order_number",
+        "buyer_email",
+        "artist_name",
+        "status",
+        "created_at",
+        "waiting",
+        "resolved_at",
+    ]
     list_filter = ["status", "created_at"]
-    fields = ["artist_order_link", "requested_by", "reason", "status", "created_at", "resolved_at"]
+    fields = [
+        "artist_order_link",
+        "requested_by",
+        "reason",
+        "status",
+        "created_at",
+        "resolved_at",
+    ]
     readonly_fields = fields
 
 
 @admin.register(NotReceivedReport)
 class NotReceivedReportAdmin(_RequestAdmin):
-    list_display = ["order_number", "buyer_email", "artist_name", "status", "created_at", "waiting", "resolved_at", "resolved_by"]
+    list_display = [
+        "order_number",
+        "buyer_email",
+        "artist_name",
+        "status",
+        "created_at",
+        "waiting",
+        "resolved_at",
+        "resolved_by",
+    ]
     list_filter = ["status", "created_at"]
     list_select_related = [*_RequestAdmin.list_select_related, "resolved_by"]
-    fields = ["artist_order_link", "reported_by", "note", "status", "created_at", "resolved_at", "resolved_by"]
+    fields = [
+        "artist_order_link",
+        "reported_by",
+        "note",
+        "status",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    ]
     readonly_fields = fields

@@ -50,7 +50,9 @@ class Cart(models.Model):
 class CartLine(models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1)]
+    )
     personalisation_text = models.CharField(
         _("personalisation text"), max_length=500, blank=True
     )
@@ -67,7 +69,9 @@ class CartLine(models.Model):
         verbose_name = _("cart line")
         verbose_name_plural = _("cart lines")
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="cart_line_quantity_positive")
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="cart_line_quantity_positive"
+            )
         ]
 
     def __str__(self):
@@ -111,13 +115,16 @@ class DiscountCode(models.Model):
         verbose_name = _("discount code")
         verbose_name_plural = _("discount codes")
         constraints = [
-            models.CheckConstraint(condition=Q(value__gt=0), name="discount_value_positive"),
+            models.CheckConstraint(
+                condition=Q(value__gt=0), name="discount_value_positive"
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="percent") | Q(value__lte=100),
                 name="discount_percent_at_most_100",
             ),
             models.CheckConstraint(
-                condition=Q(usage_limit__isnull=True) | Q(times_used__lte=F("usage_limit")),
+                condition=Q(usage_limit__isnull=True)
+                | Q(times_used__lte=F("usage_limit")),
                 name="discount_used_within_limit",
             ),
         ]

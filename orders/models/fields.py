@@ -17,7 +17,9 @@ def to_the_cent(field: str, expression) -> Q:
     """``field`` equals ``expression`` to the cent. On PostgreSQL's exact
     numeric(12, 2) this is plain equality; SQLite stores decimals as floating
     point, where 145.05 + 12.50 - 14.51 is not exactly 143.04."""
-    half_cent = Value(HALF_CENT, output_field=models.DecimalField(max_digits=12, decimal_places=3))
+    half_cent = Value(
+        HALF_CENT, output_field=models.DecimalField(max_digits=12, decimal_places=3)
+    )
     return Q(**{f"{field}__gt": expression - half_cent}) & Q(
         **{f"{field}__lt": expression + half_cent}
     )

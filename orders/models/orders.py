@@ -45,20 +45,26 @@ class Order(models.Model):
     email = models.EmailField(_("email"))
     shipping_name = models.CharField(_("name"), max_length=120)
     shipping_line1 = models.CharField(_("address"), max_length=200)
-    shipping_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    shipping_line2 = models.CharField(
+        _("address (continued)"), max_length=200, blank=True
+    )
     shipping_city = models.CharField(_("city"), max_length=120)
     shipping_postcode = models.CharField(_("postcode"), max_length=20)
     shipping_country = CountryField(_("country"))
     discount_code = models.CharField(_("discount code"), max_length=40, blank=True)
     items_total = models.DecimalField(_("items"), **MONEY)
     shipping_total = models.DecimalField(_("shipping"), **MONEY)
-    discount_total = models.DecimalField(_("discount"), default=Decimal("0.00"), **MONEY)
+    discount_total = models.DecimalField(
+        _("discount"), default=Decimal("0.00"), **MONEY
+    )
     total = models.DecimalField(_("total"), **MONEY)
     language = models.CharField(max_length=2, default="en")
     # The buyer's idempotency key for this checkout (a double-submitted form
     # or a retried API call finds the order instead of creating a second one).
     checkout_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
-    created_at = models.DateTimeField(_("placed at"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(
+        _("placed at"), default=timezone.now, db_index=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -68,10 +74,15 @@ class Order(models.Model):
         indexes = [models.Index(fields=["buyer", "-created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=to_the_cent("total", F("items_total") + F("shipping_total") - F("discount_total")),
+                condition=to_the_cent(
+                    "total",
+                    F("items_total") + F("shipping_total") - F("discount_total"),
+                ),
                 name="order_total_adds_up",
             ),
-            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(total__gte=0), name="order_total_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -165,7 +176,6 @@ def order_status(order: "Order") -> str:
     return OrderStatus.PAID
 
 
-
 class ArtistOrder(ConcurrentTransitionMixin, models.Model):
     """One artist's part of an order; the artist runs it through its states."""
 
@@ -198,7 +208,9 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
     terms = models.JSONField(_("terms of sale at purchase"), default=dict)
     shipping_zone = models.CharField(_("shipping zone"), max_length=10)
     dispatch_date = models.DateField(_("expected dispatch"), null=True, blank=True)
-    acceptance_deadline = models.DateTimeField(_("accept before"), null=True, blank=True)
+    acceptance_deadline = models.DateTimeField(
+        _("accept before"), null=True, blank=True
+    )
     carrier = models.CharField(_("carrier"), max_length=80, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=80, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
@@ -210,7 +222,9 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
     acceptance_reminder_sent_at = models.DateTimeField(
         _("acceptance reminder sent at"), null=True, blank=True
     )
-    delay_notified_at = models.DateTimeField(_("buyer told of the delay at"), null=True, blank=True)
+    delay_notified_at = models.DateTimeField(
+        _("buyer told of the delay at"), null=True, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -224,9 +238,13 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "acceptance_deadline"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["order", "artist"], name="one_artist_order_per_artist"),
+            models.UniqueConstraint(
+                fields=["order", "artist"], name="one_artist_order_per_artist"
+            ),
             models.CheckConstraint(
-                condition=to_the_cent("total", F("items_total") + F("shipping_fee") - F("discount")),
+                condition=to_the_cent(
+                    "total", F("items_total") + F("shipping_fee") - F("discount")
+                ),
                 name="artist_order_total_adds_up",
             ),
             models.CheckConstraint(
@@ -257,7 +275,9 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
     def accept(self, *, at=None):
         self.accepted_at = at or timezone.now()
 
-    @transition(field=state, source=[S.AWAITING_ACCEPTANCE, S.ACCEPTED], target=S.REFUSED)
+    @transition(
+        field=state, source=[S.AWAITING_ACCEPTANCE, S.ACCEPTED], target=S.REFUSED
+    )
     def refuse(self, *, reason: str = "", at=None):
         self.refusal_reason = reason
         self.closed_at = at or timezone.now()
@@ -299,7 +319,9 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
 class OrderLine(models.Model):
     """A snapshot of what was bought: it never changes with the catalog."""
 
-    artist_order = models.ForeignKey(ArtistOrder, on_delete=models.CASCADE, related_name="lines")
+    artist_order = models.ForeignKey(
+        ArtistOrder, on_delete=models.CASCADE, related_name="lines"
+    )
     variant = models.ForeignKey(
         Variant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -320,7 +342,9 @@ class OrderLine(models.Model):
         verbose_name = _("order line")
         verbose_name_plural = _("order lines")
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="order_line_quantity_positive"
+            ),
             models.CheckConstraint(
                 condition=to_the_cent("line_total", F("unit_price") * F("quantity")),
                 name="order_line_total_adds_up",
@@ -334,6 +358,12 @@ class OrderLine(models.Model):
 class ArtistOrderEvent(TransitionRecord):
     """The history of an artist order: one row per transition."""
 
-    artist_order = models.ForeignKey(ArtistOrder, on_delete=models.CASCADE, related_name="history")
-    from_state = models.CharField(_("from"), max_length=24, choices=ArtistOrderState.choices)
-    to_state = models.CharField(_("to"), max_length=24, choices=ArtistOrderState.choices)
+    artist_order = models.ForeignKey(
+        ArtistOrder, on_delete=models.CASCADE, related_name="history"
+    )
+    from_state = models.CharField(
+        _("from"), max_length=24, choices=ArtistOrderState.choices
+    )
+    to_state = models.CharField(
+        _("to"), max_length=24, choices=ArtistOrderState.choices
+    )

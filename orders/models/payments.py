@@ -1,6 +1,5 @@
 """Money in and out of an order: the payment, and refunds of artist orders."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -42,7 +41,9 @@ class Payment(models.Model):
                 condition=~Q(idempotency_key=""),
                 name="payment_idempotency_key_unique",
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="payment_amount_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -69,15 +70,25 @@ class Refund(models.Model):
     provider is called after commit with ``idempotency_key``."""
 
     artist_order = models.ForeignKey(
-        ArtistOrder, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("artist order")
+        ArtistOrder,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("artist order"),
     )
     amount = models.DecimalField(_("amount"), **MONEY)
     reason = models.CharField(_("reason"), max_length=20, choices=RefundReason.choices)
     status = models.CharField(
-        _("status"), max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING
+        _("status"),
+        max_length=10,
+        choices=RefundStatus.choices,
+        default=RefundStatus.PENDING,
     )
-    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    provider_reference = models.CharField(
+        _("provider reference"), max_length=100, blank=True
+    )
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=120, unique=True
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # When the provider may be called (again): after commit, then after each
     # back-off; a worker holding the refund pushes it forward (its claim).
@@ -113,7 +124,9 @@ class Refund(models.Model):
         verbose_name_plural = _("refunds")
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="refund_amount_positive"
+            ),
         ]
 
     def __str__(self):

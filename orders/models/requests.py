@@ -1,7 +1,6 @@
 """What a buyer asks of an artist order after the artist accepted it: to
 cancel it, or to do something about a parcel that never arrived."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -85,7 +84,10 @@ class NotReceivedReport(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=NotReceivedStatus.choices, default=NotReceivedStatus.OPEN
+        _("status"),
+        max_length=10,
+        choices=NotReceivedStatus.choices,
+        default=NotReceivedStatus.OPEN,
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)

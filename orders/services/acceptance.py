@@ -44,7 +44,13 @@ def artist_order_accept(*, artist_order: ArtistOrder, by) -> ArtistOrder:
         from_state = run_transition(
             locked, locked.accept, conflict=conflict, saved=("accepted_at",), at=now
         )
-        log_transition(artist_order=locked, from_state=from_state, transition="accept", by=by, at=now)
+        log_transition(
+            artist_order=locked,
+            from_state=from_state,
+            transition="accept",
+            by=by,
+            at=now,
+        )
         email(
             recipient=buyer_of(locked),
             event="order_accepted",
@@ -54,7 +60,9 @@ def artist_order_accept(*, artist_order: ArtistOrder, by) -> ArtistOrder:
     return artist_order
 
 
-def _refuse(*, artist_order: ArtistOrder, by, reason: str, transition: str) -> Refund | None:
+def _refuse(
+    *, artist_order: ArtistOrder, by, reason: str, transition: str
+) -> Refund | None:
     """Refuse (or time out) a locked artist order: refund the whole of it,
     put the stock back, settle an open cancellation request, email the
     buyer."""
@@ -134,7 +142,9 @@ def artist_order_time_out(*, artist_order: ArtistOrder, now=None) -> ArtistOrder
             raise conflict(locked)
         deadline = locked.acceptance_deadline
         if deadline is not None and deadline > (now or timezone.now()):
-            raise Conflict(_("The acceptance deadline has not passed yet."), state=locked.state)
+            raise Conflict(
+                _("The acceptance deadline has not passed yet."), state=locked.state
+            )
         refund = _refuse(artist_order=locked, by=None, reason="", transition="time_out")
         email(
             recipient=artist_user_of(locked),

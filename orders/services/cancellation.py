@@ -41,7 +41,11 @@ def _cancel_now(*, artist_order: ArtistOrder, by, reason: str, now) -> None:
     """Cancel a locked artist order awaiting acceptance: whole refund, stock
     back, the buyer and the artist emailed."""
     from_state = run_transition(
-        artist_order, artist_order.cancel, conflict=conflict, saved=("closed_at",), at=now
+        artist_order,
+        artist_order.cancel,
+        conflict=conflict,
+        saved=("closed_at",),
+        at=now,
     )
     log_transition(
         artist_order=artist_order,
@@ -85,7 +89,10 @@ def _request_cancellation(*, artist_order: ArtistOrder, by, reason: str, now) ->
     try:
         with transaction.atomic():
             request = CancellationRequest.objects.create(
-                artist_order=artist_order, requested_by=by, reason=reason, created_at=now
+                artist_order=artist_order,
+                requested_by=by,
+                reason=reason,
+                created_at=now,
             )
     except IntegrityError:  # a concurrent request got there first
         return False
@@ -133,13 +140,17 @@ def artist_order_cancel(*, artist_order: ArtistOrder, by, reason: str = "") -> s
     :raises DomainError: ``reason`` too long.
     """
     with changing(artist_order, check=require_buyer(by)) as locked:
-        reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
+        reason = clean_text(
+            reason, field="reason", max_length=REASON_MAX_LENGTH, required=False
+        )
         outcome = cancel_locked(artist_order=locked, by=by, reason=reason)
         if outcome is None:
             if locked.state == S.ACCEPTED:
                 raise conflict(
                     locked,
-                    _("You have already asked to cancel this order: the artist will answer soon."),
+                    _(
+                        "You have already asked to cancel this order: the artist will answer soon."
+                    ),
                 )
             raise conflict(locked)
     return outcome
@@ -159,7 +170,9 @@ def order_cancel(*, order: Order, by, reason: str = "") -> dict[int, str]:
         locked_order = Order.objects.select_for_update().get(pk=order.pk)
         if by is None or locked_order.buyer_id != by.pk:
             raise PermissionDenied(_("Only the buyer of this order can do this."))
-        reason = clean_text(reason, field="reason", max_length=REASON_MAX_LENGTH, required=False)
+        reason = clean_text(
+            reason, field="reason", max_length=REASON_MAX_LENGTH, required=False
+        )
         artist_orders = list(
             ArtistOrder.objects.select_for_update(of=("self",))
             .select_related("order__buyer", "artist__user")

@@ -35,7 +35,8 @@ def _clean_quantity(quantity) -> int:
         raise DomainError(_("The quantity must be at least 1."), field="quantity")
     if value > MAX_QUANTITY:
         raise DomainError(
-            _("The quantity can be at most %(max)s.") % {"max": MAX_QUANTITY}, field="quantity"
+            _("The quantity can be at most %(max)s.") % {"max": MAX_QUANTITY},
+            field="quantity",
         )
     return value
 
@@ -60,7 +61,9 @@ def _buyable_variant(variant_id) -> Variant:
     return variant
 
 
-def _in_cart(cart: Cart, variant: Variant, *, excluding_line: CartLine | None = None) -> int:
+def _in_cart(
+    cart: Cart, variant: Variant, *, excluding_line: CartLine | None = None
+) -> int:
     lines = CartLine.objects.filter(cart=cart, variant=variant)
     if excluding_line is not None:
         lines = lines.exclude(pk=excluding_line.pk)
@@ -76,7 +79,11 @@ def _check_stock(*, variant: Variant, wanted: int, already: int) -> None:
         message = _(
             "Only %(left)s more can be added: %(stock)s in stock and "
             "%(in_cart)s already in your cart."
-        ) % {"left": max(variant.stock - already, 0), "stock": variant.stock, "in_cart": already}
+        ) % {
+            "left": max(variant.stock - already, 0),
+            "stock": variant.stock,
+            "in_cart": already,
+        }
     else:
         message = _("Only %(stock)s left in stock.") % {"stock": variant.stock}
     raise DomainError(message, field="quantity")
@@ -117,7 +124,9 @@ def cart_add_line(
         try:
             photo = clean_image(personalisation_photo)
         except ValidationError as error:
-            raise DomainError(" ".join(error.messages), field="personalisation_photo") from None
+            raise DomainError(
+                " ".join(error.messages), field="personalisation_photo"
+            ) from None
 
     with transaction.atomic():
         cart = _lock_cart(cart)
@@ -126,7 +135,10 @@ def cart_add_line(
         if not text and photo is None:
             line = (
                 CartLine.objects.filter(
-                    cart=cart, variant=variant, personalisation_text="", personalisation_photo=""
+                    cart=cart,
+                    variant=variant,
+                    personalisation_text="",
+                    personalisation_photo="",
                 )
                 .order_by("id")
                 .first()
@@ -136,7 +148,9 @@ def cart_add_line(
                 line.save(update_fields=["quantity"])
                 cart.save(update_fields=["updated_at"])
                 return line
-        line = CartLine(cart=cart, variant=variant, quantity=quantity, personalisation_text=text)
+        line = CartLine(
+            cart=cart, variant=variant, quantity=quantity, personalisation_text=text
+        )
         if photo is not None:
             line.personalisation_photo.save(photo.name, photo, save=False)
         line.save()
@@ -156,7 +170,9 @@ def cart_update_line(*, cart: Cart, line_id, quantity) -> CartLine:
         line = _line_of(cart, line_id)
         variant = Variant.objects.get(pk=line.variant_id)
         _check_stock(
-            variant=variant, wanted=quantity, already=_in_cart(cart, variant, excluding_line=line)
+            variant=variant,
+            wanted=quantity,
+            already=_in_cart(cart, variant, excluding_line=line),
         )
         line.quantity = quantity
         line.save(update_fields=["quantity"])
@@ -269,7 +285,9 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
         if source is None or target is None:
             return target
         source_lines = list(
-            CartLine.objects.filter(cart=source).select_related("variant").order_by("id")
+            CartLine.objects.filter(cart=source)
+            .select_related("variant")
+            .order_by("id")
         )
         for line in source_lines:
             plain = not line.personalisation_text and not line.personalisation_photo
@@ -287,7 +305,9 @@ def cart_merge(*, source: Cart, target: Cart) -> Cart:
                 )
             if existing is not None:
                 total = existing.quantity + line.quantity
-                existing.quantity = min(total, max(line.variant.stock, existing.quantity))
+                existing.quantity = min(
+                    total, max(line.variant.stock, existing.quantity)
+                )
                 existing.save(update_fields=["quantity"])
                 line.delete()
             else:

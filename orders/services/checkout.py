@@ -66,9 +66,7 @@ def validate_shipping_address(data) -> dict:
         if required and not value:
             errors[name] = [_("This field is required.")]
         elif len(value) > max_length:
-            errors[name] = [
-                _("At most %(max)s characters.") % {"max": max_length}
-            ]
+            errors[name] = [_("At most %(max)s characters.") % {"max": max_length}]
         cleaned[name] = value
     if errors:
         raise DomainError(_("Check the shipping address."), errors=errors)
@@ -147,10 +145,15 @@ def checkout(
     else:
         try:
             result = provider.charge(
-                amount=order.total, token=token, reference=order.number, idempotency_key=charge_key
+                amount=order.total,
+                token=token,
+                reference=order.number,
+                idempotency_key=charge_key,
             )
         except Exception:
-            logger.exception("Payment provider %s failed for order %s", provider.name, order.number)
+            logger.exception(
+                "Payment provider %s failed for order %s", provider.name, order.number
+            )
             result = None
     if result is not None and result.ok:
         if record_payment(
@@ -165,20 +168,28 @@ def checkout(
         # The order timed out (fail_stale_payments) while the provider was
         # answering: its stock is gone, so the money goes back.
         refund = provider.refund(
-            amount=order.total, payment_reference=result.reference, idempotency_key=f"refund:{charge_key}"
+            amount=order.total,
+            payment_reference=result.reference,
+            idempotency_key=f"refund:{charge_key}",
         )
         if not refund.ok:
             logger.error(
-                "Order %s timed out while paid and its refund failed: %s", order.number, refund.message
+                "Order %s timed out while paid and its refund failed: %s",
+                order.number,
+                refund.message,
             )
         raise PaymentDeclined(
-            _("Your payment took too long and was refunded. Please check your cart and try again."),
+            _(
+                "Your payment took too long and was refunded. Please check your cart and try again."
+            ),
             payload={"order": order.number},
         )
     message = (
         result.message
         if result is not None
-        else _("The payment service could not be reached. Nothing was charged; please try again.")
+        else _(
+            "The payment service could not be reached. Nothing was charged; please try again."
+        )
     )
     record_decline(
         order=order,
@@ -199,7 +210,8 @@ def _replay(order: Order) -> Order:
     # answered "declined" for a paid order).
     if order.artist_orders.filter(state=ArtistOrderState.AWAITING_PAYMENT).exists():
         raise Conflict(
-            _("This checkout is still being paid."), state=ArtistOrderState.AWAITING_PAYMENT
+            _("This checkout is still being paid."),
+            state=ArtistOrderState.AWAITING_PAYMENT,
         )
     if order.payments.filter(status=PaymentStatus.CAPTURED).exists():
         return order
@@ -216,7 +228,12 @@ def _stock_error(variant_id: int, wanted: int) -> DomainError:
         )
     return DomainError(
         message
-        % {"title": variant.item.title, "variant": variant.name, "stock": variant.stock, "wanted": wanted},
+        % {
+            "title": variant.item.title,
+            "variant": variant.name,
+            "stock": variant.stock,
+            "wanted": wanted,
+        },
         field="quantity",
     )
 
@@ -236,7 +253,9 @@ def _reserve(
             .get(pk=cart.pk)
         )
         if checkout_key:
-            existing = Order.objects.filter(checkout_key=checkout_key, buyer=buyer).first()
+            existing = Order.objects.filter(
+                checkout_key=checkout_key, buyer=buyer
+            ).first()
             if existing is not None:
                 return existing, None
         lines = cart_lines_for_pricing(cart)
@@ -255,7 +274,9 @@ def _reserve(
             raise DomainError(summary.discount_problem, field="code")
         if expected_total is not None and summary.total != to_money(expected_total):
             raise DomainError(
-                _("The total is now %(total)s €: please check your order and pay again.")
+                _(
+                    "The total is now %(total)s €: please check your order and pay again."
+                )
                 % {"total": summary.total},
                 field="total",
             )
@@ -272,12 +293,15 @@ def _reserve(
         if code is not None:
             counted = (
                 DiscountCode.objects.filter(pk=code.pk, is_active=True)
-                .filter(Q(usage_limit__isnull=True) | Q(times_used__lt=F("usage_limit")))
+                .filter(
+                    Q(usage_limit__isnull=True) | Q(times_used__lt=F("usage_limit"))
+                )
                 .update(times_used=F("times_used") + 1)
             )
             if not counted:
                 raise DomainError(
-                    _("This code has already been used as many times as allowed."), field="code"
+                    _("This code has already been used as many times as allowed."),
+                    field="code",
                 )
 
         now = timezone.now()
@@ -330,10 +354,13 @@ def _reserve(
                         unit_price=priced.unit_price,
                         quantity=priced.quantity,
                         line_total=priced.line_total,
-                        personalised=bool(priced.personalisation_text or priced.has_photo),
+                        personalised=bool(
+                            priced.personalisation_text or priced.has_photo
+                        ),
                         personalisation_text=priced.personalisation_text,
                         # The private file now belongs to the order line too.
-                        personalisation_photo=priced.line.personalisation_photo.name or "",
+                        personalisation_photo=priced.line.personalisation_photo.name
+                        or "",
                     )
                 )
         OrderLine.objects.bulk_create(order_lines)

@@ -40,7 +40,9 @@ from .steps import (
 S = ArtistOrderState
 
 
-def artist_order_ship(*, artist_order: ArtistOrder, by, carrier: str, tracking_number: str) -> ArtistOrder:
+def artist_order_ship(
+    *, artist_order: ArtistOrder, by, carrier: str, tracking_number: str
+) -> ArtistOrder:
     """The artist ships the parcel: ``shipped`` with carrier and tracking
     number; the buyer emailed with the tracking link. An open cancellation
     request is declined and the buyer pointed to returns.
@@ -152,7 +154,9 @@ def artist_order_complete(*, artist_order: ArtistOrder) -> ArtistOrder:
         from_state = run_transition(
             locked, locked.complete, conflict=conflict, saved=("closed_at",), at=now
         )
-        log_transition(artist_order=locked, from_state=from_state, transition="complete", at=now)
+        log_transition(
+            artist_order=locked, from_state=from_state, transition="complete", at=now
+        )
     return artist_order
 
 
@@ -177,14 +181,21 @@ def artist_order_report_not_received(
         if available_at is not None and available_at > now:
             raise conflict(
                 locked,
-                _("Parcels can take a while: you can report it as not received from %(date)s.")
+                _(
+                    "Parcels can take a while: you can report it as not received from %(date)s."
+                )
                 % {"date": format_date(available_at)},
             )
-        note = clean_text(note, field="note", max_length=REASON_MAX_LENGTH, required=False)
-        already = conflict(
-            locked, _("You have already reported this parcel: the artist will answer soon.")
+        note = clean_text(
+            note, field="note", max_length=REASON_MAX_LENGTH, required=False
         )
-        if NotReceivedReport.objects.filter(artist_order=locked, status=NotReceivedStatus.OPEN).exists():
+        already = conflict(
+            locked,
+            _("You have already reported this parcel: the artist will answer soon."),
+        )
+        if NotReceivedReport.objects.filter(
+            artist_order=locked, status=NotReceivedStatus.OPEN
+        ).exists():
             raise already
         try:
             with transaction.atomic():
@@ -256,7 +267,9 @@ def artist_order_reship(
         locked.carrier = carrier
         locked.tracking_number = tracking_number
         locked.shipped_at = now
-        locked.save(update_fields=["carrier", "tracking_number", "shipped_at", "updated_at"])
+        locked.save(
+            update_fields=["carrier", "tracking_number", "shipped_at", "updated_at"]
+        )
         _close_report(report, status=NotReceivedStatus.RESHIPPED, by=by, at=now)
         log_transition(
             artist_order=locked,

@@ -66,7 +66,9 @@ def log_transition(
     return event
 
 
-def post_system_message(*, event: ArtistOrderEvent, artist_order: ArtistOrder, extra=None):
+def post_system_message(
+    *, event: ArtistOrderEvent, artist_order: ArtistOrder, extra=None
+):
     """Announce history row ``event`` to the apps that tell it
     (``hooks.status_changed``: the system message of the artist order's
     thread), unless it is a silent transition. Once per history row: the
@@ -76,7 +78,10 @@ def post_system_message(*, event: ArtistOrderEvent, artist_order: ArtistOrder, e
     hooks.status_changed(
         artist_order=artist_order,
         event=SYSTEM_MESSAGE_EVENTS.get(event.transition, f"order_{event.transition}"),
-        context={**_message_context(event=event, artist_order=artist_order), **(extra or {})},
+        context={
+            **_message_context(event=event, artist_order=artist_order),
+            **(extra or {}),
+        },
         dedupe_key=f"artist-order-event:{event.pk}",
     )
 
@@ -97,7 +102,9 @@ def _message_context(*, event: ArtistOrderEvent, artist_order: ArtistOrder) -> d
         context["tracking_number"] = artist_order.tracking_number
     if event.transition == "refund_lost":
         amount = (
-            Refund.objects.filter(artist_order=artist_order, reason=RefundReason.LOST_PARCEL)
+            Refund.objects.filter(
+                artist_order=artist_order, reason=RefundReason.LOST_PARCEL
+            )
             .order_by("-id")
             .values_list("amount", flat=True)
             .first()

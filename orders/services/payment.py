@@ -73,11 +73,19 @@ def record_payment(
             artist_order.pay(
                 at=now,
                 acceptance_deadline=acceptance_deadline(
-                    artist_order.artist, paid_at=now, hours=settings.ACCEPTANCE_DEADLINE_HOURS
+                    artist_order.artist,
+                    paid_at=now,
+                    hours=settings.ACCEPTANCE_DEADLINE_HOURS,
                 ),
             )
             artist_order.save(
-                update_fields=["state", "paid", "paid_at", "acceptance_deadline", "updated_at"]
+                update_fields=[
+                    "state",
+                    "paid",
+                    "paid_at",
+                    "acceptance_deadline",
+                    "updated_at",
+                ]
             )
             log_transition(
                 artist_order=artist_order,
@@ -91,7 +99,9 @@ def record_payment(
     return True
 
 
-def _send_order_emails(*, order: Order, buyer, artist_orders: list[ArtistOrder]) -> None:
+def _send_order_emails(
+    *, order: Order, buyer, artist_orders: list[ArtistOrder]
+) -> None:
     """The buyer's confirmation and each artist's new order, each in its
     reader's language."""
     notify(
@@ -115,7 +125,9 @@ def fail_order_payment(*, order: Order, by=None, note: str = "") -> int:
     payment, release their stock and give the code's use back (once).
     Call inside a transaction. Returns how many artist orders failed."""
     artist_orders = _lock_artist_orders(order)
-    waiting = [ao for ao in artist_orders if ao.state == ArtistOrderState.AWAITING_PAYMENT]
+    waiting = [
+        ao for ao in artist_orders if ao.state == ArtistOrderState.AWAITING_PAYMENT
+    ]
     if not waiting:
         return 0
     now = timezone.now()
@@ -141,13 +153,18 @@ def fail_order_payment(*, order: Order, by=None, note: str = "") -> int:
 def _restore_cart(*, cart: Cart, order: Order) -> None:
     """Put the lines of a failed order back in the cart, so that the buyer can
     try again."""
-    lines = OrderLine.objects.filter(artist_order__order=order, variant__isnull=False).order_by("id")
+    lines = OrderLine.objects.filter(
+        artist_order__order=order, variant__isnull=False
+    ).order_by("id")
     for line in lines:
         plain = not line.personalisation_text and not line.personalisation_photo
         existing = None
         if plain:
             existing = CartLine.objects.filter(
-                cart=cart, variant_id=line.variant_id, personalisation_text="", personalisation_photo=""
+                cart=cart,
+                variant_id=line.variant_id,
+                personalisation_text="",
+                personalisation_photo="",
             ).first()
         if existing is not None:
             existing.quantity += line.quantity
@@ -171,7 +188,14 @@ def _restore_cart(*, cart: Cart, order: Order) -> None:
 
 
 def record_decline(
-    *, order: Order, cart: Cart, buyer, provider: PaymentProvider, status: str, message: str, key: str
+    *,
+    order: Order,
+    cart: Cart,
+    buyer,
+    provider: PaymentProvider,
+    status: str,
+    message: str,
+    key: str,
 ) -> None:
     """Transaction 2 on a decline (or a provider error)."""
     with transaction.atomic():
@@ -198,7 +222,9 @@ def fail_stale_payments_before(*, cutoff) -> int:
     ``cutoff`` (a crash between reserving and paying). Returns how many
     artist orders failed. Idempotent."""
     order_ids = (
-        ArtistOrder.objects.filter(state=ArtistOrderState.AWAITING_PAYMENT, created_at__lt=cutoff)
+        ArtistOrder.objects.filter(
+            state=ArtistOrderState.AWAITING_PAYMENT, created_at__lt=cutoff
+        )
         .values_list("order_id", flat=True)
         .distinct()
     )
@@ -208,7 +234,8 @@ def fail_stale_payments_before(*, cutoff) -> int:
             if order.payments.filter(status=PaymentStatus.CAPTURED).exists():
                 continue
             failed += fail_order_payment(
-                order=order, note=_("Payment not completed in time: the order was cancelled.")
+                order=order,
+                note=_("Payment not completed in time: the order was cancelled."),
             )
     return failed
 

@@ -87,7 +87,9 @@ def refund_create(
         raise DomainError(_("Choose a reason for the refund."), field="reason")
     key = str(idempotency_key or "").strip()[:120]
     if not key:
-        raise DomainError(_("A refund needs an idempotency key."), field="idempotency_key")
+        raise DomainError(
+            _("A refund needs an idempotency key."), field="idempotency_key"
+        )
     with transaction.atomic():
         existing = Refund.objects.filter(idempotency_key=key).first()
         if existing is not None:
@@ -99,7 +101,9 @@ def refund_create(
                 amount_value = Value(value, output_field=MONEY_FIELD)
                 # Rounded to the cent: SQLite computes decimals in floating
                 # point, where 20.10 + 37.20 is not 57.30.
-                new_refunded = Round(F("refunded") + amount_value, 2, output_field=MONEY_FIELD)
+                new_refunded = Round(
+                    F("refunded") + amount_value, 2, output_field=MONEY_FIELD
+                )
                 counted = (
                     ArtistOrder.objects.filter(pk=artist_order.pk)
                     .filter(LessThanOrEqual(new_refunded, F("paid")))
@@ -111,9 +115,14 @@ def refund_create(
                         .values_list("paid", "refunded")
                         .first()
                     )
-                    left = to_money(refundable[0] - refundable[1]) if refundable else Decimal("0.00")
+                    left = (
+                        to_money(refundable[0] - refundable[1])
+                        if refundable
+                        else Decimal("0.00")
+                    )
                     raise DomainError(
-                        _("At most %(amount)s € can still be refunded.") % {"amount": max(left, Decimal("0.00"))},
+                        _("At most %(amount)s € can still be refunded.")
+                        % {"amount": max(left, Decimal("0.00"))},
                         field="amount",
                     )
                 refund = Refund.objects.create(
@@ -130,9 +139,13 @@ def refund_create(
                 return existing
             raise
         artist_order.refunded = to_money(
-            ArtistOrder.objects.values_list("refunded", flat=True).get(pk=artist_order.pk)
+            ArtistOrder.objects.values_list("refunded", flat=True).get(
+                pk=artist_order.pk
+            )
         )
-        transaction.on_commit(partial(dispatch_refund, refund_id=refund.pk), robust=True)
+        transaction.on_commit(
+            partial(dispatch_refund, refund_id=refund.pk), robust=True
+        )
     return refund
 
 
@@ -157,7 +170,9 @@ def dispatch_refund(*, refund_id: int) -> bool:
 
 def _captured_payment(refund: Refund) -> Payment | None:
     return (
-        Payment.objects.filter(order_id=refund.artist_order.order_id, status=PaymentStatus.CAPTURED)
+        Payment.objects.filter(
+            order_id=refund.artist_order.order_id, status=PaymentStatus.CAPTURED
+        )
         .order_by("-created_at", "-id")
         .first()
     )
@@ -176,7 +191,10 @@ def refund_process(*, refund_id: int, now=None) -> str:
     now = now or timezone.now()
     claimed = Refund.objects.filter(
         pk=refund_id, status=RefundStatus.PENDING, next_attempt_at__lte=now
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS))
+    ).update(
+        attempts=F("attempts") + 1,
+        next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS),
+    )
     if not claimed:
         return "skipped"
     refund = Refund.objects.select_related("artist_order").get(pk=refund_id)
@@ -192,9 +210,13 @@ def refund_process(*, refund_id: int, now=None) -> str:
             idempotency_key=refund.idempotency_key,
         )
     except Exception as error:
-        return _retry_later(refund=refund, error=f"{type(error).__name__}: {error}", now=now)
+        return _retry_later(
+            refund=refund, error=f"{type(error).__name__}: {error}", now=now
+        )
     if result.ok:
-        succeeded = Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+        succeeded = Refund.objects.filter(
+            pk=refund.pk, status=RefundStatus.PENDING
+        ).update(
             status=RefundStatus.SUCCEEDED,
             provider_reference=str(result.reference)[:100],
             succeeded_at=timezone.now(),
@@ -216,7 +238,9 @@ def _announce_paid(refund: Refund) -> None:
         with transaction.atomic():
             hooks.refund_paid(refund=refund)
     except Exception:
-        logger.exception("What follows the payment of refund %s could not be recorded", refund.pk)
+        logger.exception(
+            "What follows the payment of refund %s could not be recorded", refund.pk
+        )
 
 
 def _retry_later(*, refund: Refund, error: str, now) -> str:
@@ -227,7 +251,13 @@ def _retry_later(*, refund: Refund, error: str, now) -> str:
         updated_at=timezone.now(),
     )
     log = logger.error if attempts >= ALERT_AFTER_ATTEMPTS else logger.warning
-    log("Refund %s (%s) failed, attempt %s: %s", refund.pk, refund.idempotency_key, attempts, error)
+    log(
+        "Refund %s (%s) failed, attempt %s: %s",
+        refund.pk,
+        refund.idempotency_key,
+        attempts,
+        error,
+    )
     return RefundStatus.PENDING
 
 
@@ -237,23 +267,35 @@ def refund_mark_failed(*, refund: Refund, message: str = "") -> bool:
     longer pending."""
     with transaction.atomic():
         # Same lock order as refund_create: the artist order, then the refund.
-        ArtistOrder.objects.select_for_update(of=("self",)).filter(pk=refund.artist_order_id).first()
-        failed = Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
-            status=RefundStatus.FAILED, last_error=str(message)[:2000], updated_at=timezone.now()
+        ArtistOrder.objects.select_for_update(of=("self",)).filter(
+            pk=refund.artist_order_id
+        ).first()
+        failed = Refund.objects.filter(
+            pk=refund.pk, status=RefundStatus.PENDING
+        ).update(
+            status=RefundStatus.FAILED,
+            last_error=str(message)[:2000],
+            updated_at=timezone.now(),
         )
         if failed:
             amount_value = Value(refund.amount, output_field=MONEY_FIELD)
             ArtistOrder.objects.filter(pk=refund.artist_order_id).update(
-                refunded=Round(F("refunded") - amount_value, 2, output_field=MONEY_FIELD)
+                refunded=Round(
+                    F("refunded") - amount_value, 2, output_field=MONEY_FIELD
+                )
             )
-            logger.error("Refund %s (%s) failed: %s", refund.pk, refund.idempotency_key, message)
+            logger.error(
+                "Refund %s (%s) failed: %s", refund.pk, refund.idempotency_key, message
+            )
     return bool(failed)
 
 
 def seconds_until_due(*, refund_id: int) -> float:
     """Seconds until a pending refund may be tried again (0 if due)."""
     next_attempt_at = (
-        Refund.objects.filter(pk=refund_id).values_list("next_attempt_at", flat=True).first()
+        Refund.objects.filter(pk=refund_id)
+        .values_list("next_attempt_at", flat=True)
+        .first()
     )
     if next_attempt_at is None:
         return 0.0

@@ -71,7 +71,9 @@ def artist_order_staff_refund(
         field="note",
         max_length=NOTE_MAX_LENGTH,
         required=True,
-        message=_("Say why this refund is made: the buyer and the artist will read it."),
+        message=_(
+            "Say why this refund is made: the buyer and the artist will read it."
+        ),
     )
     with transaction.atomic():
         locked = lock(artist_order)
@@ -113,7 +115,9 @@ def artist_order_staff_refund(
     return refund
 
 
-def artist_order_staff_cancel(*, artist_order: ArtistOrder, by, reason: str) -> ArtistOrder:
+def artist_order_staff_cancel(
+    *, artist_order: ArtistOrder, by, reason: str
+) -> ArtistOrder:
     """Staff cancels an artist order awaiting acceptance on the buyer's
     behalf (the buyer asked the team): exactly the buyer's instant
     cancellation (whole refund, stock back, both emailed), recorded with the
@@ -130,10 +134,14 @@ def artist_order_staff_cancel(*, artist_order: ArtistOrder, by, reason: str) -> 
         field="reason",
         max_length=REASON_MAX_LENGTH,
         required=True,
-        message=_("Say why the order is cancelled (for example: the buyer asked by email)."),
+        message=_(
+            "Say why the order is cancelled (for example: the buyer asked by email)."
+        ),
     )
     with changing(artist_order) as locked:
-        if locked.state != ArtistOrderState.AWAITING_ACCEPTANCE or not can_proceed(locked.cancel):
+        if locked.state != ArtistOrderState.AWAITING_ACCEPTANCE or not can_proceed(
+            locked.cancel
+        ):
             raise conflict(locked)
         cancel_locked(artist_order=locked, by=by, reason=reason)
     return artist_order
@@ -182,7 +190,9 @@ def refund_mark_handled(*, refund: Refund, by, note: str = "") -> Refund:
         locked = Refund.objects.select_for_update().get(pk=refund.pk)
         if locked.status != RefundStatus.FAILED:
             raise Conflict(
-                _("Refund #%(id)s is “%(status)s”: only a failed refund can be marked as handled.")
+                _(
+                    "Refund #%(id)s is “%(status)s”: only a failed refund can be marked as handled."
+                )
                 % {"id": locked.pk, "status": locked.get_status_display()},
                 state=locked.status,
             )

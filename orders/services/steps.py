@@ -38,7 +38,9 @@ def lock(artist_order: ArtistOrder) -> ArtistOrder:
 def stale(artist_order: ArtistOrder) -> Conflict:
     """The caller decided on a state the artist order no longer has."""
     return Conflict(
-        _("This order changed meanwhile: it is now “%(state)s”. Please look at it again.")
+        _(
+            "This order changed meanwhile: it is now “%(state)s”. Please look at it again."
+        )
         % {"state": artist_order.get_state_display()},
         state=artist_order.state,
     )
@@ -48,9 +50,9 @@ def conflict(artist_order: ArtistOrder, message=None) -> Conflict:
     """The change is not possible in the artist order's state (``message``
     says why, when the state alone does not)."""
     if message is None:
-        message = _("This order is now “%(state)s”: this action is no longer possible.") % {
-            "state": artist_order.get_state_display()
-        }
+        message = _(
+            "This order is now “%(state)s”: this action is no longer possible."
+        ) % {"state": artist_order.get_state_display()}
     return Conflict(message, state=artist_order.state)
 
 
@@ -95,13 +97,17 @@ def artist_user_of(artist_order: ArtistOrder):
     return artist_order.artist.user
 
 
-def email(*, recipient, event: str, artist_order: ArtistOrder, dedupe_key: str, **extra) -> None:
+def email(
+    *, recipient, event: str, artist_order: ArtistOrder, dedupe_key: str, **extra
+) -> None:
     """Record the email ``event`` about ``artist_order`` to ``recipient``
     (``extra`` values added to its context)."""
     notify(
         recipient=recipient,
         event=event,
-        context=artist_order_email_context(artist_order=artist_order, recipient=recipient, **extra),
+        context=artist_order_email_context(
+            artist_order=artist_order, recipient=recipient, **extra
+        ),
         dedupe_key=dedupe_key,
     )
 
@@ -118,5 +124,10 @@ def refund_whole(
     if left <= 0:
         return None
     return refund_create(
-        artist_order=artist_order, amount=left, reason=reason, idempotency_key=key, by=by, note=note
+        artist_order=artist_order,
+        amount=left,
+        reason=reason,
+        idempotency_key=key,
+        by=by,
+        note=note,
     )

@@ -36,7 +36,12 @@ INSTRUCTIONS_MAX_LENGTH = 5000
 
 
 def accept_locked(
-    return_request: ReturnRequest, *, by, instructions, ship_back_deadline, note_decision: bool
+    return_request: ReturnRequest,
+    *,
+    by,
+    instructions,
+    ship_back_deadline,
+    note_decision: bool,
 ) -> None:
     """Accept a locked request with the return instructions; the buyer is
     emailed them (and the artist too when staff decided, ``note_decision``)."""
@@ -59,7 +64,9 @@ def accept_locked(
         ship_back_deadline=deadline,
         at=now,
     )
-    log(rr, from_state=from_state, transition="accept", by=by, at=now, note=instructions)
+    log(
+        rr, from_state=from_state, transition="accept", by=by, at=now, note=instructions
+    )
     due_at = ship_back_due_at(rr)
     announce(
         rr,
@@ -69,7 +76,9 @@ def accept_locked(
     )
     email(rr, recipient=buyer_of(rr), event="return_accepted")
     if note_decision:
-        email(rr, recipient=artist_user_of(rr), event="return_decided", decision="accept")
+        email(
+            rr, recipient=artist_user_of(rr), event="return_decided", decision="accept"
+        )
 
 
 def return_request_accept(
@@ -99,7 +108,9 @@ def return_request_accept(
     return return_request
 
 
-def return_request_reject(*, return_request: ReturnRequest, by, reason: str) -> ReturnRequest:
+def return_request_reject(
+    *, return_request: ReturnRequest, by, reason: str
+) -> ReturnRequest:
     """The artist rejects the request with a reason: ``rejected``; the buyer
     is emailed and may escalate it to staff.
 
@@ -119,7 +130,12 @@ def return_request_reject(*, return_request: ReturnRequest, by, reason: str) -> 
         )
         now = timezone.now()
         from_state = run_transition(
-            rr, rr.reject, conflict=conflict, saved=("rejection_reason", "answered_at"), reason=reason, at=now
+            rr,
+            rr.reject,
+            conflict=conflict,
+            saved=("rejection_reason", "answered_at"),
+            reason=reason,
+            at=now,
         )
         log(rr, from_state=from_state, transition="reject", by=by, at=now, note=reason)
         announce(rr, event="return_rejected", transition="reject", reason=reason)
@@ -136,14 +152,18 @@ def return_request_receive(*, return_request: ReturnRequest, by) -> ReturnReques
     """
     with changing(return_request, check=require_artist(by)) as rr:
         now = timezone.now()
-        from_state = run_transition(rr, rr.receive, conflict=conflict, saved=("received_at",), at=now)
+        from_state = run_transition(
+            rr, rr.receive, conflict=conflict, saved=("received_at",), at=now
+        )
         log(rr, from_state=from_state, transition="receive", by=by, at=now)
         announce(rr, event="return_received", transition="receive")
         email(rr, recipient=buyer_of(rr), event="return_received")
     return return_request
 
 
-def refund_locked(return_request: ReturnRequest, *, by, amount, note: str, transition: str) -> Refund:
+def refund_locked(
+    return_request: ReturnRequest, *, by, amount, note: str, transition: str
+) -> Refund:
     """Record the refund of a locked request and run ``transition``
     (``refund``, ``convert_to_refund`` or ``staff_refund``).
 
@@ -157,23 +177,28 @@ def refund_locked(return_request: ReturnRequest, *, by, amount, note: str, trans
     staff = is_staff(by)
     if amount in (None, ""):
         if default <= 0:
-            raise DomainError(_("Nothing is left to refund on this order."), field="amount")
+            raise DomainError(
+                _("Nothing is left to refund on this order."), field="amount"
+            )
         value = default
     else:
         value = clean_amount(amount)
         if not staff and value > default:
             raise DomainError(
-                _("At most %(amount)s € for this return.") % {"amount": default}, field="amount"
+                _("At most %(amount)s € for this return.") % {"amount": default},
+                field="amount",
             )
         if not staff and value < default and not note:
             raise DomainError(
-                _("Tell the buyer why the refund is lower than %(amount)s €.") % {"amount": default},
+                _("Tell the buyer why the refund is lower than %(amount)s €.")
+                % {"amount": default},
                 field="note",
             )
     refundable = to_money(rr.artist_order.paid - rr.artist_order.refunded)
     if value > refundable:
         raise DomainError(
-            _("At most %(amount)s € can still be refunded.") % {"amount": max(refundable, ZERO)},
+            _("At most %(amount)s € can still be refunded.")
+            % {"amount": max(refundable, ZERO)},
             field="amount",
         )
     refund = refund_create(
@@ -193,22 +218,43 @@ def refund_locked(return_request: ReturnRequest, *, by, amount, note: str, trans
         rr,
         getattr(rr, {"refund": "refund_received"}.get(transition, transition)),
         conflict=conflict,
-        saved=("refund", "refund_amount", "refund_note", "refund_includes_shipping", "closed_at"),
+        saved=(
+            "refund",
+            "refund_amount",
+            "refund_note",
+            "refund_includes_shipping",
+            "closed_at",
+        ),
         at=now,
     )
     history_note = _("%(amount)s € refunded.") % {"amount": refund.amount}
     if note:
         history_note = f"{history_note} {note}"
-    log(rr, from_state=from_state, transition=transition, by=by, at=now, note=history_note)
-    event = "return_converted_to_refund" if transition == "convert_to_refund" else "return_refunded"
+    log(
+        rr,
+        from_state=from_state,
+        transition=transition,
+        by=by,
+        at=now,
+        note=history_note,
+    )
+    event = (
+        "return_converted_to_refund"
+        if transition == "convert_to_refund"
+        else "return_refunded"
+    )
     announce(rr, event=event, transition=transition, amount=str(refund.amount))
     return refund
 
 
-def staff_refund_locked(return_request: ReturnRequest, *, by, amount, note: str) -> Refund:
+def staff_refund_locked(
+    return_request: ReturnRequest, *, by, amount, note: str
+) -> Refund:
     """Staff's refund of a locked escalated request: ``refund_locked`` with
     the decision emailed to the buyer and the artist."""
-    refund = refund_locked(return_request, by=by, amount=amount, note=note, transition="staff_refund")
+    refund = refund_locked(
+        return_request, by=by, amount=amount, note=note, transition="staff_refund"
+    )
     for recipient in (buyer_of(return_request), artist_user_of(return_request)):
         email(
             return_request,
@@ -220,7 +266,9 @@ def staff_refund_locked(return_request: ReturnRequest, *, by, amount, note: str)
     return refund
 
 
-def return_request_refund(*, return_request: ReturnRequest, by, amount=None, note: str = "") -> Refund:
+def return_request_refund(
+    *, return_request: ReturnRequest, by, amount=None, note: str = ""
+) -> Refund:
     """Refund a received return (or, for staff, an escalated request):
     ``refunded`` with a refund of ``amount`` (default
     ``return_refund_amount``) paid after commit; the buyer is emailed
@@ -238,14 +286,20 @@ def return_request_refund(*, return_request: ReturnRequest, by, amount=None, not
     with changing(return_request, check=require_artist(by)) as rr:
         if rr.state == R.ESCALATED:
             if not is_staff(by):
-                raise conflict(rr, _("The marketplace team is deciding on this request."))
+                raise conflict(
+                    rr, _("The marketplace team is deciding on this request.")
+                )
             refund = staff_refund_locked(rr, by=by, amount=amount, note=note)
         else:
             if not can_proceed(rr.refund_received):
                 if rr.state == R.RECEIVED:
-                    raise conflict(rr, _("An exchange is refunded by converting it to a refund."))
+                    raise conflict(
+                        rr, _("An exchange is refunded by converting it to a refund.")
+                    )
                 raise conflict(rr)
-            refund = refund_locked(rr, by=by, amount=amount, note=note, transition="refund")
+            refund = refund_locked(
+                rr, by=by, amount=amount, note=note, transition="refund"
+            )
     return refund
 
 
@@ -265,7 +319,9 @@ def return_request_convert_to_refund(
             if rr.state == R.RECEIVED:
                 raise conflict(rr, _("Only an exchange can be converted to a refund."))
             raise conflict(rr)
-        refund = refund_locked(rr, by=by, amount=amount, note=note, transition="convert_to_refund")
+        refund = refund_locked(
+            rr, by=by, amount=amount, note=note, transition="convert_to_refund"
+        )
     return refund
 
 

@@ -80,7 +80,9 @@ def return_request_withdraw(*, return_request: ReturnRequest, by) -> ReturnReque
     """
     with changing(return_request, check=require_buyer(by)) as rr:
         now = timezone.now()
-        from_state = run_transition(rr, rr.withdraw, conflict=conflict, saved=("closed_at",), at=now)
+        from_state = run_transition(
+            rr, rr.withdraw, conflict=conflict, saved=("closed_at",), at=now
+        )
         log(rr, from_state=from_state, transition="withdraw", by=by, at=now)
         announce(rr, event="return_withdrawn", transition="withdraw")
         email(rr, recipient=artist_user_of(rr), event="return_withdrawn")
@@ -103,7 +105,9 @@ def return_request_escalate(
     :raises DomainError: no ``message`` from the buyer.
     """
     now = now or timezone.now()
-    with changing(return_request, check=require_buyer(by) if by is not None else None) as rr:
+    with changing(
+        return_request, check=require_buyer(by) if by is not None else None
+    ) as rr:
         if not can_proceed(rr.escalate) or (by is None and rr.state != R.REQUESTED):
             raise conflict(rr)
         if rr.state == R.REQUESTED and answer_due_at(rr) > now:
@@ -142,7 +146,12 @@ def return_request_escalate(
         note = message or _("No answer from the artist in time.")
         log(rr, from_state=from_state, transition="escalate", by=by, at=at, note=note)
         announce(rr, event="return_escalated", transition="escalate")
-        email(rr, recipient=artist_user_of(rr), event="return_escalated", by_system=by is None)
+        email(
+            rr,
+            recipient=artist_user_of(rr),
+            event="return_escalated",
+            by_system=by is None,
+        )
         if by is None:
             email(rr, recipient=buyer_of(rr), event="return_escalated", by_system=True)
     return return_request

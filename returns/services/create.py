@@ -54,7 +54,8 @@ def _clean_photos(photos, *, reason: str) -> list:
         except ValidationError as error:
             name = getattr(photo, "name", "") or _("photo")
             raise DomainError(
-                _("%(name)s: %(error)s") % {"name": name, "error": " ".join(error.messages)},
+                _("%(name)s: %(error)s")
+                % {"name": name, "error": " ".join(error.messages)},
                 field="photos",
             ) from None
     return cleaned
@@ -71,7 +72,9 @@ def _clean_quantity(quantity) -> int:
     try:
         value = int(str(quantity).strip())
     except (TypeError, ValueError):
-        raise DomainError(_("Enter a whole number of pieces."), field="quantity") from None
+        raise DomainError(
+            _("Enter a whole number of pieces."), field="quantity"
+        ) from None
     if value < 1:
         raise DomainError(_("Return at least one piece."), field="quantity")
     return value
@@ -84,19 +87,27 @@ def _as_id(value) -> int:
         return 0
 
 
-def _clean_replacement(*, artist_order: ArtistOrder, kind: str, variant, item, text: str):
+def _clean_replacement(
+    *, artist_order: ArtistOrder, kind: str, variant, item, text: str
+):
     """The wanted replacement of an exchange (a variant or an item of the
     same artist, or free text); nothing for a return."""
     if kind != ReturnKind.EXCHANGE:
         return None, None, ""
     if variant is not None and not isinstance(variant, Variant):
-        variant = Variant.objects.select_related("item").filter(pk=_as_id(variant)).first()
+        variant = (
+            Variant.objects.select_related("item").filter(pk=_as_id(variant)).first()
+        )
         if variant is None:
-            raise DomainError(_("Choose a variant of this shop."), field="desired_replacement")
+            raise DomainError(
+                _("Choose a variant of this shop."), field="desired_replacement"
+            )
     if item is not None and not isinstance(item, Item):
         item = Item.objects.filter(pk=_as_id(item)).first()
         if item is None:
-            raise DomainError(_("Choose an item of this shop."), field="desired_replacement")
+            raise DomainError(
+                _("Choose an item of this shop."), field="desired_replacement"
+            )
     if variant is not None and variant.item.artist_id != artist_order.artist_id:
         raise DomainError(
             _("The replacement must be a variant of this artist's items."),
@@ -104,7 +115,8 @@ def _clean_replacement(*, artist_order: ArtistOrder, kind: str, variant, item, t
         )
     if item is not None and item.artist_id != artist_order.artist_id:
         raise DomainError(
-            _("The replacement must be one of this artist's items."), field="desired_replacement"
+            _("The replacement must be one of this artist's items."),
+            field="desired_replacement",
         )
     if variant is not None and item is None:
         item = variant.item
@@ -145,12 +157,21 @@ def return_request_create(
         exchange) or ``photos`` (missing for an artist-fault reason, more
         than five, not a JPEG/PNG/WebP image, more than 10 MB).
     """
-    kind = _clean_choice(kind, ReturnKind, field="kind", message=_("Choose a return or an exchange."))
-    reason = _clean_choice(reason, ReturnReason, field="reason", message=_("Choose a reason."))
+    kind = _clean_choice(
+        kind, ReturnKind, field="kind", message=_("Choose a return or an exchange.")
+    )
+    reason = _clean_choice(
+        reason, ReturnReason, field="reason", message=_("Choose a reason.")
+    )
     quantity = _clean_quantity(quantity)
-    comment = clean_text(comment, field="comment", max_length=TEXT_MAX_LENGTH, required=False)
+    comment = clean_text(
+        comment, field="comment", max_length=TEXT_MAX_LENGTH, required=False
+    )
     desired_text = clean_text(
-        desired_text, field="desired_replacement", max_length=DESIRED_TEXT_MAX_LENGTH, required=False
+        desired_text,
+        field="desired_replacement",
+        max_length=DESIRED_TEXT_MAX_LENGTH,
+        required=False,
     )
     cleaned_photos = _clean_photos(photos, reason=reason)
     stored: list[str] = []
@@ -162,7 +183,9 @@ def return_request_create(
                 .get(pk=line.artist_order_id)
             )
             if artist_order.order.buyer_id != getattr(buyer, "pk", None):
-                raise PermissionDenied(_("Only the buyer of this order can return its items."))
+                raise PermissionDenied(
+                    _("Only the buyer of this order can return its items.")
+                )
             line = OrderLine.objects.get(pk=line.pk)
             line.artist_order = artist_order
             now = timezone.now()
@@ -173,7 +196,9 @@ def return_request_create(
                 raise DomainError(eligibility.why_not, field="quantity")
             if reason not in eligibility.allowed_reasons:
                 raise DomainError(
-                    reason_refused_text(line=line, reason=reason, eligibility=eligibility),
+                    reason_refused_text(
+                        line=line, reason=reason, eligibility=eligibility
+                    ),
                     field="reason",
                 )
             if quantity > eligibility.returnable_quantity:
@@ -213,7 +238,14 @@ def return_request_create(
                 saved.image.save(photo.name, photo, save=False)
                 stored.append(saved.image.name)
                 saved.save()
-            log(return_request, from_state="", transition="request", by=buyer, at=now, note=comment)
+            log(
+                return_request,
+                from_state="",
+                transition="request",
+                by=buyer,
+                at=now,
+                note=comment,
+            )
             announce(
                 return_request,
                 event="return_requested",
@@ -242,4 +274,6 @@ def _delete_files(names: list[str]) -> None:
         try:
             storage.delete(name)
         except OSError:
-            logger.warning("Could not delete return photo %s after a failed request", name)
+            logger.warning(
+                "Could not delete return photo %s after a failed request", name
+            )

@@ -47,7 +47,9 @@ def return_request_expire(*, return_request: ReturnRequest, now=None) -> ReturnR
         if due_at is not None and due_at > now:
             raise conflict(rr, _("The buyer still has time to send the item back."))
         at = timezone.now()
-        from_state = run_transition(rr, rr.expire, conflict=conflict, saved=("closed_at",), at=at)
+        from_state = run_transition(
+            rr, rr.expire, conflict=conflict, saved=("closed_at",), at=at
+        )
         log(rr, from_state=from_state, transition="expire", by=None, at=at)
         announce(rr, event="return_expired", transition="expire")
         email(rr, recipient=buyer_of(rr), event="return_expired")
@@ -81,17 +83,40 @@ def return_request_staff_decide(
         if rr.state != R.ESCALATED:
             raise conflict(rr)
         if decision == "accept":
-            accept_locked(rr, by=by, instructions=instructions, ship_back_deadline=None, note_decision=True)
+            accept_locked(
+                rr,
+                by=by,
+                instructions=instructions,
+                ship_back_deadline=None,
+                note_decision=True,
+            )
             return return_request
         if decision == "refund":
             return staff_refund_locked(rr, by=by, amount=amount, note=note)
-        note = clean_text(note, field="note", max_length=TEXT_MAX_LENGTH, required=False)
+        note = clean_text(
+            note, field="note", max_length=TEXT_MAX_LENGTH, required=False
+        )
         now = timezone.now()
-        from_state = run_transition(rr, rr.staff_close, conflict=conflict, saved=("closed_at",), at=now)
-        log(rr, from_state=from_state, transition="staff_close", by=by, at=now, note=note)
+        from_state = run_transition(
+            rr, rr.staff_close, conflict=conflict, saved=("closed_at",), at=now
+        )
+        log(
+            rr,
+            from_state=from_state,
+            transition="staff_close",
+            by=by,
+            at=now,
+            note=note,
+        )
         announce(rr, event="return_closed", transition="staff_close")
         for recipient in (buyer_of(rr), artist_user_of(rr)):
-            email(rr, recipient=recipient, event="return_decided", decision="close", decision_note=note)
+            email(
+                rr,
+                recipient=recipient,
+                event="return_decided",
+                decision="close",
+                decision_note=note,
+            )
     return return_request
 
 
@@ -103,12 +128,19 @@ def return_refund_confirmed(*, refund: Refund) -> bool:
     if refund.reason != RefundReason.RETURN:
         return False
     rr = (
-        ReturnRequest.objects.select_related("artist_order__order", "artist_order__artist", "line", "buyer")
+        ReturnRequest.objects.select_related(
+            "artist_order__order", "artist_order__artist", "line", "buyer"
+        )
         .filter(refund_id=refund.pk)
         .first()
     )
     if rr is None:
         return False
     with transaction.atomic():
-        email(rr, recipient=buyer_of(rr), event="return_refund_confirmed", key=str(refund.pk))
+        email(
+            rr,
+            recipient=buyer_of(rr),
+            event="return_refund_confirmed",
+            key=str(refund.pk),
+        )
     return True

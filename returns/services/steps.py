@@ -49,7 +49,9 @@ def lock(return_request: ReturnRequest) -> ReturnRequest:
 def stale(return_request: ReturnRequest) -> Conflict:
     """The caller decided on a state the request no longer has."""
     return Conflict(
-        _("This return request changed meanwhile: it is now “%(state)s”. Please look at it again.")
+        _(
+            "This return request changed meanwhile: it is now “%(state)s”. Please look at it again."
+        )
         % {"state": return_request.get_state_display()},
         state=return_request.state,
     )
@@ -59,9 +61,9 @@ def conflict(return_request: ReturnRequest, message=None) -> Conflict:
     """The change is not possible in the request's state (``message`` says
     why, when the state alone does not)."""
     if message is None:
-        message = _("This return request is now “%(state)s”: this action is no longer possible.") % {
-            "state": return_request.get_state_display()
-        }
+        message = _(
+            "This return request is now “%(state)s”: this action is no longer possible."
+        ) % {"state": return_request.get_state_display()}
     return Conflict(message, state=return_request.state)
 
 
@@ -69,7 +71,11 @@ def changing(return_request: ReturnRequest, *, check=None):
     """``marketplace.transitions.locked_change`` for a return request: use
     as ``with changing(return_request, check=...) as locked:``."""
     return locked_change(
-        return_request, lock=lock, stale=stale, check=check, relations=("refund", "thread")
+        return_request,
+        lock=lock,
+        stale=stale,
+        check=check,
+        relations=("refund", "thread"),
     )
 
 
@@ -146,7 +152,13 @@ def clean_amount(amount) -> Decimal:
 
 
 def log(
-    return_request: ReturnRequest, *, from_state: str, transition: str, by, at, note: str = ""
+    return_request: ReturnRequest,
+    *,
+    from_state: str,
+    transition: str,
+    by,
+    at,
+    note: str = "",
 ) -> ReturnEvent:
     """The history row of a change (``by`` None is the system)."""
     return ReturnEvent.objects.create(
@@ -160,7 +172,9 @@ def log(
     )
 
 
-def announce(return_request: ReturnRequest, *, event: str, transition: str, **context) -> None:
+def announce(
+    return_request: ReturnRequest, *, event: str, transition: str, **context
+) -> None:
     """Tell the apps that follow return requests of the change
     (``hooks.status_changed``: the system message of the request's thread),
     once per transition."""
@@ -172,14 +186,24 @@ def announce(return_request: ReturnRequest, *, event: str, transition: str, **co
     )
 
 
-def email(return_request: ReturnRequest, *, recipient, event: str, key: str | None = None, **extra) -> None:
+def email(
+    return_request: ReturnRequest,
+    *,
+    recipient,
+    event: str,
+    key: str | None = None,
+    **extra,
+) -> None:
     """Record the email ``event`` about ``return_request`` to ``recipient``
     (``extra`` values added to its context)."""
     notify(
         recipient=recipient,
         event=event,
-        context=return_email_context(return_request=return_request, recipient=recipient, **extra),
-        dedupe_key=f"{event}:{return_request.pk}:{recipient.pk}" + (f":{key}" if key else ""),
+        context=return_email_context(
+            return_request=return_request, recipient=recipient, **extra
+        ),
+        dedupe_key=f"{event}:{return_request.pk}:{recipient.pk}"
+        + (f":{key}" if key else ""),
     )
 
 

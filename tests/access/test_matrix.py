@@ -37,7 +37,14 @@ from orders.models import (
 from returns.models import ReturnEvent, ReturnRequest
 from tests.access.world import build_world
 
-ROLES = ("owner_buyer", "other_buyer", "owning_artist", "other_artist", "staff", "anonymous")
+ROLES = (
+    "owner_buyer",
+    "other_buyer",
+    "owning_artist",
+    "other_artist",
+    "staff",
+    "anonymous",
+)
 OK = "ok"  # 2xx, or a redirect that is not to a login page
 LOGIN = "login"  # a redirect to the login page
 SKIP = "skip"  # not checked here (an owner's action: the lifecycle suites test it)
@@ -68,16 +75,24 @@ def rule(fill, *, method="get", data=None, api=False, **expect) -> Rule:
 
 def page_of_buyer(fill, method="get", **overrides):
     expect = {
-        "owner_buyer": OK if method == "get" else SKIP, "other_buyer": 404, "owning_artist": 404,
-        "other_artist": 404, "staff": 404, "anonymous": LOGIN,
+        "owner_buyer": OK if method == "get" else SKIP,
+        "other_buyer": 404,
+        "owning_artist": 404,
+        "other_artist": 404,
+        "staff": 404,
+        "anonymous": LOGIN,
     }
     return rule(fill, method=method, **{**expect, **overrides})
 
 
 def page_of_artist(fill, method="get", **overrides):
     expect = {
-        "owner_buyer": 404, "other_buyer": 404, "owning_artist": OK if method == "get" else SKIP,
-        "other_artist": 404, "staff": 404, "anonymous": LOGIN,
+        "owner_buyer": 404,
+        "other_buyer": 404,
+        "owning_artist": OK if method == "get" else SKIP,
+        "other_artist": 404,
+        "staff": 404,
+        "anonymous": LOGIN,
     }
     return rule(fill, method=method, **{**expect, **overrides})
 
@@ -89,23 +104,45 @@ def public(fill, api=False):
 def api_read_by_both_sides(fill):
     """Its buyer, its artist and staff read it; anyone else gets a 404."""
     return rule(
-        fill, api=True, owner_buyer=OK, other_buyer=404, owning_artist=OK, other_artist=404,
-        staff=OK, anonymous=401,
+        fill,
+        api=True,
+        owner_buyer=OK,
+        other_buyer=404,
+        owning_artist=OK,
+        other_artist=404,
+        staff=OK,
+        anonymous=401,
     )
 
 
 def api_buyer_action(fill, data=None):
     return rule(
-        fill, method="post", data=data, api=True, owner_buyer=SKIP, other_buyer=404,
-        owning_artist=403, other_artist=404, staff=403, anonymous=401,
+        fill,
+        method="post",
+        data=data,
+        api=True,
+        owner_buyer=SKIP,
+        other_buyer=404,
+        owning_artist=403,
+        other_artist=404,
+        staff=403,
+        anonymous=401,
     )
 
 
 def api_artist_action(fill, data=None):
     """Its artist (or staff, for the shop) acts; its buyer may read it (403)."""
     return rule(
-        fill, method="post", data=data, api=True, owner_buyer=403, other_buyer=404,
-        owning_artist=SKIP, other_artist=404, staff=SKIP, anonymous=401,
+        fill,
+        method="post",
+        data=data,
+        api=True,
+        owner_buyer=403,
+        other_buyer=404,
+        owning_artist=SKIP,
+        other_artist=404,
+        staff=SKIP,
+        anonymous=401,
     )
 
 
@@ -113,8 +150,16 @@ def api_of_artist(fill, method="get", data=None):
     """The shop endpoints: for artists only (403 to users without a shop,
     whatever the object), another shop's object is a 404."""
     return rule(
-        fill, method=method, data=data, api=True, owner_buyer=403, other_buyer=403,
-        owning_artist=OK if method == "get" else SKIP, other_artist=404, staff=403, anonymous=401,
+        fill,
+        method=method,
+        data=data,
+        api=True,
+        owner_buyer=403,
+        other_buyer=403,
+        owning_artist=OK if method == "get" else SKIP,
+        other_artist=404,
+        staff=403,
+        anonymous=401,
     )
 
 
@@ -125,24 +170,46 @@ MATRIX: dict[str, Rule] = {
     "catalog:artist": public("artist_slug"),
     "catalog:item": public("item"),
     "catalog:stock_alert": rule(
-        "item", method="post", owner_buyer=OK, other_buyer=OK, owning_artist=OK,
-        other_artist=OK, staff=OK, anonymous=LOGIN,
+        "item",
+        method="post",
+        owner_buyer=OK,
+        other_buyer=OK,
+        owning_artist=OK,
+        other_artist=OK,
+        staff=OK,
+        anonymous=LOGIN,
     ),
     "api-artist": public("artist_slug", api=True),
     "api-item": public("item", api=True),
     "api-item-stock-alerts": rule(
-        "item", method="post", api=True, data={}, owner_buyer=400, other_buyer=400,
-        owning_artist=400, other_artist=400, staff=400, anonymous=401,
+        "item",
+        method="post",
+        api=True,
+        data={},
+        owner_buyer=400,
+        other_buyer=400,
+        owning_artist=400,
+        other_artist=400,
+        staff=400,
+        anonymous=401,
     ),
     # Buyer's account pages.
     "account:order": page_of_buyer("order_number"),
     "account:order_cancel": page_of_buyer("order_number", method="post"),
     "account:artist_order_cancel": page_of_buyer("order_and_part", method="post"),
-    "account:artist_order_confirm_delivery": page_of_buyer("order_and_part", method="post"),
-    "account:artist_order_report_not_received": page_of_buyer("order_and_part", method="post"),
-    "account:personalisation_photo": page_of_buyer("personalised_line", owning_artist=OK, staff=OK),
+    "account:artist_order_confirm_delivery": page_of_buyer(
+        "order_and_part", method="post"
+    ),
+    "account:artist_order_report_not_received": page_of_buyer(
+        "order_and_part", method="post"
+    ),
+    "account:personalisation_photo": page_of_buyer(
+        "personalised_line", owning_artist=OK, staff=OK
+    ),
     "returns:create": page_of_buyer("returnable_line"),
-    "returns:detail": page_of_buyer("return_request", owning_artist=OK),  # sent to the dashboard page
+    "returns:detail": page_of_buyer(
+        "return_request", owning_artist=OK
+    ),  # sent to the dashboard page
     "returns:message": page_of_buyer("return_request", method="post"),
     "returns:ship_back": page_of_buyer("return_request", method="post"),
     "returns:withdraw": page_of_buyer("return_request", method="post"),
@@ -169,43 +236,88 @@ MATRIX: dict[str, Rule] = {
     "dashboard:return_reject": page_of_artist("return_request", method="post"),
     "dashboard:return_receive": page_of_artist("return_request", method="post"),
     "dashboard:return_refund": page_of_artist("return_request", method="post"),
-    "dashboard:return_ship_replacement": page_of_artist("return_request", method="post"),
-    "dashboard:return_convert_to_refund": page_of_artist("return_request", method="post"),
+    "dashboard:return_ship_replacement": page_of_artist(
+        "return_request", method="post"
+    ),
+    "dashboard:return_convert_to_refund": page_of_artist(
+        "return_request", method="post"
+    ),
     "dashboard:return_message": page_of_artist("return_request", method="post"),
     # Messages: the two sides of a thread and staff.
     "messaging:thread": page_of_buyer("thread", owning_artist=OK, staff=OK),
     "messaging:photo": page_of_buyer("message_photo", owning_artist=OK, staff=OK),
     # Any signed-in user may write to a shop (its own artist is sent to the shop inbox).
     "messaging:contact": rule(
-        "artist_slug", owner_buyer=OK, other_buyer=OK, owning_artist=OK, other_artist=OK,
-        staff=OK, anonymous=LOGIN,
+        "artist_slug",
+        owner_buyer=OK,
+        other_buyer=OK,
+        owning_artist=OK,
+        other_artist=OK,
+        staff=OK,
+        anonymous=LOGIN,
     ),
     # Staff read every conversation: they are sent to the order's thread.
-    "messaging:contact_order": page_of_buyer("artist_order", owning_artist=OK, staff=OK),
-    "messaging:report": page_of_buyer("message", method="post", owning_artist=SKIP, staff=SKIP),
-    "messaging:hide": page_of_buyer("message", method="post", owner_buyer=404, staff=SKIP),
+    "messaging:contact_order": page_of_buyer(
+        "artist_order", owning_artist=OK, staff=OK
+    ),
+    "messaging:report": page_of_buyer(
+        "message", method="post", owning_artist=SKIP, staff=SKIP
+    ),
+    "messaging:hide": page_of_buyer(
+        "message", method="post", owner_buyer=404, staff=SKIP
+    ),
     # API: shop.
     "api-shop-item": api_of_artist("item"),
     "api-shop-item-photos": api_of_artist("item", method="post"),
     "api-shop-item-photo": api_of_artist("item_and_photo", method="delete"),
-    "api-shop-item-variants": api_of_artist("item", method="post", data={"name": "Large", "stock": 2}),
+    "api-shop-item-variants": api_of_artist(
+        "item", method="post", data={"name": "Large", "stock": 2}
+    ),
     "api-shop-variant": api_of_artist("variant"),
     "api-staff-artist-approve": rule(
-        "artist_slug", method="post", api=True, owner_buyer=403, other_buyer=403,
-        owning_artist=403, other_artist=403, staff=SKIP, anonymous=401,
+        "artist_slug",
+        method="post",
+        api=True,
+        owner_buyer=403,
+        other_buyer=403,
+        owning_artist=403,
+        other_artist=403,
+        staff=SKIP,
+        anonymous=401,
     ),
     # API: cart and orders.
     "api-cart-line": rule(
-        "cart_line", method="patch", data={"quantity": 2}, api=True, owner_buyer=SKIP,
-        other_buyer=404, owning_artist=404, other_artist=404, staff=404, anonymous=401,
+        "cart_line",
+        method="patch",
+        data={"quantity": 2},
+        api=True,
+        owner_buyer=SKIP,
+        other_buyer=404,
+        owning_artist=404,
+        other_artist=404,
+        staff=404,
+        anonymous=401,
     ),
     "api-order": rule(
-        "order_number", api=True, owner_buyer=OK, other_buyer=404, owning_artist=404,
-        other_artist=404, staff=404, anonymous=401,
+        "order_number",
+        api=True,
+        owner_buyer=OK,
+        other_buyer=404,
+        owning_artist=404,
+        other_artist=404,
+        staff=404,
+        anonymous=401,
     ),
     "api-order-cancel": rule(
-        "order_number", method="post", api=True, owner_buyer=SKIP, other_buyer=404,
-        owning_artist=404, other_artist=404, staff=404, anonymous=401,
+        "order_number",
+        method="post",
+        api=True,
+        owner_buyer=SKIP,
+        other_buyer=404,
+        owning_artist=404,
+        other_artist=404,
+        staff=404,
+        anonymous=401,
     ),
     "api-artist-order": api_read_by_both_sides("artist_order"),
     "api-artist-order-accept": api_artist_action("artist_order"),
@@ -219,8 +331,16 @@ MATRIX: dict[str, Rule] = {
     # API: messages.
     "api-thread": api_read_by_both_sides("thread"),
     "api-thread-messages": rule(
-        "thread", method="post", data={"body": "Hello?"}, api=True, owner_buyer=SKIP,
-        other_buyer=404, owning_artist=SKIP, other_artist=404, staff=SKIP, anonymous=401,
+        "thread",
+        method="post",
+        data={"body": "Hello?"},
+        api=True,
+        owner_buyer=SKIP,
+        other_buyer=404,
+        owning_artist=SKIP,
+        other_artist=404,
+        staff=SKIP,
+        anonymous=401,
     ),
     # API: returns.
     "api-return": api_read_by_both_sides("return_request"),
@@ -255,11 +375,21 @@ def walk(patterns=None, prefix="", namespace="") -> list[Route]:
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         parameters = _parameters(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            space = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            for inner in walk(pattern.url_patterns, prefix + str(pattern.pattern), space):
-                routes.append(Route(inner.name, inner.route, parameters + inner.parameters))
+            space = (
+                f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            )
+            for inner in walk(
+                pattern.url_patterns, prefix + str(pattern.pattern), space
+            ):
+                routes.append(
+                    Route(inner.name, inner.route, parameters + inner.parameters)
+                )
         elif isinstance(pattern, URLPattern):
-            name = f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {prefix}{pattern.pattern}>"
+            name = (
+                f"{namespace}{pattern.name}"
+                if pattern.name
+                else f"{namespace}<unnamed {prefix}{pattern.pattern}>"
+            )
             routes.append(Route(name, prefix + str(pattern.pattern), parameters))
     return routes
 
@@ -275,17 +405,30 @@ def _parameters(pattern) -> tuple[str, ...]:
 
 def object_routes() -> list[Route]:
     return [
-        route for route in walk()
-        if route.parameters and not route.name.startswith("admin:") and route.name not in NOT_OBJECT_URLS
+        route
+        for route in walk()
+        if route.parameters
+        and not route.name.startswith("admin:")
+        and route.name not in NOT_OBJECT_URLS
     ]
 
 
 def admin_object_routes() -> list[Route]:
-    return [route for route in walk() if route.parameters and route.name.startswith("admin:")]
+    return [
+        route
+        for route in walk()
+        if route.parameters and route.name.startswith("admin:")
+    ]
 
 
 def unknown_object_urls(matrix) -> list[str]:
-    return sorted({f"{route.name} ({route.route})" for route in object_routes() if route.name not in matrix})
+    return sorted(
+        {
+            f"{route.name} ({route.route})"
+            for route in object_routes()
+            if route.name not in matrix
+        }
+    )
 
 
 def test_every_object_url_is_in_the_matrix():
@@ -295,16 +438,21 @@ def test_every_object_url_is_in_the_matrix():
 
     assert not unknown, (
         "URLs with a path parameter that the access matrix does not know: add each to MATRIX "
-        "in tests/access/test_matrix.py with what every role must get:\n  " + "\n  ".join(unknown)
+        "in tests/access/test_matrix.py with what every role must get:\n  "
+        + "\n  ".join(unknown)
     )
     assert not gone, f"MATRIX lists URLs that no longer exist: {gone}"
     assert len(routes) >= 70  # the walk found the project's URLs
 
 
 def test_a_url_the_matrix_does_not_know_is_named():
-    matrix = {name: spec for name, spec in MATRIX.items() if name != "api-return-withdraw"}
+    matrix = {
+        name: spec for name, spec in MATRIX.items() if name != "api-return-withdraw"
+    }
 
-    assert unknown_object_urls(matrix) == ["api-return-withdraw (api/v1/returns/<int:pk>/withdraw/)"]
+    assert unknown_object_urls(matrix) == [
+        "api-return-withdraw (api/v1/returns/<int:pk>/withdraw/)"
+    ]
 
 
 # ---------------------------------------------------------------- the world
@@ -312,8 +460,22 @@ def test_a_url_the_matrix_does_not_know_is_named():
 
 # What a refused request must leave as it was.
 WATCHED = [
-    ArtistOrder, ArtistOrderEvent, OrderLine, Refund, ReturnRequest, ReturnEvent, Thread, Message,
-    Notification, Cart, CartLine, Item, ItemPhoto, ArtistPhoto, Variant, StockAlert,
+    ArtistOrder,
+    ArtistOrderEvent,
+    OrderLine,
+    Refund,
+    ReturnRequest,
+    ReturnEvent,
+    Thread,
+    Message,
+    Notification,
+    Cart,
+    CartLine,
+    Item,
+    ItemPhoto,
+    ArtistPhoto,
+    Variant,
+    StockAlert,
 ]
 
 
@@ -322,10 +484,14 @@ def snapshot(caller) -> dict:
     create an empty one for whoever calls it)."""
     from artists.models import Artist
 
-    state = {model.__name__: list(model.objects.order_by("pk").values()) for model in WATCHED}
+    state = {
+        model.__name__: list(model.objects.order_by("pk").values()) for model in WATCHED
+    }
     state["Artist"] = list(Artist.objects.order_by("pk").values())
     own_cart = getattr(caller, "pk", None)
-    state["Cart"] = [row for row in state["Cart"] if own_cart is None or row["user_id"] != own_cart]
+    state["Cart"] = [
+        row for row in state["Cart"] if own_cart is None or row["user_id"] != own_cart
+    ]
     return state
 
 
@@ -371,13 +537,17 @@ def test_each_role_gets_what_the_matrix_says_and_refused_callers_change_nothing(
                     current = (caller, snapshot(caller))
                 send = getattr(clients[role], spec.method)
                 if spec.api:
-                    response = send(path, spec.data or {}, content_type="application/json")
+                    response = send(
+                        path, spec.data or {}, content_type="application/json"
+                    )
                 else:
                     response = send(path, spec.data or {})
                 got = outcome(response)
                 checked += 1
                 if got != expected:
-                    failures.append(f"{spec.method.upper()} {path} ({name}) as {role}: got {got}, expected {expected}")
+                    failures.append(
+                        f"{spec.method.upper()} {path} ({name}) as {role}: got {got}, expected {expected}"
+                    )
                     current = None
                 elif expected != OK:
                     after = snapshot(caller)
@@ -387,8 +557,12 @@ def test_each_role_gets_what_the_matrix_says_and_refused_callers_change_nothing(
                         )
                     current = (caller, after)
 
-    assert not failures, f"{len(failures)} of {checked} checks failed:\n" + "\n".join(failures)
-    print(f"[access] {len(MATRIX)} object URLs × {len(ROLES)} roles: {checked} requests checked")
+    assert not failures, f"{len(failures)} of {checked} checks failed:\n" + "\n".join(
+        failures
+    )
+    print(
+        f"[access] {len(MATRIX)} object URLs × {len(ROLES)} roles: {checked} requests checked"
+    )
 
 
 @pytest.mark.django_db
@@ -403,7 +577,11 @@ def test_admin_object_urls_send_everyone_but_staff_to_the_admin_login():
         for parameter in route.parameters:
             kwargs[parameter] = str(some_id) if parameter != "app_label" else "orders"
         try:
-            path = reverse(route.name, kwargs=kwargs) if ":<unnamed" not in route.name else None
+            path = (
+                reverse(route.name, kwargs=kwargs)
+                if ":<unnamed" not in route.name
+                else None
+            )
         except Exception:  # unnamed catch-alls and redirects: built by hand below
             path = None
         if path is None:
@@ -411,7 +589,8 @@ def test_admin_object_urls_send_everyone_but_staff_to_the_admin_login():
         for role in ("owner_buyer", "owning_artist", "anonymous"):
             response = client_for(world.users[role]).get(path)
             if outcome(response) != LOGIN:
-                failures.append(f"GET {path} ({route.name}) as {role}: {response.status_code}")
+                failures.append(
+                    f"GET {path} ({route.name}) as {role}: {response.status_code}"
+                )
 
     assert routes and not failures, "\n".join(failures)
-

@@ -44,8 +44,12 @@ def build_world() -> World:
     other_artist = make_artist("weaver")
     staff = UserFactory(username="support", email="support@example.com", is_staff=True)
     world.users = {
-        "owner_buyer": buyer, "other_buyer": other_buyer, "owning_artist": artist.user,
-        "other_artist": other_artist.user, "staff": staff, "anonymous": None,
+        "owner_buyer": buyer,
+        "other_buyer": other_buyer,
+        "owning_artist": artist.user,
+        "other_artist": other_artist.user,
+        "staff": staff,
+        "anonymous": None,
     }
     # The others own things too, so that "not yours" is not "nothing at all".
     make_artist_order(buyer=other_buyer, artist=other_artist)
@@ -55,8 +59,16 @@ def build_world() -> World:
     return_request = make_return(line=line, state="requested", reason="damaged")
     return_photo = return_request.photos.first()
     personalised = artist_order.lines.get()
-    personalised.personalisation_photo.save("line.jpg", ContentFile(_jpeg().read()), save=True)
-    thread = thread_start(buyer=buyer, artist=artist, body="Is it glazed?", photos=[_jpeg()], artist_order=artist_order)
+    personalised.personalisation_photo.save(
+        "line.jpg", ContentFile(_jpeg().read()), save=True
+    )
+    thread = thread_start(
+        buyer=buyer,
+        artist=artist,
+        body="Is it glazed?",
+        photos=[_jpeg()],
+        artist_order=artist_order,
+    )
     message = thread.messages.order_by("id").last()
     photo = message.photos.get()
     item = make_variant(artist, price="20.00", stock=3, personalisable=True).item
@@ -65,7 +77,9 @@ def build_world() -> World:
     variant = item.variants.get()
     cart, _created = Cart.objects.get_or_create(user=buyer)
     cart_line = CartLine.objects.create(cart=cart, variant=variant, quantity=1)
-    cart_line.personalisation_photo.save("cart.jpg", ContentFile(_jpeg().read()), save=True)
+    cart_line.personalisation_photo.save(
+        "cart.jpg", ContentFile(_jpeg().read()), save=True
+    )
     assert private_storage().exists(cart_line.personalisation_photo.name)
 
     world.kwargs = {

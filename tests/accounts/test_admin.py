@@ -15,8 +15,12 @@ def staff_client(client):
 
 
 class TestUserAdmin:
-    def test_lists_users_with_their_language_and_finds_them_by_email(self, staff_client, french_buyer):
-        response = staff_client.get(reverse("admin:accounts_user_changelist"), {"q": "acheteuse@"})
+    def test_lists_users_with_their_language_and_finds_them_by_email(
+        self, staff_client, french_buyer
+    ):
+        response = staff_client.get(
+            reverse("admin:accounts_user_changelist"), {"q": "acheteuse@"}
+        )
 
         page = response.content.decode()
         assert response.status_code == 200
@@ -24,8 +28,9 @@ class TestUserAdmin:
         assert "French" in page
 
     def test_edits_a_users_language(self, staff_client, buyer):
-        response = staff_client.get(reverse("admin:accounts_user_change", args=[buyer.pk]))
+        response = staff_client.get(
+            reverse("admin:accounts_user_change", args=[buyer.pk])
+        )
 
         assert response.status_code == 200
         assert 'name="language"' in response.content.decode()
-

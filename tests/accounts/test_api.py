@@ -40,7 +40,9 @@ class TestRegister:
         assert user.check_password(STRONG)
         assert user.language == "fr"
 
-    def test_creates_an_artist_with_an_unapproved_shop_that_buyers_cannot_see(self, api_client):
+    def test_creates_an_artist_with_an_unapproved_shop_that_buyers_cannot_see(
+        self, api_client
+    ):
         response = api_client.post(
             REGISTER,
             buyer_payload(role="artist", shop_name="Terre & Feu"),
@@ -56,7 +58,9 @@ class TestRegister:
         assert shop.approved_at is None
         assert not Artist.objects.visible().filter(pk=shop.pk).exists()
 
-    def test_gives_a_second_shop_with_the_same_name_a_numbered_address(self, api_client):
+    def test_gives_a_second_shop_with_the_same_name_a_numbered_address(
+        self, api_client
+    ):
         ArtistFactory(name="Terre & Feu", slug="terre-feu")
 
         response = api_client.post(
@@ -69,13 +73,17 @@ class TestRegister:
         assert response.json()["artist"] == "terre-feu-2"
 
     def test_requires_a_shop_name_for_an_artist(self, api_client):
-        response = api_client.post(REGISTER, buyer_payload(role="artist"), format="json")
+        response = api_client.post(
+            REGISTER, buyer_payload(role="artist"), format="json"
+        )
 
         assert response.status_code == 400
         assert "shop_name" in response.json()
         assert not User.objects.filter(username="camille").exists()
 
-    def test_refuses_a_taken_username_whatever_its_case_and_creates_nothing(self, api_client):
+    def test_refuses_a_taken_username_whatever_its_case_and_creates_nothing(
+        self, api_client
+    ):
         UserFactory(username="Camille", email="someone@example.com")
 
         response = api_client.post(
@@ -87,7 +95,9 @@ class TestRegister:
         assert User.objects.count() == 1
         assert not Artist.objects.exists()
 
-    def test_refuses_a_taken_email_whatever_its_case_and_creates_nothing(self, api_client):
+    def test_refuses_a_taken_email_whatever_its_case_and_creates_nothing(
+        self, api_client
+    ):
         UserFactory(username="someone", email="camille@example.com")
 
         response = api_client.post(
@@ -98,9 +108,13 @@ class TestRegister:
         assert list(response.json()) == ["email"]
         assert User.objects.count() == 1
 
-    @pytest.mark.parametrize("password", ["12345678", "password", "short", "camille123"])
+    @pytest.mark.parametrize(
+        "password", ["12345678", "password", "short", "camille123"]
+    )
     def test_refuses_a_weak_password(self, api_client, password):
-        response = api_client.post(REGISTER, buyer_payload(password=password), format="json")
+        response = api_client.post(
+            REGISTER, buyer_payload(password=password), format="json"
+        )
 
         assert response.status_code == 400
         assert response.json()["password"]
@@ -109,7 +123,12 @@ class TestRegister:
     def test_reports_every_bad_field_at_once(self, api_client):
         response = api_client.post(
             REGISTER,
-            {"username": "bad name!", "email": "not-an-email", "password": STRONG, "language": "de"},
+            {
+                "username": "bad name!",
+                "email": "not-an-email",
+                "password": STRONG,
+                "language": "de",
+            },
             format="json",
         )
 
@@ -131,7 +150,9 @@ class TestRegister:
 class TestToken:
     def test_gives_a_token_that_authenticates_the_user(self, api_client, buyer):
         response = api_client.post(
-            TOKEN, {"username": "buyer", "password": "correct-horse-battery"}, format="json"
+            TOKEN,
+            {"username": "buyer", "password": "correct-horse-battery"},
+            format="json",
         )
 
         assert response.status_code == 200
@@ -169,14 +190,18 @@ class TestToken:
         buyer.save(update_fields=["is_active"])
 
         response = api_client.post(
-            TOKEN, {"username": "buyer", "password": "correct-horse-battery"}, format="json"
+            TOKEN,
+            {"username": "buyer", "password": "correct-horse-battery"},
+            format="json",
         )
 
         assert response.status_code == 400
 
 
 class TestMe:
-    def test_answers_401_with_a_www_authenticate_header_to_anonymous_callers(self, api_client):
+    def test_answers_401_with_a_www_authenticate_header_to_anonymous_callers(
+        self, api_client
+    ):
         response = api_client.get(ME)
 
         assert response.status_code == 401
@@ -230,7 +255,9 @@ class TestMe:
             "March",
         )
 
-    def test_refuses_an_email_used_by_another_account_and_changes_nothing(self, buyer_api, buyer):
+    def test_refuses_an_email_used_by_another_account_and_changes_nothing(
+        self, buyer_api, buyer
+    ):
         UserFactory(username="other", email="other@example.com")
 
         response = buyer_api.patch(
@@ -249,7 +276,9 @@ class TestMe:
         assert "language" in response.json()
 
     def test_ignores_fields_a_user_may_not_change(self, buyer_api, buyer):
-        response = buyer_api.patch(ME, {"is_staff": True, "username": "boss"}, format="json")
+        response = buyer_api.patch(
+            ME, {"is_staff": True, "username": "boss"}, format="json"
+        )
 
         assert response.status_code == 200
         buyer.refresh_from_db()

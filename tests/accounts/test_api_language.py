@@ -9,7 +9,9 @@ def test_a_french_token_caller_gets_french_errors(french_buyer):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
 
-    response = client.post("/api/v1/cart/lines/", {"variant": 999999, "quantity": 1}, format="json")
+    response = client.post(
+        "/api/v1/cart/lines/", {"variant": 999999, "quantity": 1}, format="json"
+    )
 
     assert response.status_code == 400
     assert response.headers["Content-Language"] == "fr"

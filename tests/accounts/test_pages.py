@@ -66,7 +66,8 @@ class TestSignupPage:
 
     def test_ignores_a_next_page_on_another_site(self, client):
         response = client.post(
-            reverse("accounts:signup"), {**signup_data(), "next": "https://evil.example/"}
+            reverse("accounts:signup"),
+            {**signup_data(), "next": "https://evil.example/"},
         )
 
         assert response.url == reverse("catalog:home")
@@ -76,7 +77,9 @@ class TestSignupPage:
 
         response = client.post(
             reverse("accounts:signup"),
-            signup_data(email="taken@example.com", password2="something-else", role="artist"),
+            signup_data(
+                email="taken@example.com", password2="something-else", role="artist"
+            ),
         )
 
         assert response.status_code == 200
@@ -91,7 +94,9 @@ class TestSignupPage:
 
         response = client.post(
             reverse("accounts:signup"),
-            signup_data(email="TAKEN@example.com", password1="12345678", password2="12345678"),
+            signup_data(
+                email="TAKEN@example.com", password1="12345678", password2="12345678"
+            ),
         )
 
         assert response.status_code == 200
@@ -177,7 +182,9 @@ class TestAccountHome:
         assert shop.get_absolute_url() not in page
         assert reverse("dashboard:home") in page
 
-    def test_links_an_approved_artist_to_their_public_shop_and_dashboard(self, client, artist):
+    def test_links_an_approved_artist_to_their_public_shop_and_dashboard(
+        self, client, artist
+    ):
         client.force_login(artist.user)
 
         response = client.get(reverse("accounts:home"))
@@ -192,7 +199,12 @@ class TestAccountHome:
 
         response = client.post(
             reverse("accounts:home"),
-            {"email": "new@example.com", "language": "fr", "first_name": "", "last_name": ""},
+            {
+                "email": "new@example.com",
+                "language": "fr",
+                "first_name": "",
+                "last_name": "",
+            },
             follow=True,
         )
 
@@ -207,7 +219,12 @@ class TestAccountHome:
 
         response = client.post(
             reverse("accounts:home"),
-            {"email": "other@example.com", "language": "fr", "first_name": "", "last_name": ""},
+            {
+                "email": "other@example.com",
+                "language": "fr",
+                "first_name": "",
+                "last_name": "",
+            },
         )
 
         assert response.status_code == 200
@@ -217,7 +234,9 @@ class TestAccountHome:
 
 
 class TestLanguage:
-    def test_pages_follow_a_logged_in_users_preference_over_the_browser(self, client, french_buyer):
+    def test_pages_follow_a_logged_in_users_preference_over_the_browser(
+        self, client, french_buyer
+    ):
         client.force_login(french_buyer)
 
         response = client.get(reverse("accounts:home"), HTTP_ACCEPT_LANGUAGE="en")
@@ -249,7 +268,8 @@ class TestLanguage:
 
     def test_switcher_sets_a_cookie_for_an_anonymous_visitor(self, client):
         response = client.post(
-            reverse("accounts:set_language"), {"language": "fr", "next": "/accounts/login/"}
+            reverse("accounts:set_language"),
+            {"language": "fr", "next": "/accounts/login/"},
         )
 
         assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
@@ -257,7 +277,9 @@ class TestLanguage:
         assert page.headers["Content-Language"] == "fr"
         assert '<html lang="fr">' in page.content.decode()
 
-    def test_switcher_ignores_an_unknown_language_and_an_outside_next(self, client, buyer):
+    def test_switcher_ignores_an_unknown_language_and_an_outside_next(
+        self, client, buyer
+    ):
         client.force_login(buyer)
 
         response = client.post(

@@ -18,11 +18,18 @@ def ask_for_reset(client, email, django_capture_on_commit_callbacks):
 
 class TestPasswordReset:
     def test_sends_the_link_through_the_outbox_in_the_users_language(
-        self, client, french_buyer, mailoutbox, django_capture_on_commit_callbacks, settings
+        self,
+        client,
+        french_buyer,
+        mailoutbox,
+        django_capture_on_commit_callbacks,
+        settings,
     ):
         settings.SITE_URL = "https://atelier.example"
 
-        response = ask_for_reset(client, "ACHETEUSE@example.com", django_capture_on_commit_callbacks)
+        response = ask_for_reset(
+            client, "ACHETEUSE@example.com", django_capture_on_commit_callbacks
+        )
 
         assert response.status_code == 302
         assert response.url == reverse("accounts:password_reset_done")
@@ -33,14 +40,22 @@ class TestPasswordReset:
         assert len(mailoutbox) == 1
         email = mailoutbox[0]
         assert email.to == ["acheteuse@example.com"]
-        assert re.search(r"https://atelier\.example/accounts/password/reset/[^/\s]+/[^/\s]+/", email.body)
-        assert "https://atelier.example/accounts/password/reset/" in email.alternatives[0][0]
+        assert re.search(
+            r"https://atelier\.example/accounts/password/reset/[^/\s]+/[^/\s]+/",
+            email.body,
+        )
+        assert (
+            "https://atelier.example/accounts/password/reset/"
+            in email.alternatives[0][0]
+        )
 
     def test_the_link_lets_the_user_choose_a_new_password_once(
         self, client, buyer, mailoutbox, django_capture_on_commit_callbacks, settings
     ):
         ask_for_reset(client, "buyer@example.com", django_capture_on_commit_callbacks)
-        link = re.search(r"https?://\S+/accounts/password/reset/\S+/", mailoutbox[0].body).group(0)
+        link = re.search(
+            r"https?://\S+/accounts/password/reset/\S+/", mailoutbox[0].body
+        ).group(0)
         path = link.removeprefix(settings.SITE_URL.rstrip("/"))
 
         form_page = client.get(path, follow=True)
@@ -67,7 +82,9 @@ class TestPasswordReset:
     def test_says_the_same_and_sends_nothing_for_an_unknown_email(
         self, client, buyer, mailoutbox, django_capture_on_commit_callbacks
     ):
-        response = ask_for_reset(client, "nobody@example.com", django_capture_on_commit_callbacks)
+        response = ask_for_reset(
+            client, "nobody@example.com", django_capture_on_commit_callbacks
+        )
 
         assert response.status_code == 302
         assert response.url == reverse("accounts:password_reset_done")
@@ -75,7 +92,11 @@ class TestPasswordReset:
         assert mailoutbox == []
 
     def test_pages_of_the_flow_render(self, client, buyer):
-        for name in ("password_reset", "password_reset_done", "password_reset_complete"):
+        for name in (
+            "password_reset",
+            "password_reset_done",
+            "password_reset_complete",
+        ):
             assert client.get(reverse(f"accounts:{name}")).status_code == 200
 
     def test_a_logged_in_user_can_change_their_password(self, client, buyer):

@@ -18,7 +18,10 @@ class TestApproveAction:
     def test_makes_the_selected_shops_visible_and_emails_their_artists(
         self, staff_client, django_capture_on_commit_callbacks, mailoutbox
     ):
-        pending = ArtistFactory(approved_at=None, user=UserFactory(username="camille", email="camille@example.com"))
+        pending = ArtistFactory(
+            approved_at=None,
+            user=UserFactory(username="camille", email="camille@example.com"),
+        )
         other_pending = ArtistFactory(approved_at=None)
 
         with django_capture_on_commit_callbacks(execute=True):
@@ -38,9 +41,14 @@ class TestApproveAction:
         other_pending.refresh_from_db()
         assert other_pending.approved_at is None
 
-    def test_does_not_email_a_shop_approved_already(self, staff_client, artist, mailoutbox, django_capture_on_commit_callbacks):
+    def test_does_not_email_a_shop_approved_already(
+        self, staff_client, artist, mailoutbox, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
-            staff_client.post("/admin/artists/artist/", {"action": "approve_selected", "_selected_action": [artist.pk]})
+            staff_client.post(
+                "/admin/artists/artist/",
+                {"action": "approve_selected", "_selected_action": [artist.pk]},
+            )
 
         assert mailoutbox == []
 
@@ -56,6 +64,16 @@ class TestAdminPages:
         assert list(awaiting.context["cl"].result_list) == [pending]
 
     def test_item_and_alert_pages_open(self, staff_client, variant):
-        assert staff_client.get(f"/admin/artists/item/{variant.item.pk}/change/").status_code == 200
-        assert staff_client.get("/admin/artists/item/", {"q": variant.item.artist.name}).status_code == 200
+        assert (
+            staff_client.get(
+                f"/admin/artists/item/{variant.item.pk}/change/"
+            ).status_code
+            == 200
+        )
+        assert (
+            staff_client.get(
+                "/admin/artists/item/", {"q": variant.item.artist.name}
+            ).status_code
+            == 200
+        )
         assert staff_client.get("/admin/artists/stockalert/").status_code == 200

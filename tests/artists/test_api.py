@@ -80,7 +80,9 @@ class TestPublicItems:
         assert [item["id"] for item in response.json()["results"]] == [mine.pk]
 
     @pytest.mark.parametrize("value", ["\x00potter", "a shop", "x" * 81])
-    def test_a_shop_filter_that_is_no_shop_address_is_a_field_error(self, api_client, artist, value):
+    def test_a_shop_filter_that_is_no_shop_address_is_a_field_error(
+        self, api_client, artist, value
+    ):
         """Found by the API fuzz: a NUL byte reached PostgreSQL, which
         refuses it in text (500)."""
         ItemFactory(artist=artist)
@@ -109,7 +111,9 @@ class TestPublicItems:
         body = response.json()
         assert body["artist"] == artist.slug
         assert body["price"] == "24.00"
-        assert [(v["id"], v["name"], v["price"], v["stock"]) for v in body["variants"]] == [
+        assert [
+            (v["id"], v["name"], v["price"], v["stock"]) for v in body["variants"]
+        ] == [
             (plain.pk, "Small", "24.00", 2),
             (large.pk, "Large", "30.00", 0),
         ]
@@ -157,7 +161,11 @@ class TestShop:
         assert response.status_code == 200, response.json()
         terms = response.json()["terms"]
         assert terms["return_window_days"] == 0
-        assert terms["shipping_fees"] == {"domestic": "5.00", "eu": "11.50", "world": "18.00"}
+        assert terms["shipping_fees"] == {
+            "domestic": "5.00",
+            "eu": "11.50",
+            "world": "18.00",
+        }
         assert terms["free_shipping_over"] == "60.00"
         artist.refresh_from_db()
         assert artist.story == "Wood-fired stoneware."
@@ -178,7 +186,9 @@ class TestShop:
         artist.refresh_from_db()
         assert artist.free_shipping_over is None
 
-    def test_refuses_a_negative_shipping_fee_and_changes_nothing(self, artist_api, artist):
+    def test_refuses_a_negative_shipping_fee_and_changes_nothing(
+        self, artist_api, artist
+    ):
         response = artist_api.patch(
             "/api/v1/shop/",
             {"name": "Renamed", "terms": {"shipping_fees": {"domestic": "-1.00"}}},
@@ -191,10 +201,18 @@ class TestShop:
         assert artist.shipping_domestic == Decimal("5.00")
         assert artist.name != "Renamed"
 
-    def test_sets_a_holiday_and_refuses_one_ending_before_it_starts(self, artist_api, artist):
+    def test_sets_a_holiday_and_refuses_one_ending_before_it_starts(
+        self, artist_api, artist
+    ):
         good = artist_api.patch(
             "/api/v1/shop/",
-            {"holiday": {"start_date": "2099-08-01", "end_date": "2099-08-20", "message": "Kiln repairs"}},
+            {
+                "holiday": {
+                    "start_date": "2099-08-01",
+                    "end_date": "2099-08-20",
+                    "message": "Kiln repairs",
+                }
+            },
             format="json",
         )
         bad = artist_api.patch(
@@ -216,7 +234,13 @@ class TestShopItems:
     def test_creates_an_item_with_one_standard_variant(self, artist_api, artist):
         response = artist_api.post(
             "/api/v1/shop/items/",
-            {"title": "Moon jar", "description": "Tall.", "price": "120.00", "personalisable": True, "stock": 2},
+            {
+                "title": "Moon jar",
+                "description": "Tall.",
+                "price": "120.00",
+                "personalisable": True,
+                "stock": 2,
+            },
             format="json",
         )
 
@@ -224,7 +248,9 @@ class TestShopItems:
         body = response.json()
         assert body["title"] == "Moon jar"
         assert body["personalisable"] is True
-        assert [(v["name"], v["price"], v["stock"]) for v in body["variants"]] == [("Standard", "120.00", 2)]
+        assert [(v["name"], v["price"], v["stock"]) for v in body["variants"]] == [
+            ("Standard", "120.00", 2)
+        ]
         assert Item.objects.get(pk=body["id"]).artist == artist
 
     def test_creates_an_item_with_its_options(self, artist_api):
@@ -233,51 +259,88 @@ class TestShopItems:
             {
                 "title": "Linen apron",
                 "price": "45.00",
-                "variants": [{"name": "S", "stock": 1}, {"name": "XL", "price": "49.00", "stock": 0}],
+                "variants": [
+                    {"name": "S", "stock": 1},
+                    {"name": "XL", "price": "49.00", "stock": 0},
+                ],
             },
             format="json",
         )
 
         assert response.status_code == 201
-        assert [(v["name"], v["price"], v["stock"]) for v in response.json()["variants"]] == [
+        assert [
+            (v["name"], v["price"], v["stock"]) for v in response.json()["variants"]
+        ] == [
             ("S", "45.00", 1),
             ("XL", "49.00", 0),
         ]
 
     def test_refuses_a_zero_price(self, artist_api):
-        response = artist_api.post("/api/v1/shop/items/", {"title": "Free bowl", "price": "0"}, format="json")
+        response = artist_api.post(
+            "/api/v1/shop/items/", {"title": "Free bowl", "price": "0"}, format="json"
+        )
 
         assert response.status_code == 400
         assert "price" in response.json()
         assert not Item.objects.filter(title="Free bowl").exists()
 
     def test_is_refused_to_a_buyer(self, buyer_api):
-        response = buyer_api.post("/api/v1/shop/items/", {"title": "Bowl", "price": "10"}, format="json")
+        response = buyer_api.post(
+            "/api/v1/shop/items/", {"title": "Bowl", "price": "10"}, format="json"
+        )
 
         assert response.status_code == 403
 
-    def test_updates_an_item_and_takes_it_off_sale(self, artist_api, api_client, variant):
+    def test_updates_an_item_and_takes_it_off_sale(
+        self, artist_api, api_client, variant
+    ):
         item = variant.item
 
         response = artist_api.patch(
             f"/api/v1/shop/items/{item.pk}/",
-            {"title": "Blue bowl", "price": "26.50", "size_guide": "12 cm wide", "is_active": False},
+            {
+                "title": "Blue bowl",
+                "price": "26.50",
+                "size_guide": "12 cm wide",
+                "is_active": False,
+            },
             format="json",
         )
 
         assert response.status_code == 200
         item.refresh_from_db()
-        assert (item.title, item.price, item.size_guide, item.is_active) == ("Blue bowl", Decimal("26.50"), "12 cm wide", False)
+        assert (item.title, item.price, item.size_guide, item.is_active) == (
+            "Blue bowl",
+            Decimal("26.50"),
+            "12 cm wide",
+            False,
+        )
         assert api_client.get(f"/api/v1/items/{item.pk}/").status_code == 404
 
-    def test_answers_404_for_another_artists_item_and_changes_nothing(self, other_artist, variant):
+    def test_answers_404_for_another_artists_item_and_changes_nothing(
+        self, other_artist, variant
+    ):
         intruder = client_for(other_artist.user)
 
-        patch = intruder.patch(f"/api/v1/shop/items/{variant.item.pk}/", {"title": "Stolen"}, format="json")
-        add_variant = intruder.post(f"/api/v1/shop/items/{variant.item.pk}/variants/", {"name": "Mine"}, format="json")
-        photo = intruder.post(f"/api/v1/shop/items/{variant.item.pk}/photos/", {"image": jpeg_upload()}, format="multipart")
+        patch = intruder.patch(
+            f"/api/v1/shop/items/{variant.item.pk}/", {"title": "Stolen"}, format="json"
+        )
+        add_variant = intruder.post(
+            f"/api/v1/shop/items/{variant.item.pk}/variants/",
+            {"name": "Mine"},
+            format="json",
+        )
+        photo = intruder.post(
+            f"/api/v1/shop/items/{variant.item.pk}/photos/",
+            {"image": jpeg_upload()},
+            format="multipart",
+        )
 
-        assert (patch.status_code, add_variant.status_code, photo.status_code) == (404, 404, 404)
+        assert (patch.status_code, add_variant.status_code, photo.status_code) == (
+            404,
+            404,
+            404,
+        )
         variant.item.refresh_from_db()
         assert variant.item.title != "Stolen"
         assert variant.item.variants.count() == 1
@@ -287,7 +350,9 @@ class TestShopItems:
 class TestShopItemPhotos:
     def test_adds_a_jpeg_photo_with_a_thumbnail(self, artist_api, variant):
         response = artist_api.post(
-            f"/api/v1/shop/items/{variant.item.pk}/photos/", {"image": jpeg_upload()}, format="multipart"
+            f"/api/v1/shop/items/{variant.item.pk}/photos/",
+            {"image": jpeg_upload()},
+            format="multipart",
         )
 
         assert response.status_code == 201, response.json()
@@ -298,9 +363,13 @@ class TestShopItemPhotos:
         public = artist_api.get(f"/api/v1/items/{variant.item.pk}/").json()
         assert public["photos"][0]["url"].endswith(photo.image.url)
 
-    def test_refuses_a_file_that_is_not_a_photo_and_stores_nothing(self, artist_api, variant):
+    def test_refuses_a_file_that_is_not_a_photo_and_stores_nothing(
+        self, artist_api, variant
+    ):
         response = artist_api.post(
-            f"/api/v1/shop/items/{variant.item.pk}/photos/", {"image": fake_image_upload()}, format="multipart"
+            f"/api/v1/shop/items/{variant.item.pk}/photos/",
+            {"image": fake_image_upload()},
+            format="multipart",
         )
 
         assert response.status_code == 400
@@ -308,13 +377,19 @@ class TestShopItemPhotos:
         assert not ItemPhoto.objects.exists()
         assert stored_files() == []
 
-    def test_deletes_a_photo_and_its_files(self, artist_api, variant, django_capture_on_commit_callbacks):
+    def test_deletes_a_photo_and_its_files(
+        self, artist_api, variant, django_capture_on_commit_callbacks
+    ):
         photo_id = artist_api.post(
-            f"/api/v1/shop/items/{variant.item.pk}/photos/", {"image": jpeg_upload()}, format="multipart"
+            f"/api/v1/shop/items/{variant.item.pk}/photos/",
+            {"image": jpeg_upload()},
+            format="multipart",
         ).json()["id"]
 
         with django_capture_on_commit_callbacks(execute=True):
-            response = artist_api.delete(f"/api/v1/shop/items/{variant.item.pk}/photos/{photo_id}/")
+            response = artist_api.delete(
+                f"/api/v1/shop/items/{variant.item.pk}/photos/{photo_id}/"
+            )
 
         assert response.status_code == 204
         assert not ItemPhoto.objects.exists()
@@ -324,23 +399,39 @@ class TestShopItemPhotos:
 class TestShopVariants:
     def test_adds_a_variant_using_the_item_price(self, artist_api, variant):
         response = artist_api.post(
-            f"/api/v1/shop/items/{variant.item.pk}/variants/", {"name": "Celadon", "stock": 4}, format="json"
+            f"/api/v1/shop/items/{variant.item.pk}/variants/",
+            {"name": "Celadon", "stock": 4},
+            format="json",
         )
 
         assert response.status_code == 201
-        assert (response.json()["name"], response.json()["price"], response.json()["stock"]) == ("Celadon", "24.00", 4)
+        assert (
+            response.json()["name"],
+            response.json()["price"],
+            response.json()["stock"],
+        ) == ("Celadon", "24.00", 4)
 
     def test_refuses_a_second_variant_with_the_same_name(self, artist_api, variant):
         response = artist_api.post(
-            f"/api/v1/shop/items/{variant.item.pk}/variants/", {"name": variant.name.upper()}, format="json"
+            f"/api/v1/shop/items/{variant.item.pk}/variants/",
+            {"name": variant.name.upper()},
+            format="json",
         )
 
         assert response.status_code == 400
         assert "name" in response.json()
 
-    def test_changes_stock_and_price_then_goes_back_to_the_item_price(self, artist_api, variant):
-        changed = artist_api.patch(f"/api/v1/shop/variants/{variant.pk}/", {"stock": 9, "price": "31.00"}, format="json")
-        reset = artist_api.patch(f"/api/v1/shop/variants/{variant.pk}/", {"price": None}, format="json")
+    def test_changes_stock_and_price_then_goes_back_to_the_item_price(
+        self, artist_api, variant
+    ):
+        changed = artist_api.patch(
+            f"/api/v1/shop/variants/{variant.pk}/",
+            {"stock": 9, "price": "31.00"},
+            format="json",
+        )
+        reset = artist_api.patch(
+            f"/api/v1/shop/variants/{variant.pk}/", {"price": None}, format="json"
+        )
 
         assert changed.status_code == 200
         assert (changed.json()["stock"], changed.json()["price"]) == (9, "31.00")
@@ -349,7 +440,11 @@ class TestShopVariants:
         assert (variant.stock, variant.price) == (9, None)
 
     def test_refuses_negative_stock_and_changes_nothing(self, artist_api, variant):
-        response = artist_api.patch(f"/api/v1/shop/variants/{variant.pk}/", {"stock": -1, "name": "Renamed"}, format="json")
+        response = artist_api.patch(
+            f"/api/v1/shop/variants/{variant.pk}/",
+            {"stock": -1, "name": "Renamed"},
+            format="json",
+        )
 
         assert response.status_code == 400
         assert "stock" in response.json()
@@ -358,7 +453,9 @@ class TestShopVariants:
         assert variant.name != "Renamed"
 
     def test_answers_404_for_another_artists_variant(self, other_artist, variant):
-        response = client_for(other_artist.user).patch(f"/api/v1/shop/variants/{variant.pk}/", {"stock": 0}, format="json")
+        response = client_for(other_artist.user).patch(
+            f"/api/v1/shop/variants/{variant.pk}/", {"stock": 0}, format="json"
+        )
 
         assert response.status_code == 404
         variant.refresh_from_db()
@@ -366,11 +463,21 @@ class TestShopVariants:
 
 
 class TestStockAlerts:
-    def test_creates_an_alert_for_an_out_of_stock_variant(self, buyer_api, buyer, artist):
+    def test_creates_an_alert_for_an_out_of_stock_variant(
+        self, buyer_api, buyer, artist
+    ):
         sold_out = VariantFactory(item__artist=artist, stock=0)
 
-        first = buyer_api.post(f"/api/v1/items/{sold_out.item.pk}/stock-alerts/", {"variant": sold_out.pk}, format="json")
-        again = buyer_api.post(f"/api/v1/items/{sold_out.item.pk}/stock-alerts/", {"variant": sold_out.pk}, format="json")
+        first = buyer_api.post(
+            f"/api/v1/items/{sold_out.item.pk}/stock-alerts/",
+            {"variant": sold_out.pk},
+            format="json",
+        )
+        again = buyer_api.post(
+            f"/api/v1/items/{sold_out.item.pk}/stock-alerts/",
+            {"variant": sold_out.pk},
+            format="json",
+        )
 
         assert first.status_code == 201
         assert again.status_code == 200
@@ -379,9 +486,15 @@ class TestStockAlerts:
     def test_refuses_a_variant_in_stock_or_of_another_item(self, buyer_api, variant):
         sold_out_elsewhere = VariantFactory(stock=0)
 
-        in_stock = buyer_api.post(f"/api/v1/items/{variant.item.pk}/stock-alerts/", {"variant": variant.pk}, format="json")
+        in_stock = buyer_api.post(
+            f"/api/v1/items/{variant.item.pk}/stock-alerts/",
+            {"variant": variant.pk},
+            format="json",
+        )
         elsewhere = buyer_api.post(
-            f"/api/v1/items/{variant.item.pk}/stock-alerts/", {"variant": sold_out_elsewhere.pk}, format="json"
+            f"/api/v1/items/{variant.item.pk}/stock-alerts/",
+            {"variant": sold_out_elsewhere.pk},
+            format="json",
         )
 
         assert in_stock.status_code == 400
@@ -392,7 +505,11 @@ class TestStockAlerts:
     def test_needs_a_logged_in_user(self, api_client, artist):
         sold_out = VariantFactory(item__artist=artist, stock=0)
 
-        response = api_client.post(f"/api/v1/items/{sold_out.item.pk}/stock-alerts/", {"variant": sold_out.pk}, format="json")
+        response = api_client.post(
+            f"/api/v1/items/{sold_out.item.pk}/stock-alerts/",
+            {"variant": sold_out.pk},
+            format="json",
+        )
 
         assert response.status_code == 401
 
@@ -402,10 +519,16 @@ class TestStaffApprove:
         self, api_client, django_capture_on_commit_callbacks, mailoutbox
     ):
         staff = UserFactory(username="staff", is_staff=True)
-        pending = ArtistFactory(approved_at=None, name="Terre & Feu", user=UserFactory(username="camille", email="camille@example.com"))
+        pending = ArtistFactory(
+            approved_at=None,
+            name="Terre & Feu",
+            user=UserFactory(username="camille", email="camille@example.com"),
+        )
 
         with django_capture_on_commit_callbacks(execute=True):
-            response = client_for(staff).post(f"/api/v1/staff/artists/{pending.slug}/approve/")
+            response = client_for(staff).post(
+                f"/api/v1/staff/artists/{pending.slug}/approve/"
+            )
 
         assert response.status_code == 200
         assert response.json()["is_approved"] is True
@@ -421,8 +544,13 @@ class TestStaffApprove:
         pending = ArtistFactory(approved_at=None)
         staff = client_for(UserFactory(username="staff", is_staff=True))
 
-        assert buyer_api.post(f"/api/v1/staff/artists/{pending.slug}/approve/").status_code == 403
-        assert staff.post("/api/v1/staff/artists/no-such-shop/approve/").status_code == 404
+        assert (
+            buyer_api.post(f"/api/v1/staff/artists/{pending.slug}/approve/").status_code
+            == 403
+        )
+        assert (
+            staff.post("/api/v1/staff/artists/no-such-shop/approve/").status_code == 404
+        )
         pending.refresh_from_db()
         assert pending.approved_at is None
         assert Artist.objects.visible().count() == 0

@@ -70,7 +70,9 @@ class TestArtistPage:
         notice = response.content.decode()
         assert "on holiday until" in notice
         assert "Gone to the sea." in notice
-        assert response.context["artist"].holiday_dispatch_date() == today + timedelta(days=6)
+        assert response.context["artist"].holiday_dispatch_date() == today + timedelta(
+            days=6
+        )
 
     def test_answers_404_for_a_shop_awaiting_approval(self, client):
         pending = ArtistFactory(approved_at=None)
@@ -89,7 +91,12 @@ class TestArtistPage:
 
 class TestItemPage:
     def test_lists_variants_with_their_stock_and_the_shop_terms(self, client, artist):
-        item = ItemFactory(artist=artist, title="Linen apron", price=Decimal("45.00"), size_guide="S fits 36-38")
+        item = ItemFactory(
+            artist=artist,
+            title="Linen apron",
+            price=Decimal("45.00"),
+            size_guide="S fits 36-38",
+        )
         small = VariantFactory(item=item, name="Small", stock=3)
         large = VariantFactory(item=item, name="Large", price=Decimal("49.00"), stock=0)
 
@@ -107,7 +114,9 @@ class TestItemPage:
         assert "Tell me when “Large” is back" in page
         assert 'name="personalisation_text"' not in page
 
-    def test_shows_personalisation_fields_for_a_personalisable_item(self, client, variant):
+    def test_shows_personalisation_fields_for_a_personalisable_item(
+        self, client, variant
+    ):
         variant.item.personalisable = True
         variant.item.save()
 
@@ -117,7 +126,9 @@ class TestItemPage:
         assert 'name="personalisation_photo"' in page
         assert 'enctype="multipart/form-data"' in page
 
-    def test_disables_adding_to_cart_when_every_variant_is_sold_out(self, client, artist):
+    def test_disables_adding_to_cart_when_every_variant_is_sold_out(
+        self, client, artist
+    ):
         sold_out = VariantFactory(item__artist=artist, stock=0)
 
         response = client.get(f"/items/{sold_out.item.pk}/")
@@ -134,7 +145,9 @@ class TestItemPage:
 
         assert client.get(f"/items/{item.pk}/").status_code == 404
 
-    def test_lets_the_artist_preview_its_own_item_off_sale_without_a_cart_form(self, client, artist):
+    def test_lets_the_artist_preview_its_own_item_off_sale_without_a_cart_form(
+        self, client, artist
+    ):
         item = ItemFactory(artist=artist, is_active=False)
         VariantFactory(item=item)
         client.force_login(artist.user)
@@ -145,7 +158,9 @@ class TestItemPage:
         assert "this item is not on sale" in response.content.decode()
         assert 'action="/cart/add/"' not in response.content.decode()
 
-    def test_answers_404_to_another_artist_for_an_item_off_sale(self, client, other_artist):
+    def test_answers_404_to_another_artist_for_an_item_off_sale(
+        self, client, other_artist
+    ):
         item = ItemFactory(is_active=False)
         client.force_login(other_artist.user)
 
@@ -153,22 +168,36 @@ class TestItemPage:
 
 
 class TestStockAlertForm:
-    def test_records_one_alert_however_often_the_buyer_asks(self, client, buyer, artist):
+    def test_records_one_alert_however_often_the_buyer_asks(
+        self, client, buyer, artist
+    ):
         sold_out = VariantFactory(item__artist=artist, name="Celadon", stock=0)
         client.force_login(buyer)
 
-        first = client.post(f"/items/{sold_out.item.pk}/alert/", {"variant": sold_out.pk}, follow=True)
-        second = client.post(f"/items/{sold_out.item.pk}/alert/", {"variant": sold_out.pk}, follow=True)
+        first = client.post(
+            f"/items/{sold_out.item.pk}/alert/", {"variant": sold_out.pk}, follow=True
+        )
+        second = client.post(
+            f"/items/{sold_out.item.pk}/alert/", {"variant": sold_out.pk}, follow=True
+        )
 
-        assert "We will email you once when “Celadon” is back in stock." in first.content.decode()
+        assert (
+            "We will email you once when “Celadon” is back in stock."
+            in first.content.decode()
+        )
         assert "already on the list" in second.content.decode()
         assert StockAlert.objects.filter(user=buyer, variant=sold_out).count() == 1
-        assert "We will email you when “Celadon” is back in stock." in second.content.decode()
+        assert (
+            "We will email you when “Celadon” is back in stock."
+            in second.content.decode()
+        )
 
     def test_refuses_a_variant_in_stock(self, client, buyer, variant):
         client.force_login(buyer)
 
-        response = client.post(f"/items/{variant.item.pk}/alert/", {"variant": variant.pk}, follow=True)
+        response = client.post(
+            f"/items/{variant.item.pk}/alert/", {"variant": variant.pk}, follow=True
+        )
 
         assert "in stock: you can order it now" in response.content.decode()
         assert not StockAlert.objects.exists()
@@ -177,7 +206,9 @@ class TestStockAlertForm:
         elsewhere = VariantFactory(stock=0)
         client.force_login(buyer)
 
-        response = client.post(f"/items/{variant.item.pk}/alert/", {"variant": elsewhere.pk})
+        response = client.post(
+            f"/items/{variant.item.pk}/alert/", {"variant": elsewhere.pk}
+        )
 
         assert response.status_code == 404
         assert not StockAlert.objects.exists()
@@ -185,7 +216,9 @@ class TestStockAlertForm:
     def test_sends_anonymous_visitors_to_the_login_page(self, client, artist):
         sold_out = VariantFactory(item__artist=artist, stock=0)
 
-        response = client.post(f"/items/{sold_out.item.pk}/alert/", {"variant": sold_out.pk})
+        response = client.post(
+            f"/items/{sold_out.item.pk}/alert/", {"variant": sold_out.pk}
+        )
 
         assert response.status_code == 302
         assert response.url.startswith("/accounts/login/")

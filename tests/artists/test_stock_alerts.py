@@ -12,13 +12,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sold_out(artist):
-    return VariantFactory(item__artist=artist, item__title="Moon jar", name="Celadon", stock=0)
+    return VariantFactory(
+        item__artist=artist, item__title="Moon jar", name="Celadon", stock=0
+    )
 
 
 @pytest.fixture
 def waiting(buyer_api, sold_out):
     response = buyer_api.post(
-        f"/api/v1/items/{sold_out.item.pk}/stock-alerts/", {"variant": sold_out.pk}, format="json"
+        f"/api/v1/items/{sold_out.item.pk}/stock-alerts/",
+        {"variant": sold_out.pk},
+        format="json",
     )
     assert response.status_code == 201
     return sold_out
@@ -29,9 +33,13 @@ class TestBackInStockEmail:
         self, artist_api, waiting, django_capture_on_commit_callbacks, mailoutbox
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            restocked = artist_api.patch(f"/api/v1/shop/variants/{waiting.pk}/", {"stock": 3}, format="json")
+            restocked = artist_api.patch(
+                f"/api/v1/shop/variants/{waiting.pk}/", {"stock": 3}, format="json"
+            )
         with django_capture_on_commit_callbacks(execute=True):
-            topped_up = artist_api.patch(f"/api/v1/shop/variants/{waiting.pk}/", {"stock": 5}, format="json")
+            topped_up = artist_api.patch(
+                f"/api/v1/shop/variants/{waiting.pk}/", {"stock": 5}, format="json"
+            )
 
         assert (restocked.status_code, topped_up.status_code) == (200, 200)
         assert len(mailoutbox) == 1
@@ -42,12 +50,19 @@ class TestBackInStockEmail:
         assert StockAlert.objects.get(variant=waiting).notified_at is not None
 
     def test_is_recorded_in_the_buyers_language(
-        self, artist_api, french_buyer, sold_out, django_capture_on_commit_callbacks, mailoutbox
+        self,
+        artist_api,
+        french_buyer,
+        sold_out,
+        django_capture_on_commit_callbacks,
+        mailoutbox,
     ):
         StockAlert.objects.create(user=french_buyer, variant=sold_out)
 
         with django_capture_on_commit_callbacks(execute=True):
-            artist_api.patch(f"/api/v1/shop/variants/{sold_out.pk}/", {"stock": 1}, format="json")
+            artist_api.patch(
+                f"/api/v1/shop/variants/{sold_out.pk}/", {"stock": 1}, format="json"
+            )
 
         assert len(mailoutbox) == 1
         assert mailoutbox[0].to == ["acheteuse@example.com"]
@@ -62,15 +77,28 @@ class TestBackInStockEmail:
         assert len(mailoutbox) == 1
 
     def test_a_buyer_can_ask_again_after_being_told_once(
-        self, buyer_api, artist_api, waiting, django_capture_on_commit_callbacks, mailoutbox
+        self,
+        buyer_api,
+        artist_api,
+        waiting,
+        django_capture_on_commit_callbacks,
+        mailoutbox,
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            artist_api.patch(f"/api/v1/shop/variants/{waiting.pk}/", {"stock": 1}, format="json")
-            artist_api.patch(f"/api/v1/shop/variants/{waiting.pk}/", {"stock": 0}, format="json")
-            again = buyer_api.post(
-                f"/api/v1/items/{waiting.item.pk}/stock-alerts/", {"variant": waiting.pk}, format="json"
+            artist_api.patch(
+                f"/api/v1/shop/variants/{waiting.pk}/", {"stock": 1}, format="json"
             )
-            artist_api.patch(f"/api/v1/shop/variants/{waiting.pk}/", {"stock": 2}, format="json")
+            artist_api.patch(
+                f"/api/v1/shop/variants/{waiting.pk}/", {"stock": 0}, format="json"
+            )
+            again = buyer_api.post(
+                f"/api/v1/items/{waiting.item.pk}/stock-alerts/",
+                {"variant": waiting.pk},
+                format="json",
+            )
+            artist_api.patch(
+                f"/api/v1/shop/variants/{waiting.pk}/", {"stock": 2}, format="json"
+            )
 
         assert again.status_code == 201
         assert len(mailoutbox) == 2
@@ -90,7 +118,10 @@ class TestPeriodicJob:
             second_run = run_all()["artists.jobs.send_back_in_stock_alerts"]
 
         assert (first_run, second_run) == (2, 0)
-        assert sorted(email.to[0] for email in mailoutbox) == ["buyer@example.com", "other@example.com"]
+        assert sorted(email.to[0] for email in mailoutbox) == [
+            "buyer@example.com",
+            "other@example.com",
+        ]
 
     def test_leaves_alerts_of_variants_still_out_of_stock(self, waiting, mailoutbox):
         assert send_back_in_stock_alerts() == 0

@@ -21,7 +21,9 @@ from django.core.mail.backends.filebased import EmailBackend
 class FaultyFileBackend(EmailBackend):
     def send_messages(self, email_messages):
         fault_dir = Path(os.environ["FAULT_DIR"])
-        recipients = ",".join(sorted({r for m in email_messages for r in m.recipients()}))
+        recipients = ",".join(
+            sorted({r for m in email_messages for r in m.recipients()})
+        )
         subject = " | ".join(m.subject for m in email_messages)
         block = fault_dir / "block"
         if block.exists():

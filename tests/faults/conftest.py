@@ -27,7 +27,11 @@ def pytest_collection_modifyitems(config, items):
         return
     for item in items:
         if item.nodeid.startswith("tests/faults/"):
-            item.add_marker(pytest.mark.skip(reason="needs redis-server on PATH (.ci/run installs it)"))
+            item.add_marker(
+                pytest.mark.skip(
+                    reason="needs redis-server on PATH (.ci/run installs it)"
+                )
+            )
 
 
 def free_port() -> int:
@@ -49,8 +53,17 @@ class PrivateRedis:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [
-                REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", str(self.dir),
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
             ],
             stdout=open(self.dir / "redis.log", "ab"),  # noqa: SIM115 - closed with the process
             stderr=subprocess.STDOUT,
@@ -87,7 +100,10 @@ def publishing_to(url: str):
     """This process (the web side) publishes tasks to ``url``."""
     from marketplace.celery import app
 
-    previous = {key: app.conf[key] for key in ("broker_url", "broker_read_url", "broker_write_url")}
+    previous = {
+        key: app.conf[key]
+        for key in ("broker_url", "broker_read_url", "broker_write_url")
+    }
     previous_eager = app.conf.task_always_eager
     app.conf.broker_url = app.conf.broker_read_url = app.conf.broker_write_url = url
     app.conf.task_always_eager = False
@@ -138,7 +154,9 @@ class Workers:
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "FAULT_DIR": str(self.fault_dir),
             "MESSAGE_EMAIL_GROUP_SECONDS": "0",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+            ),
             **{key: str(value) for key, value in env.items()},
         }
         for key in ("EMAIL_URL", "EMAIL_BACKEND"):
@@ -146,24 +164,41 @@ class Workers:
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
                 [
-                    sys.executable, "-m", "celery", "-A", "marketplace", "worker",
-                    "--pool=solo", "-l", "info", "-n", name,
-                    "--without-gossip", "--without-mingle", "--without-heartbeat",
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "marketplace",
+                    "worker",
+                    "--pool=solo",
+                    "-l",
+                    "info",
+                    "-n",
+                    name,
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
                 ],
                 cwd=ROOT,
                 env=environment,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        worker = WorkerProcess(process=process, name=name, mail_dir=self.mail_dir, log_path=log_path)
+        worker = WorkerProcess(
+            process=process, name=name, mail_dir=self.mail_dir, log_path=log_path
+        )
         self.started.append(worker)
         with publishing_to(broker_url):
             deadline = time.monotonic() + 40
             while not app.control.ping(destination=[name], timeout=0.5):
                 if process.poll() is not None:
-                    pytest.fail(f"the Celery worker exited ({process.returncode}):\n{worker.log()}")
+                    pytest.fail(
+                        f"the Celery worker exited ({process.returncode}):\n{worker.log()}"
+                    )
                 if time.monotonic() > deadline:
-                    pytest.fail(f"the Celery worker did not answer within 40 s:\n{worker.log()}")
+                    pytest.fail(
+                        f"the Celery worker did not answer within 40 s:\n{worker.log()}"
+                    )
         return worker
 
     def kill(self, worker: WorkerProcess) -> None:
@@ -182,7 +217,9 @@ class Workers:
                     worker.process.wait()
 
     def emails_to(self, address: str) -> list[str]:
-        return WorkerProcess(process=None, name="", mail_dir=self.mail_dir, log_path=self.base).emails_to(address)
+        return WorkerProcess(
+            process=None, name="", mail_dir=self.mail_dir, log_path=self.base
+        ).emails_to(address)
 
     def logs(self) -> str:
         return "\n".join(f"--- {w.name}\n{w.log()[-4000:]}" for w in self.started)

@@ -54,7 +54,9 @@ def sweep_until_all_sent(*, timeout: float, details) -> int:
                 break
             left = now_left
         if time.monotonic() > deadline:
-            raise AssertionError(f"emails still pending after {timeout} s: {outbox_by_status()}\n{details()}")
+            raise AssertionError(
+                f"emails still pending after {timeout} s: {outbox_by_status()}\n{details()}"
+            )
     return sweeps
 
 
@@ -67,7 +69,12 @@ def test_with_redis_stopped_every_request_succeeds_and_every_email_leaves_once_a
         # Before the outage: the worker sends as usual.
         before = shop.place_order()
         shop.move(before, step=0)
-        wait_until(all_sent, timeout=30, what="the emails before the outage", details=workers.logs)
+        wait_until(
+            all_sent,
+            timeout=30,
+            what="the emails before the outage",
+            details=workers.logs,
+        )
         emails_before = Notification.objects.count()
 
         private_redis.stop()
@@ -96,7 +103,9 @@ def test_with_redis_stopped_every_request_succeeds_and_every_email_leaves_once_a
     from orders.services import retry_pending_refunds_due
 
     retry_pending_refunds_due()
-    assert set(Refund.objects.values_list("status", flat=True)) <= {RefundStatus.SUCCEEDED}
+    assert set(Refund.objects.values_list("status", flat=True)) <= {
+        RefundStatus.SUCCEEDED
+    }
     print(
         f"[faults] Redis down {down_for:.1f} s: {placed} orders placed and moved through "
         f"{requests} API requests, all answered (slowest order cycle {slowest:.2f} s); "
@@ -112,13 +121,20 @@ def test_a_worker_killed_while_sending_an_email_is_replaced_and_the_email_leaves
     shop = Shop()
     with publishing_to(private_redis.url):
         artist_order_id = shop.place_order()
-        wait_until(all_sent, timeout=30, what="the checkout emails", details=workers.logs)
+        wait_until(
+            all_sent, timeout=30, what="the checkout emails", details=workers.logs
+        )
         (fault_dir / "block").touch()  # the email provider hangs
 
         shop.act(shop.as_artist, artist_order_id, "accept")
 
         accepted = Notification.objects.get(event="order_accepted")
-        wait_until((fault_dir / "blocked").exists, timeout=30, what="the worker to start sending", details=workers.logs)
+        wait_until(
+            (fault_dir / "blocked").exists,
+            timeout=30,
+            what="the worker to start sending",
+            details=workers.logs,
+        )
         accepted.refresh_from_db()
         assert accepted.status == NotificationStatus.SENDING
         workers.kill(first)
@@ -128,13 +144,17 @@ def test_a_worker_killed_while_sending_an_email_is_replaced_and_the_email_leaves
         workers.start(broker_url=private_redis.url, FAULT_CLAIM_SECONDS=2)
         # The claim of the dead worker runs out, the sweep gives the row to the new one.
         wait_until(
-            lambda: timezone.now() > Notification.objects.get(pk=accepted.pk).claimed_until,
+            lambda: (
+                timezone.now() > Notification.objects.get(pk=accepted.pk).claimed_until
+            ),
             timeout=10,
             what="the dead worker's claim to expire",
         )
         outbox.sweep_pending()
         outbox.sweep_pending()  # twice, as two beats would: still one email
-        wait_until(all_sent, timeout=30, what="the email after the kill", details=workers.logs)
+        wait_until(
+            all_sent, timeout=30, what="the email after the kill", details=workers.logs
+        )
         time.sleep(1)
 
     accepted.refresh_from_db()
@@ -156,7 +176,12 @@ def test_an_email_provider_failing_for_a_while_is_retried_with_back_off_and_noth
         artist_order_id = shop.place_order()  # order confirmation and new order
         shop.move(artist_order_id, step=0)  # accepted, shipped, delivered
 
-        wait_until(all_sent, timeout=90, what="every email despite the failing provider", details=workers.logs)
+        wait_until(
+            all_sent,
+            timeout=90,
+            what="every email despite the failing provider",
+            details=workers.logs,
+        )
         time.sleep(1)
 
     assert (fault_dir / "fail_next").read_text() == "0"
@@ -165,7 +190,10 @@ def test_an_email_provider_failing_for_a_while_is_retried_with_back_off_and_noth
     assert sum(attempts) == sent + failures
     # Each email's attempts are spaced by its back-off: 0.5 s after the
     # first failure, 1 s after the second, 2 s after the third...
-    log = [line.split("\t") for line in (fault_dir / "attempts.log").read_text().splitlines()]
+    log = [
+        line.split("\t")
+        for line in (fault_dir / "attempts.log").read_text().splitlines()
+    ]
     tries: dict[tuple[str, str], list[tuple[float, str]]] = {}
     for at, outcome, address, subject in log:
         tries.setdefault((address, subject), []).append((float(at), outcome))
@@ -179,7 +207,10 @@ def test_an_email_provider_failing_for_a_while_is_retried_with_back_off_and_noth
             gap = next_at - at
             assert gap >= 0.5 * 2 ** (failures_so_far - 1) - 0.05, attempts_of_one_email
             gaps.append(round(gap, 1))
-    assert Counter(outcome for _at, outcome, _address, _subject in log) == {"failed": failures, "sent": sent}
+    assert Counter(outcome for _at, outcome, _address, _subject in log) == {
+        "failed": failures,
+        "sent": sent,
+    }
     notification = Notification.objects.order_by("-attempts").first()
     assert notification.attempts >= 2 and notification.last_error == ""
     print(
@@ -217,8 +248,11 @@ def test_a_payment_provider_failing_a_refund_leaves_it_pending_and_retried_under
         assert artist_order.refunded == artist_order.paid == Decimal("50.00")
         with pytest.raises(DomainError):
             refund_create(
-                artist_order=artist_order, amount="0.01", reason=RefundReason.STAFF,
-                idempotency_key="staff:extra", by=staff,
+                artist_order=artist_order,
+                amount="0.01",
+                reason=RefundReason.STAFF,
+                idempotency_key="staff:extra",
+                by=staff,
             )
 
         (fault_dir / "refund_outage").unlink()  # the provider is back
@@ -237,4 +271,6 @@ def test_a_payment_provider_failing_a_refund_leaves_it_pending_and_retried_under
     ledger = (fault_dir / "refunds_paid.log").read_text().splitlines()
     assert [line.split()[1:] for line in ledger] == [[refund.idempotency_key, "50.00"]]
     assert Refund.objects.filter(artist_order_id=artist_order_id).count() == 1
-    print(f"[faults] refund provider down: refund pending through {refund.attempts - 1} failed attempts, then paid once")
+    print(
+        f"[faults] refund provider down: refund pending through {refund.attempts - 1} failed attempts, then paid once"
+    )

@@ -38,7 +38,10 @@ def install() -> None:
             type(self).refund_outage = (fault_dir / "refund_outage").exists()
             paid_before = len(type(self).refunds_paid)
             result = original_refund(
-                self, amount=amount, payment_reference=payment_reference, idempotency_key=idempotency_key
+                self,
+                amount=amount,
+                payment_reference=payment_reference,
+                idempotency_key=idempotency_key,
             )
             if len(type(self).refunds_paid) > paid_before:
                 with open(fault_dir / "refunds_paid.log", "a") as ledger:

@@ -71,15 +71,39 @@ def real_parameters(path: str, world) -> dict:
         ("/api/v1/artists/{slug}", {"slug": kwargs["artist_slug"]["slug"]}),
         ("/api/v1/staff/artists/{slug}", {"slug": kwargs["artist_slug"]["slug"]}),
         ("/api/v1/items/{", {"pk": kwargs["item"]["pk"], "id": kwargs["item"]["pk"]}),
-        ("/api/v1/shop/items/{", {"pk": kwargs["item"]["pk"], "id": kwargs["item"]["pk"],
-                                  "photo_pk": kwargs["item_photo"]["photo_pk"]}),
-        ("/api/v1/shop/variants/{", {"pk": kwargs["variant"]["pk"], "id": kwargs["variant"]["pk"]}),
-        ("/api/v1/cart/lines/{", {"pk": kwargs["cart_line"]["pk"], "id": kwargs["cart_line"]["pk"]}),
+        (
+            "/api/v1/shop/items/{",
+            {
+                "pk": kwargs["item"]["pk"],
+                "id": kwargs["item"]["pk"],
+                "photo_pk": kwargs["item_photo"]["photo_pk"],
+            },
+        ),
+        (
+            "/api/v1/shop/variants/{",
+            {"pk": kwargs["variant"]["pk"], "id": kwargs["variant"]["pk"]},
+        ),
+        (
+            "/api/v1/cart/lines/{",
+            {"pk": kwargs["cart_line"]["pk"], "id": kwargs["cart_line"]["pk"]},
+        ),
         ("/api/v1/orders/{", {"number": kwargs["order_number"]["number"]}),
-        ("/api/v1/artist-orders/{", {"pk": kwargs["artist_order"]["pk"], "id": kwargs["artist_order"]["pk"]}),
-        ("/api/v1/threads/{", {"pk": kwargs["thread"]["pk"], "id": kwargs["thread"]["pk"]}),
-        ("/api/v1/returns/{", {"pk": kwargs["return_request"]["pk"], "id": kwargs["return_request"]["pk"],
-                               "photo": kwargs["return_photo"]["pk"]}),
+        (
+            "/api/v1/artist-orders/{",
+            {"pk": kwargs["artist_order"]["pk"], "id": kwargs["artist_order"]["pk"]},
+        ),
+        (
+            "/api/v1/threads/{",
+            {"pk": kwargs["thread"]["pk"], "id": kwargs["thread"]["pk"]},
+        ),
+        (
+            "/api/v1/returns/{",
+            {
+                "pk": kwargs["return_request"]["pk"],
+                "id": kwargs["return_request"]["pk"],
+                "photo": kwargs["return_photo"]["pk"],
+            },
+        ),
     ]
     for prefix, values in table:
         if path.startswith(prefix):
@@ -102,10 +126,16 @@ def assert_money_and_stock_safe():
 @pytest.mark.usefixtures("connection_kept_between_requests")
 def test_every_operation_answers_hostile_input_without_5xx_and_as_documented(role):
     world = build_world()
-    user = {"anonymous": None, "buyer": world.users["owner_buyer"], "artist": world.users["owning_artist"]}[role]
+    user = {
+        "anonymous": None,
+        "buyer": world.users["owner_buyer"],
+        "artist": world.users["owning_artist"],
+    }[role]
     headers = {}
     if user is not None:
-        headers["Authorization"] = f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        headers["Authorization"] = (
+            f"Token {Token.objects.get_or_create(user=user)[0].key}"
+        )
     api = schema()
     examples = examples_per_operation()
     failures: dict[str, str] = {}
@@ -117,20 +147,26 @@ def test_every_operation_answers_hostile_input_without_5xx_and_as_documented(rol
         operations += 1
         label = f"{operation.method.upper()} {operation.path}"
         known = {
-            name: value for name, value in real_parameters(operation.path, world).items()
+            name: value
+            for name, value in real_parameters(operation.path, world).items()
             if name in {p.name for p in operation.path_parameters}
         }
-        strategies = [operation.as_strategy(generation_mode=mode) for mode in GenerationMode]
+        strategies = [
+            operation.as_strategy(generation_mode=mode) for mode in GenerationMode
+        ]
         if known:
             strategies += [
-                operation.as_strategy(generation_mode=mode, path_parameters=known) for mode in GenerationMode
+                operation.as_strategy(generation_mode=mode, path_parameters=known)
+                for mode in GenerationMode
             ]
 
         @settings(
             max_examples=examples * len(strategies) // 2,
             deadline=None,
             database=None,
-            derandomize=not os.environ.get("STRESS_ROUNDS"),  # fresh examples under make stress
+            derandomize=not os.environ.get(
+                "STRESS_ROUNDS"
+            ),  # fresh examples under make stress
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
@@ -142,16 +178,19 @@ def test_every_operation_answers_hostile_input_without_5xx_and_as_documented(rol
 
         try:
             call()
-        except (Exception, BaseExceptionGroup) as error:  # collected: every operation is tried
+        except (
+            Exception,
+            BaseExceptionGroup,
+        ) as error:  # collected: every operation is tried
             failures[label] = f"{type(error).__name__}: {str(error)[:1500]}"
 
     assert operations >= 50
-    assert not failures, f"{len(failures)} of {operations} operations failed as {role}:\n\n" + "\n\n".join(
-        f"{label}\n{message}" for label, message in failures.items()
+    assert not failures, (
+        f"{len(failures)} of {operations} operations failed as {role}:\n\n"
+        + "\n\n".join(f"{label}\n{message}" for label, message in failures.items())
     )
     assert_money_and_stock_safe()
     print(
         f"[fuzz] as {role}: {operations} operations, {sum(requests.values())} requests "
         f"({', '.join(f'{k}xx: {v}' for k, v in sorted(requests.items()))}), no 5xx, all as documented"
     )
-

@@ -103,12 +103,20 @@ def assert_money_safe(artist_orders) -> None:
         artist_order.refresh_from_db()
         live = artist_order.refunds.exclude(status=RefundStatus.FAILED)
         total = live.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-        assert total == artist_order.refunded, (artist_order.pk, total, artist_order.refunded)
+        assert total == artist_order.refunded, (
+            artist_order.pk,
+            total,
+            artist_order.refunded,
+        )
         assert artist_order.refunded <= artist_order.paid, artist_order.pk
 
 
 def assert_history_chains(obj, first_state) -> list:
-    rows = list(obj.history.order_by("at", "id").values_list("transition", "from_state", "to_state"))
+    rows = list(
+        obj.history.order_by("at", "id").values_list(
+            "transition", "from_state", "to_state"
+        )
+    )
     state = first_state
     for _transition, from_state, to_state in rows:
         assert from_state == state, (obj.pk, rows)
@@ -154,7 +162,14 @@ ORDER_MOVES = {
     # Staff refunds keep the state (every state once paid).
     "staff_refund": {state: state for state in S.values if state != S.AWAITING_PAYMENT},
 }
-HOLDS_STOCK = [S.AWAITING_PAYMENT, S.AWAITING_ACCEPTANCE, S.ACCEPTED, S.SHIPPED, S.DELIVERED, S.COMPLETED]
+HOLDS_STOCK = [
+    S.AWAITING_PAYMENT,
+    S.AWAITING_ACCEPTANCE,
+    S.ACCEPTED,
+    S.SHIPPED,
+    S.DELIVERED,
+    S.COMPLETED,
+]
 STOCK = 40
 
 
@@ -164,14 +179,23 @@ class ArtistOrderMachine(Isolated):
     @initialize()
     def shop(self):
         n = self.run_id
-        self.buyer = UserFactory(username=f"m{n}-buyer", email=f"m{n}-buyer@example.com")
+        self.buyer = UserFactory(
+            username=f"m{n}-buyer", email=f"m{n}-buyer@example.com"
+        )
         self.artist = make_artist(f"m{n}-potter")
-        self.staff = UserFactory(username=f"m{n}-staff", email=f"m{n}-staff@example.com", is_staff=True)
+        self.staff = UserFactory(
+            username=f"m{n}-staff", email=f"m{n}-staff@example.com", is_staff=True
+        )
         self.variant = make_variant(self.artist, price="30.00", stock=STOCK)
         self.artist_order_ids: list[int] = []
 
     def who(self, name):
-        return {"buyer": self.buyer, "artist": self.artist.user, "staff": self.staff, "system": None}[name]
+        return {
+            "buyer": self.buyer,
+            "artist": self.artist.user,
+            "staff": self.staff,
+            "system": None,
+        }[name]
 
     @rule(target=orders, quantity=st.integers(min_value=1, max_value=4))
     def place_order(self, quantity):
@@ -181,7 +205,9 @@ class ArtistOrderMachine(Isolated):
             with transaction.atomic():
                 cart_add_line(cart=cart, variant_id=self.variant.pk, quantity=quantity)
                 order = checkout(
-                    cart=cart, buyer=self.buyer, shipping_address=ADDRESS,
+                    cart=cart,
+                    buyer=self.buyer,
+                    shipping_address=ADDRESS,
                     payment={"provider": "test", "token": "ok"},
                 )
         except DomainError:
@@ -210,21 +236,41 @@ class ArtistOrderMachine(Isolated):
             assert after.state == before.state
             assert after.refunded == before.refunded
             assert after.history.count() == history_before
-            assert list(after.refunds.values_list("pk", "amount", "status")) == refunds_before
+            assert (
+                list(after.refunds.values_list("pk", "amount", "status"))
+                == refunds_before
+            )
             return
         after = ArtistOrder.objects.get(pk=artist_order_id)
         self.seen[f"{transition or 'staff refund replay'} done"] += 1
         if transition is None:  # a replayed staff refund: nothing new
-            assert after.state == before.state and after.history.count() == history_before
+            assert (
+                after.state == before.state and after.history.count() == history_before
+            )
             return
-        new = list(after.history.order_by("at", "id").values_list("transition", "from_state", "to_state"))[history_before:]
+        new = list(
+            after.history.order_by("at", "id").values_list(
+                "transition", "from_state", "to_state"
+            )
+        )[history_before:]
         assert len(new) == 1 and new[0][1:] == (before.state, after.state), new
         done = new[0][0]
         # The buyer's cancel of an accepted order files a request instead.
-        assert done == transition or (transition, done) == ("cancel", "request_cancellation"), (transition, done)
-        assert ORDER_MOVES[done].get(before.state) == after.state, (done, before.state, after.state)
+        assert done == transition or (transition, done) == (
+            "cancel",
+            "request_cancellation",
+        ), (transition, done)
+        assert ORDER_MOVES[done].get(before.state) == after.state, (
+            done,
+            before.state,
+            after.state,
+        )
 
-    @rule(artist_order=orders, steps=st.integers(min_value=1, max_value=4), path=st.integers(0, 5))
+    @rule(
+        artist_order=orders,
+        steps=st.integers(min_value=1, max_value=4),
+        path=st.integers(0, 5),
+    )
     def advance(self, artist_order, steps, path):
         """The next ``steps`` of a sale going one of its usual ways, so that
         runs reach the late states too (the other rules try everything
@@ -234,7 +280,9 @@ class ArtistOrderMachine(Isolated):
         for _step in range(steps):
             current = ArtistOrder.objects.get(pk=artist_order)
             if current.state == S.AWAITING_ACCEPTANCE:
-                self.accept(artist_order, "artist") if path else self.refuse(artist_order, "artist", "No clay.")
+                self.accept(artist_order, "artist") if path else self.refuse(
+                    artist_order, "artist", "No clay."
+                )
             elif current.state == S.ACCEPTED:
                 self.ship(artist_order, "artist", "6A123")
             elif current.state == S.SHIPPED and path >= 4:
@@ -252,89 +300,155 @@ class ArtistOrderMachine(Isolated):
 
     @rule(artist_order=orders, by=st.sampled_from(["artist"] * 3 + ["staff", "buyer"]))
     def accept(self, artist_order, by):
-        self.step(artist_order, "accept", lambda ao: artist_order_accept(artist_order=ao, by=self.who(by)))
+        self.step(
+            artist_order,
+            "accept",
+            lambda ao: artist_order_accept(artist_order=ao, by=self.who(by)),
+        )
 
-    @rule(artist_order=orders, by=st.sampled_from(["artist", "staff", "buyer"]), reason=st.sampled_from(["", "No clay.", "No clay."]))
+    @rule(
+        artist_order=orders,
+        by=st.sampled_from(["artist", "staff", "buyer"]),
+        reason=st.sampled_from(["", "No clay.", "No clay."]),
+    )
     def refuse(self, artist_order, by, reason):
-        self.step(artist_order, "refuse", lambda ao: artist_order_refuse(artist_order=ao, by=self.who(by), reason=reason))
+        self.step(
+            artist_order,
+            "refuse",
+            lambda ao: artist_order_refuse(
+                artist_order=ao, by=self.who(by), reason=reason
+            ),
+        )
 
     @rule(artist_order=orders, days=st.sampled_from([-1, 30]))
     def time_out(self, artist_order, days):
         now = timezone.now() + timedelta(days=days)
-        self.step(artist_order, "time_out", lambda ao: artist_order_time_out(artist_order=ao, now=now))
+        self.step(
+            artist_order,
+            "time_out",
+            lambda ao: artist_order_time_out(artist_order=ao, now=now),
+        )
 
     @rule(artist_order=orders, by=st.sampled_from(["buyer", "artist"]))
     def cancel(self, artist_order, by):
-        self.step(artist_order, "cancel", lambda ao: artist_order_cancel(artist_order=ao, by=self.who(by)))
-
-    @rule(artist_order=orders, by=st.sampled_from(["artist"] * 3 + ["buyer"]), tracking=st.sampled_from(["", "6A123", "6A123"]))
-    def ship(self, artist_order, by, tracking):
         self.step(
-            artist_order, "ship",
-            lambda ao: artist_order_ship(artist_order=ao, by=self.who(by), carrier="Colissimo", tracking_number=tracking),
+            artist_order,
+            "cancel",
+            lambda ao: artist_order_cancel(artist_order=ao, by=self.who(by)),
         )
 
-    @rule(artist_order=orders, by=st.sampled_from(["buyer", "buyer", "system", "artist"]))
+    @rule(
+        artist_order=orders,
+        by=st.sampled_from(["artist"] * 3 + ["buyer"]),
+        tracking=st.sampled_from(["", "6A123", "6A123"]),
+    )
+    def ship(self, artist_order, by, tracking):
+        self.step(
+            artist_order,
+            "ship",
+            lambda ao: artist_order_ship(
+                artist_order=ao,
+                by=self.who(by),
+                carrier="Colissimo",
+                tracking_number=tracking,
+            ),
+        )
+
+    @rule(
+        artist_order=orders, by=st.sampled_from(["buyer", "buyer", "system", "artist"])
+    )
     def confirm_delivery(self, artist_order, by):
         self.step(
-            artist_order, "confirm_delivery",
+            artist_order,
+            "confirm_delivery",
             lambda ao: artist_order_confirm_delivery(artist_order=ao, by=self.who(by)),
         )
 
     @rule(artist_order=orders)
     def complete(self, artist_order):
-        self.step(artist_order, "complete", lambda ao: artist_order_complete(artist_order=ao))
+        self.step(
+            artist_order, "complete", lambda ao: artist_order_complete(artist_order=ao)
+        )
 
     @rule(artist_order=orders, long_ago=st.booleans())
     def report_not_received(self, artist_order, long_ago):
         if artist_order > 0 and long_ago:
-            ArtistOrder.objects.filter(pk=artist_order, shipped_at__isnull=False).update(
-                shipped_at=timezone.now() - timedelta(days=60)
-            )
+            ArtistOrder.objects.filter(
+                pk=artist_order, shipped_at__isnull=False
+            ).update(shipped_at=timezone.now() - timedelta(days=60))
         self.step(
-            artist_order, "report_not_received",
+            artist_order,
+            "report_not_received",
             lambda ao: artist_order_report_not_received(artist_order=ao, by=self.buyer),
         )
 
     @rule(artist_order=orders, by=st.sampled_from(["artist", "staff"]))
     def reship(self, artist_order, by):
         self.step(
-            artist_order, "reship",
-            lambda ao: artist_order_reship(artist_order=ao, by=self.who(by), carrier="DHL", tracking_number="JD1"),
+            artist_order,
+            "reship",
+            lambda ao: artist_order_reship(
+                artist_order=ao, by=self.who(by), carrier="DHL", tracking_number="JD1"
+            ),
         )
 
     @rule(artist_order=orders, by=st.sampled_from(["artist", "staff"]))
     def refund_lost(self, artist_order, by):
-        self.step(artist_order, "refund_lost", lambda ao: artist_order_refund_lost(artist_order=ao, by=self.who(by)))
+        self.step(
+            artist_order,
+            "refund_lost",
+            lambda ao: artist_order_refund_lost(artist_order=ao, by=self.who(by)),
+        )
 
     @rule(
-        artist_order=orders, cents=st.integers(min_value=-100, max_value=20_000), key=st.integers(0, 3),
-        by=st.sampled_from(["staff", "staff", "artist"]), note=st.sampled_from(["Goodwill.", ""]),
+        artist_order=orders,
+        cents=st.integers(min_value=-100, max_value=20_000),
+        key=st.integers(0, 3),
+        by=st.sampled_from(["staff", "staff", "artist"]),
+        note=st.sampled_from(["Goodwill.", ""]),
     )
     def staff_refund(self, artist_order, cents, key, by, note):
         """The staff door (admin); the same key twice refunds once."""
         amount = Decimal(cents) / 100
-        if artist_order > 0 and Refund.objects.filter(idempotency_key=f"staff:{artist_order}:{key}").exists():
+        if (
+            artist_order > 0
+            and Refund.objects.filter(
+                idempotency_key=f"staff:{artist_order}:{key}"
+            ).exists()
+        ):
             transition = None  # a replay: the first refund back, nothing new
         else:
             transition = "staff_refund"
         self.step(
-            artist_order, transition,
+            artist_order,
+            transition,
             lambda ao: artist_order_staff_refund(
-                artist_order=ao, amount=amount, by=self.who(by), note=note,
+                artist_order=ao,
+                amount=amount,
+                by=self.who(by),
+                note=note,
                 idempotency_key=f"staff:{ao.pk}:{key}",
             ),
         )
 
     @rule(artist_order=orders, reason=st.sampled_from(["The buyer asked.", ""]))
     def staff_cancel(self, artist_order, reason):
-        self.step(artist_order, "cancel", lambda ao: artist_order_staff_cancel(artist_order=ao, by=self.staff, reason=reason))
+        self.step(
+            artist_order,
+            "cancel",
+            lambda ao: artist_order_staff_cancel(
+                artist_order=ao, by=self.staff, reason=reason
+            ),
+        )
 
     @rule(artist_order=orders)
     def staff_confirm_delivery(self, artist_order):
         self.step(
-            artist_order, "confirm_delivery",
-            lambda ao: artist_order_staff_confirm_delivery(artist_order=ao, by=self.staff),
+            artist_order,
+            "confirm_delivery",
+            lambda ao: artist_order_staff_confirm_delivery(
+                artist_order=ao, by=self.staff
+            ),
         )
 
     @rule(refund_index=st.integers(0, 20), succeed=st.booleans())
@@ -342,7 +456,11 @@ class ArtistOrderMachine(Isolated):
         """The provider pays or declines a pending refund (a decline frees its amount)."""
         from orders.services import refund_mark_failed
 
-        pending = list(Refund.objects.filter(artist_order_id__in=self.artist_order_ids, status=RefundStatus.PENDING).order_by("pk"))
+        pending = list(
+            Refund.objects.filter(
+                artist_order_id__in=self.artist_order_ids, status=RefundStatus.PENDING
+            ).order_by("pk")
+        )
         if not pending:
             return
         refund = pending[refund_index % len(pending)]
@@ -359,8 +477,11 @@ class ArtistOrderMachine(Isolated):
         assert_money_safe(artist_orders)
         stock = Variant.objects.get(pk=self.variant.pk).stock
         held = (
-            OrderLine.objects.filter(artist_order_id__in=self.artist_order_ids, artist_order__state__in=HOLDS_STOCK)
-            .aggregate(total=Sum("quantity"))["total"] or 0
+            OrderLine.objects.filter(
+                artist_order_id__in=self.artist_order_ids,
+                artist_order__state__in=HOLDS_STOCK,
+            ).aggregate(total=Sum("quantity"))["total"]
+            or 0
         )
         assert stock >= 0
         assert stock + held == STOCK, (stock, held)
@@ -372,8 +493,10 @@ class ArtistOrderMachine(Isolated):
 
 def report(name, seen: Counter) -> None:
     done = sum(count for label, count in seen.items() if label.endswith(" done"))
-    print(f"[fuzz] {name}: {runs()} runs, {done} moves made, {sum(seen.values()) - done} refused; "
-          + ", ".join(f"{label}: {count}" for label, count in sorted(seen.items())))
+    print(
+        f"[fuzz] {name}: {runs()} runs, {done} moves made, {sum(seen.values()) - done} refused; "
+        + ", ".join(f"{label}: {count}" for label, count in sorted(seen.items()))
+    )
 
 
 def test_the_artist_order_state_machine_keeps_money_stock_and_history_straight():
@@ -382,8 +505,17 @@ def test_the_artist_order_state_machine_keeps_money_stock_and_history_straight()
     run_state_machine_as_test(ArtistOrderMachine, settings=machine_settings())
 
     report("artist order machine", ArtistOrderMachine.seen)
-    for transition in ("accept", "refuse", "ship", "confirm_delivery", "complete", "cancel"):
-        assert ArtistOrderMachine.seen[f"{transition} done"], f"no run reached {transition}"
+    for transition in (
+        "accept",
+        "refuse",
+        "ship",
+        "confirm_delivery",
+        "complete",
+        "cancel",
+    ):
+        assert ArtistOrderMachine.seen[f"{transition} done"], (
+            f"no run reached {transition}"
+        )
 
 
 # ---------------------------------------------------------------- returns
@@ -403,7 +535,15 @@ RETURN_MOVES = {
     "withdraw": {R.REQUESTED: R.WITHDRAWN, R.ACCEPTED: R.WITHDRAWN},
     "expire": {R.ACCEPTED: R.EXPIRED},
 }
-HOLDS_QUANTITY = [R.REQUESTED, R.ACCEPTED, R.IN_TRANSIT, R.RECEIVED, R.REFUNDED, R.REPLACEMENT_SHIPPED, R.ESCALATED]
+HOLDS_QUANTITY = [
+    R.REQUESTED,
+    R.ACCEPTED,
+    R.IN_TRANSIT,
+    R.RECEIVED,
+    R.REFUNDED,
+    R.REPLACEMENT_SHIPPED,
+    R.ESCALATED,
+]
 LINE_QUANTITY = 4
 
 
@@ -413,24 +553,42 @@ class ReturnMachine(Isolated):
     @initialize(reason=st.sampled_from(["changed_mind", "wrong_size", "other"]))
     def delivered_line(self, reason):
         n = self.run_id
-        self.buyer = UserFactory(username=f"r{n}-buyer", email=f"r{n}-buyer@example.com")
+        self.buyer = UserFactory(
+            username=f"r{n}-buyer", email=f"r{n}-buyer@example.com"
+        )
         self.artist = make_artist(f"r{n}-potter")
-        self.staff = UserFactory(username=f"r{n}-staff", email=f"r{n}-staff@example.com", is_staff=True)
-        self.line = make_line(buyer=self.buyer, artist=self.artist, quantity=LINE_QUANTITY, price="24.00")
+        self.staff = UserFactory(
+            username=f"r{n}-staff", email=f"r{n}-staff@example.com", is_staff=True
+        )
+        self.line = make_line(
+            buyer=self.buyer, artist=self.artist, quantity=LINE_QUANTITY, price="24.00"
+        )
         self.reason = reason
         self.request_ids: list[int] = []
 
     def who(self, name):
-        return {"buyer": self.buyer, "artist": self.artist.user, "staff": self.staff, "system": None}[name]
+        return {
+            "buyer": self.buyer,
+            "artist": self.artist.user,
+            "staff": self.staff,
+            "system": None,
+        }[name]
 
-    @rule(target=requests, quantity=st.integers(min_value=0, max_value=LINE_QUANTITY + 1),
-          kind=st.sampled_from(["return", "exchange"]))
+    @rule(
+        target=requests,
+        quantity=st.integers(min_value=0, max_value=LINE_QUANTITY + 1),
+        kind=st.sampled_from(["return", "exchange"]),
+    )
     def create(self, quantity, kind):
         held_before = self.held()
         try:
             with transaction.atomic():
                 rr = returns.return_request_create(
-                    buyer=self.buyer, line=self.line, quantity=quantity, kind=kind, reason=self.reason,
+                    buyer=self.buyer,
+                    line=self.line,
+                    quantity=quantity,
+                    kind=kind,
+                    reason=self.reason,
                     desired_text="The same in blue" if kind == "exchange" else "",
                 )
         except REFUSED:
@@ -442,8 +600,10 @@ class ReturnMachine(Isolated):
 
     def held(self) -> int:
         return (
-            ReturnRequest.objects.filter(line=self.line, state__in=HOLDS_QUANTITY)
-            .aggregate(total=Sum("quantity"))["total"] or 0
+            ReturnRequest.objects.filter(
+                line=self.line, state__in=HOLDS_QUANTITY
+            ).aggregate(total=Sum("quantity"))["total"]
+            or 0
         )
 
     def step(self, request_id, transition, call):
@@ -458,22 +618,39 @@ class ReturnMachine(Isolated):
         except REFUSED:
             self.seen[f"{transition} refused"] += 1
             after = ReturnRequest.objects.get(pk=request_id)
-            assert after.state == before.state and after.history.count() == history_before
-            assert ArtistOrder.objects.get(pk=artist_order.pk).refunded == artist_order.refunded
+            assert (
+                after.state == before.state and after.history.count() == history_before
+            )
+            assert (
+                ArtistOrder.objects.get(pk=artist_order.pk).refunded
+                == artist_order.refunded
+            )
             return
         after = ReturnRequest.objects.get(pk=request_id)
         self.seen[f"{transition} done"] += 1
-        new = list(after.history.order_by("at", "id").values_list("transition", "from_state", "to_state"))[history_before:]
+        new = list(
+            after.history.order_by("at", "id").values_list(
+                "transition", "from_state", "to_state"
+            )
+        )[history_before:]
         assert len(new) == 1, new
         done = new[0][0]
-        assert done == transition or (transition, done) in {("staff_decide", "staff_refund"),
-                                                             ("staff_decide", "staff_close"),
-                                                             ("staff_decide", "accept"),
-                                                             ("refund", "staff_refund")}, (transition, done)
-        assert RETURN_MOVES[done].get(before.state) == after.state, (done, before.state, after.state)
+        assert done == transition or (transition, done) in {
+            ("staff_decide", "staff_refund"),
+            ("staff_decide", "staff_close"),
+            ("staff_decide", "accept"),
+            ("refund", "staff_refund"),
+        }, (transition, done)
+        assert RETURN_MOVES[done].get(before.state) == after.state, (
+            done,
+            before.state,
+            after.state,
+        )
         assert new[0][1:] == (before.state, after.state)
 
-    @rule(rr=requests, steps=st.integers(min_value=1, max_value=4), path=st.integers(0, 5))
+    @rule(
+        rr=requests, steps=st.integers(min_value=1, max_value=4), path=st.integers(0, 5)
+    )
     def advance(self, rr, steps, path):
         """The next ``steps`` of a return going one of its usual ways (the
         other rules try everything anywhere)."""
@@ -488,7 +665,9 @@ class ReturnMachine(Isolated):
             elif request.state == R.IN_TRANSIT:
                 self.receive(rr, "artist")
             elif request.state == R.RECEIVED and request.kind == "exchange":
-                self.ship_replacement(rr) if path % 2 else self.convert_to_refund(rr, None)
+                self.ship_replacement(rr) if path % 2 else self.convert_to_refund(
+                    rr, None
+                )
             elif request.state == R.RECEIVED:
                 self.refund(rr, "artist", None, "")
             elif request.state == R.REJECTED:
@@ -498,57 +677,141 @@ class ReturnMachine(Isolated):
 
     @rule(rr=requests, by=st.sampled_from(["artist", "staff", "buyer"]))
     def accept(self, rr, by):
-        self.step(rr, "accept", lambda r: returns.return_request_accept(return_request=r, by=self.who(by), instructions="Lyon."))
+        self.step(
+            rr,
+            "accept",
+            lambda r: returns.return_request_accept(
+                return_request=r, by=self.who(by), instructions="Lyon."
+            ),
+        )
 
     @rule(rr=requests, by=st.sampled_from(["artist", "buyer"]))
     def reject(self, rr, by):
-        self.step(rr, "reject", lambda r: returns.return_request_reject(return_request=r, by=self.who(by), reason="Worn."))
+        self.step(
+            rr,
+            "reject",
+            lambda r: returns.return_request_reject(
+                return_request=r, by=self.who(by), reason="Worn."
+            ),
+        )
 
     @rule(rr=requests, by=st.sampled_from(["buyer", "artist"]))
     def ship_back(self, rr, by):
-        self.step(rr, "ship_back", lambda r: returns.return_request_ship_back(
-            return_request=r, by=self.who(by), carrier="Colissimo", tracking_number="8R1"))
+        self.step(
+            rr,
+            "ship_back",
+            lambda r: returns.return_request_ship_back(
+                return_request=r,
+                by=self.who(by),
+                carrier="Colissimo",
+                tracking_number="8R1",
+            ),
+        )
 
     @rule(rr=requests, by=st.sampled_from(["artist", "staff", "buyer"]))
     def receive(self, rr, by):
-        self.step(rr, "receive", lambda r: returns.return_request_receive(return_request=r, by=self.who(by)))
+        self.step(
+            rr,
+            "receive",
+            lambda r: returns.return_request_receive(return_request=r, by=self.who(by)),
+        )
 
-    @rule(rr=requests, by=st.sampled_from(["artist", "staff"]),
-          amount=st.sampled_from([None, "1.00", "24.00", "500.00", "-3"]), note=st.sampled_from(["", "Scratched."]))
+    @rule(
+        rr=requests,
+        by=st.sampled_from(["artist", "staff"]),
+        amount=st.sampled_from([None, "1.00", "24.00", "500.00", "-3"]),
+        note=st.sampled_from(["", "Scratched."]),
+    )
     def refund(self, rr, by, amount, note):
-        self.step(rr, "refund", lambda r: returns.return_request_refund(
-            return_request=r, by=self.who(by), amount=amount, note=note))
+        self.step(
+            rr,
+            "refund",
+            lambda r: returns.return_request_refund(
+                return_request=r, by=self.who(by), amount=amount, note=note
+            ),
+        )
 
     @rule(rr=requests)
     def ship_replacement(self, rr):
-        self.step(rr, "ship_replacement", lambda r: returns.return_request_ship_replacement(
-            return_request=r, by=self.artist.user, carrier="Colissimo", tracking_number="8R2"))
+        self.step(
+            rr,
+            "ship_replacement",
+            lambda r: returns.return_request_ship_replacement(
+                return_request=r,
+                by=self.artist.user,
+                carrier="Colissimo",
+                tracking_number="8R2",
+            ),
+        )
 
     @rule(rr=requests, amount=st.sampled_from([None, "10.00"]))
     def convert_to_refund(self, rr, amount):
-        self.step(rr, "convert_to_refund", lambda r: returns.return_request_convert_to_refund(
-            return_request=r, by=self.artist.user, amount=amount, note="Out of stock."))
+        self.step(
+            rr,
+            "convert_to_refund",
+            lambda r: returns.return_request_convert_to_refund(
+                return_request=r,
+                by=self.artist.user,
+                amount=amount,
+                note="Out of stock.",
+            ),
+        )
 
-    @rule(rr=requests, by=st.sampled_from(["buyer", "system"]), days=st.sampled_from([0, 10]))
+    @rule(
+        rr=requests,
+        by=st.sampled_from(["buyer", "system"]),
+        days=st.sampled_from([0, 10]),
+    )
     def escalate(self, rr, by, days):
         now = timezone.now() + timedelta(days=days)
-        self.step(rr, "escalate", lambda r: returns.return_request_escalate(
-            return_request=r, by=self.who(by), message="Please look." if by == "buyer" else "", now=now))
+        self.step(
+            rr,
+            "escalate",
+            lambda r: returns.return_request_escalate(
+                return_request=r,
+                by=self.who(by),
+                message="Please look." if by == "buyer" else "",
+                now=now,
+            ),
+        )
 
-    @rule(rr=requests, decision=st.sampled_from(["accept", "refund", "close"]),
-          amount=st.sampled_from([None, "5.00", "96.00", "1000.00"]))
+    @rule(
+        rr=requests,
+        decision=st.sampled_from(["accept", "refund", "close"]),
+        amount=st.sampled_from([None, "5.00", "96.00", "1000.00"]),
+    )
     def staff_decide(self, rr, decision, amount):
-        self.step(rr, "staff_decide", lambda r: returns.return_request_staff_decide(
-            return_request=r, by=self.staff, decision=decision, instructions="Lyon.", amount=amount, note="Decided."))
+        self.step(
+            rr,
+            "staff_decide",
+            lambda r: returns.return_request_staff_decide(
+                return_request=r,
+                by=self.staff,
+                decision=decision,
+                instructions="Lyon.",
+                amount=amount,
+                note="Decided.",
+            ),
+        )
 
     @rule(rr=requests, by=st.sampled_from(["buyer", "artist"]))
     def withdraw(self, rr, by):
-        self.step(rr, "withdraw", lambda r: returns.return_request_withdraw(return_request=r, by=self.who(by)))
+        self.step(
+            rr,
+            "withdraw",
+            lambda r: returns.return_request_withdraw(
+                return_request=r, by=self.who(by)
+            ),
+        )
 
     @rule(rr=requests, days=st.sampled_from([1, 400]))
     def expire(self, rr, days):
         now = timezone.now() + timedelta(days=days)
-        self.step(rr, "expire", lambda r: returns.return_request_expire(return_request=r, now=now))
+        self.step(
+            rr,
+            "expire",
+            lambda r: returns.return_request_expire(return_request=r, now=now),
+        )
 
     @invariant()
     def quantities_money_and_history_are_straight(self):
@@ -561,7 +824,9 @@ class ReturnMachine(Isolated):
             for transition, from_state, to_state in rows:
                 assert RETURN_MOVES[transition].get(from_state) == to_state, rows
             if rr.state == R.REFUNDED:
-                assert rr.refund is not None and rr.refund.amount == rr.refund_amount > 0
+                assert (
+                    rr.refund is not None and rr.refund.amount == rr.refund_amount > 0
+                )
 
 
 def test_the_return_request_state_machine_keeps_quantities_money_and_history_straight():

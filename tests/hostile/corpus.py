@@ -137,6 +137,7 @@ def rotated_jpeg() -> bytes:
 
 # --------------------------------------------------------------- rejected
 
+
 def gif() -> bytes:
     return encode(_image().convert("P"), "GIF")
 
@@ -194,7 +195,12 @@ def truncated_png() -> bytes:
 
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return (
+        struct.pack(">I", len(body))
+        + kind
+        + body
+        + struct.pack(">I", zlib.crc32(kind + body))
+    )
 
 
 def png_declaring(width: int, height: int, *, real_data: bool) -> bytes:
@@ -209,7 +215,12 @@ def png_declaring(width: int, height: int, *, real_data: bool) -> bytes:
         data = b"".join(chunks) + compressor.flush()
     else:
         data = compressor.compress(b"\x00" * (width + 1)) + compressor.flush()
-    return b"\x89PNG\r\n\x1a\n" + header + _png_chunk(b"IDAT", data) + _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + header
+        + _png_chunk(b"IDAT", data)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def jpeg_declaring(width: int, height: int) -> bytes:
@@ -263,9 +274,21 @@ REJECTED = [
     ("empty file", "photo.jpg", lambda: b""),
     ("truncated jpeg", "photo.jpg", truncated_jpeg),
     ("truncated png", "photo.png", truncated_png),
-    ("png bomb, 7000x7000 of real zeros", "bomb.png", lambda: png_declaring(7000, 7000, real_data=True)),
-    ("png declaring 30000x30000", "bomb.png", lambda: png_declaring(30000, 30000, real_data=False)),
-    ("png 65000x700 (too many pixels)", "wide.png", lambda: png_declaring(65000, 700, real_data=False)),
+    (
+        "png bomb, 7000x7000 of real zeros",
+        "bomb.png",
+        lambda: png_declaring(7000, 7000, real_data=True),
+    ),
+    (
+        "png declaring 30000x30000",
+        "bomb.png",
+        lambda: png_declaring(30000, 30000, real_data=False),
+    ),
+    (
+        "png 65000x700 (too many pixels)",
+        "wide.png",
+        lambda: png_declaring(65000, 700, real_data=False),
+    ),
     ("jpeg declaring 65500x65500", "huge.jpg", lambda: jpeg_declaring(65500, 65500)),
     ("11 MB file", "big.jpg", too_big),
 ]

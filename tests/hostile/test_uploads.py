@@ -28,7 +28,9 @@ REJECTED = [pytest.param(*entry, id=entry[0]) for entry in corpus.REJECTED]
 FORMAT_OF = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 
 
-def upload(filename: str, data: bytes, content_type: str = "image/jpeg") -> SimpleUploadedFile:
+def upload(
+    filename: str, data: bytes, content_type: str = "image/jpeg"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(filename, data, content_type=content_type)
 
 
@@ -52,7 +54,12 @@ def storage_roots() -> set:
     roots = {Path(settings.MEDIA_ROOT)}
     from returns.models import ReturnPhoto
 
-    fields = [(ItemPhoto, "image"), (ItemPhoto, "thumbnail"), (CartLine, "personalisation_photo"), (ReturnPhoto, "image")]
+    fields = [
+        (ItemPhoto, "image"),
+        (ItemPhoto, "thumbnail"),
+        (CartLine, "personalisation_photo"),
+        (ReturnPhoto, "image"),
+    ]
     for model, field in fields:
         location = getattr(model._meta.get_field(field).storage, "location", None)
         if location:
@@ -62,7 +69,11 @@ def storage_roots() -> set:
 
 def all_files() -> set:
     return {
-        str(path) for root in storage_roots() if root.exists() for path in root.rglob("*") if path.is_file()
+        str(path)
+        for root in storage_roots()
+        if root.exists()
+        for path in root.rglob("*")
+        if path.is_file()
     }
 
 
@@ -81,7 +92,9 @@ def stored_files():
 
 class TestCleanImage:
     @pytest.mark.parametrize("name, filename, make, extension", ACCEPTED)
-    def test_accepts_real_photos_and_strips_what_they_carry(self, name, filename, make, extension):
+    def test_accepts_real_photos_and_strips_what_they_carry(
+        self, name, filename, make, extension
+    ):
         cleaned = clean_image(upload(filename, make()))
 
         assert cleaned.name.endswith(f".{extension}")
@@ -127,7 +140,9 @@ class TestItemPhotoEndpoint:
         return f"/api/v1/shop/items/{item.pk}/photos/"
 
     @pytest.mark.parametrize("name, filename, make, extension", ACCEPTED)
-    def test_stores_a_clean_copy_and_a_thumbnail(self, artist_api, item, stored_files, name, filename, make, extension):
+    def test_stores_a_clean_copy_and_a_thumbnail(
+        self, artist_api, item, stored_files, name, filename, make, extension
+    ):
         response = artist_api.post(
             self.url(item), {"image": upload(filename, make())}, format="multipart"
         )
@@ -140,7 +155,9 @@ class TestItemPhotoEndpoint:
         assert len(stored_files()) == 2  # the photo and its thumbnail
 
     @pytest.mark.parametrize("name, filename, make", REJECTED)
-    def test_refuses_with_a_field_error_and_stores_nothing(self, artist_api, item, stored_files, name, filename, make):
+    def test_refuses_with_a_field_error_and_stores_nothing(
+        self, artist_api, item, stored_files, name, filename, make
+    ):
         response = artist_api.post(
             self.url(item), {"image": upload(filename, make())}, format="multipart"
         )
@@ -160,10 +177,16 @@ class TestPersonalisationPhotoEndpoint:
         return VariantFactory(item=item, stock=5)
 
     @pytest.mark.parametrize("name, filename, make, extension", ACCEPTED)
-    def test_keeps_a_clean_private_copy(self, buyer_api, variant, stored_files, name, filename, make, extension):
+    def test_keeps_a_clean_private_copy(
+        self, buyer_api, variant, stored_files, name, filename, make, extension
+    ):
         response = buyer_api.post(
             self.url,
-            {"variant": variant.pk, "quantity": 1, "personalisation_photo": upload(filename, make())},
+            {
+                "variant": variant.pk,
+                "quantity": 1,
+                "personalisation_photo": upload(filename, make()),
+            },
             format="multipart",
         )
 
@@ -172,15 +195,23 @@ class TestPersonalisationPhotoEndpoint:
         assert line.personalisation_photo.name.endswith(f".{extension}")
         with line.personalisation_photo.open("rb") as stored:
             assert_clean(stored.read(), extension)
-        private_root = str(CartLine._meta.get_field("personalisation_photo").storage.location)
+        private_root = str(
+            CartLine._meta.get_field("personalisation_photo").storage.location
+        )
         assert len(stored_files()) == 1
         assert stored_files()[0].startswith(private_root)
 
     @pytest.mark.parametrize("name, filename, make", REJECTED)
-    def test_refuses_with_a_field_error_and_stores_nothing(self, buyer_api, variant, stored_files, name, filename, make):
+    def test_refuses_with_a_field_error_and_stores_nothing(
+        self, buyer_api, variant, stored_files, name, filename, make
+    ):
         response = buyer_api.post(
             self.url,
-            {"variant": variant.pk, "quantity": 1, "personalisation_photo": upload(filename, make())},
+            {
+                "variant": variant.pk,
+                "quantity": 1,
+                "personalisation_photo": upload(filename, make()),
+            },
             format="multipart",
         )
 
@@ -205,12 +236,20 @@ class TestReturnPhotoEndpoint:
     def post(self, buyer_api, line, photo):
         return buyer_api.post(
             self.url,
-            {"line": line.pk, "quantity": 1, "kind": "return", "reason": "damaged", "photos": [photo]},
+            {
+                "line": line.pk,
+                "quantity": 1,
+                "kind": "return",
+                "reason": "damaged",
+                "photos": [photo],
+            },
             format="multipart",
         )
 
     @pytest.mark.parametrize("name, filename, make, extension", ACCEPTED)
-    def test_keeps_a_clean_private_copy(self, buyer_api, line, stored_files, name, filename, make, extension):
+    def test_keeps_a_clean_private_copy(
+        self, buyer_api, line, stored_files, name, filename, make, extension
+    ):
         from returns.models import ReturnPhoto
 
         response = self.post(buyer_api, line, upload(filename, make()))
@@ -221,11 +260,14 @@ class TestReturnPhotoEndpoint:
         with photo.image.open("rb") as stored:
             assert_clean(stored.read(), extension)
         assert stored_files() and all(
-            path.startswith(str(ReturnPhoto._meta.get_field("image").storage.location)) for path in stored_files()
+            path.startswith(str(ReturnPhoto._meta.get_field("image").storage.location))
+            for path in stored_files()
         )
 
     @pytest.mark.parametrize("name, filename, make", REJECTED)
-    def test_refuses_with_a_field_error_and_stores_nothing(self, buyer_api, line, stored_files, name, filename, make):
+    def test_refuses_with_a_field_error_and_stores_nothing(
+        self, buyer_api, line, stored_files, name, filename, make
+    ):
         from returns.models import ReturnPhoto, ReturnRequest
 
         response = self.post(buyer_api, line, upload(filename, make()))

@@ -49,7 +49,9 @@ class TestPublishingWithTheBrokerDown:
         assert notification.attempts == 0
         assert mailoutbox == []
 
-    def test_a_hung_broker_fails_the_publish_within_about_two_seconds(self, buyer, silent_broker):
+    def test_a_hung_broker_fails_the_publish_within_about_two_seconds(
+        self, buyer, silent_broker
+    ):
         notification = Notification.objects.create(
             recipient=buyer, to_email=buyer.email, event="shop_approved", language="en"
         )
@@ -67,7 +69,10 @@ class TestPublishingWithTheBrokerDown:
     def test_the_sweep_gives_up_at_the_first_refusal(self, buyer, silent_broker):
         for _ in range(5):
             Notification.objects.create(
-                recipient=buyer, to_email=buyer.email, event="shop_approved", language="en"
+                recipient=buyer,
+                to_email=buyer.email,
+                event="shop_approved",
+                language="en",
             )
 
         with broker_unreachable(port=silent_broker):
@@ -77,4 +82,6 @@ class TestPublishingWithTheBrokerDown:
 
         assert dispatched == 0
         assert elapsed < 3
-        assert Notification.objects.filter(status=NotificationStatus.PENDING).count() == 5
+        assert (
+            Notification.objects.filter(status=NotificationStatus.PENDING).count() == 5
+        )

@@ -58,8 +58,20 @@ def test_beat_starts_with_the_schedule(tmp_path):
     log_path = tmp_path / "beat.log"
     with open(log_path, "wb") as log:
         beat = subprocess.Popen(  # noqa: S603 - fixed command line
-            [sys.executable, "-m", "celery", "-A", "marketplace", "beat", "-l", "info",
-             "-s", str(tmp_path / "schedule"), "--pidfile", str(tmp_path / "beat.pid")],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "marketplace",
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                str(tmp_path / "schedule"),
+                "--pidfile",
+                str(tmp_path / "beat.pid"),
+            ],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             stdout=log,
@@ -67,7 +79,9 @@ def test_beat_starts_with_the_schedule(tmp_path):
         )
     try:
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and "beat: Starting" not in log_path.read_text():
+        while (
+            time.monotonic() < deadline and "beat: Starting" not in log_path.read_text()
+        ):
             assert beat.poll() is None, log_path.read_text()
             time.sleep(0.2)
         time.sleep(1)

@@ -15,7 +15,9 @@ def test_ci_run_is_an_executable_bash_script_without_syntax_errors():
     assert CI_RUN.read_text().startswith("#!/usr/bin/env bash")
 
     result = subprocess.run(  # noqa: S603 - fixed command line
-        [shutil.which("bash") or "/bin/bash", "-n", str(CI_RUN)], capture_output=True, text=True
+        [shutil.which("bash") or "/bin/bash", "-n", str(CI_RUN)],
+        capture_output=True,
+        text=True,
     )
 
     assert result.returncode == 0, result.stderr

@@ -12,14 +12,12 @@ from tests.notifications import jobs_for_tests
 @pytest.fixture
 def test_jobs(settings):
     jobs_for_tests.CALLS.clear()
-    settings.DUE_JOBS = (
-        [
-            "tests.notifications.jobs_for_tests.first_job",
-            "tests.notifications.jobs_for_tests.broken_job",
-            "no_such_app.jobs.missing_job",
-            "tests.notifications.jobs_for_tests.last_job",
-        ]
-    )
+    settings.DUE_JOBS = [
+        "tests.notifications.jobs_for_tests.first_job",
+        "tests.notifications.jobs_for_tests.broken_job",
+        "no_such_app.jobs.missing_job",
+        "tests.notifications.jobs_for_tests.last_job",
+    ]
     return jobs_for_tests.CALLS
 
 
@@ -45,4 +43,6 @@ def test_the_beat_task_runs_the_same_jobs(test_jobs):
 
 @pytest.mark.django_db
 def test_the_default_jobs_include_the_notification_sweep():
-    assert "marketplace.notifications.services.sweep_pending" in django_settings.DUE_JOBS
+    assert (
+        "marketplace.notifications.services.sweep_pending" in django_settings.DUE_JOBS
+    )

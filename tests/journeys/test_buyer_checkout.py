@@ -73,7 +73,9 @@ def test_new_buyer_signs_up_buys_from_two_artists_and_sees_the_order_split(
     expect(page.get_by_text("awaiting acceptance")).to_have_count(2)
     # 2 × 30 + 5 shipping, and 55 + 5 shipping (both domestic).
     assert order.total == Decimal("125.00")
-    assert sorted(ArtistOrder.objects.filter(order=order).values_list("state", flat=True)) == [
+    assert sorted(
+        ArtistOrder.objects.filter(order=order).values_list("state", flat=True)
+    ) == [
         "awaiting_acceptance",
         "awaiting_acceptance",
     ]

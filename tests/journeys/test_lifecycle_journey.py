@@ -31,10 +31,14 @@ def log_in(browser, live_server, username):
 
 @pytest.fixture
 def shop(db):
-    return ArtistFactory(name="Clay Corner", slug="clay-corner", user=UserFactory(username="clay"))
+    return ArtistFactory(
+        name="Clay Corner", slug="clay-corner", user=UserFactory(username="clay")
+    )
 
 
-def test_artist_accepts_and_ships_and_the_buyer_confirms_delivery(browser, live_server, shop):
+def test_artist_accepts_and_ships_and_the_buyer_confirms_delivery(
+    browser, live_server, shop
+):
     camille = UserFactory(username="camille")
     bowl = make_variant(shop, price="30.00", stock=3)
     artist_order = make_artist_order(buyer=camille, artist=shop, variant=bowl)
@@ -55,7 +59,9 @@ def test_artist_accepts_and_ships_and_the_buyer_confirms_delivery(browser, live_
     expect(artist.get_by_test_id("artist-order-state")).to_have_text("shipped")
 
     buyer = log_in(browser, live_server, "camille")
-    buyer.get_by_role("navigation", name="Main").get_by_role("link", name="My orders").click()
+    buyer.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="My orders"
+    ).click()
     buyer.get_by_role("link", name=number).click()
     block = buyer.get_by_test_id("artist-order")
     expect(block.get_by_test_id("tracking")).to_contain_text("6A12345678901")
@@ -72,7 +78,10 @@ def test_artist_accepts_and_ships_and_the_buyer_confirms_delivery(browser, live_
 
     artist_order.refresh_from_db()
     assert artist_order.state == "delivered"
-    assert (artist_order.carrier, artist_order.tracking_number) == ("Colissimo", "6A12345678901")
+    assert (artist_order.carrier, artist_order.tracking_number) == (
+        "Colissimo",
+        "6A12345678901",
+    )
 
 
 def test_buyer_cancels_an_accepted_order_the_artist_refuses_it_and_the_buyer_sees_the_refund(
@@ -80,7 +89,9 @@ def test_buyer_cancels_an_accepted_order_the_artist_refuses_it_and_the_buyer_see
 ):
     dominique = UserFactory(username="dominique")
     vase = make_variant(shop, price="42.00", stock=2)
-    artist_order = make_artist_order(buyer=dominique, artist=shop, variant=vase, state="accepted")
+    artist_order = make_artist_order(
+        buyer=dominique, artist=shop, variant=vase, state="accepted"
+    )
     number = artist_order.order.number
 
     buyer = log_in(browser, live_server, "dominique")
@@ -89,8 +100,12 @@ def test_buyer_cancels_an_accepted_order_the_artist_refuses_it_and_the_buyer_see
     block.get_by_text("Ask to cancel").click()
     block.get_by_label("Why do you cancel?").fill("Bought it twice by mistake.")
     block.get_by_role("button", name="Send the cancellation request").click()
-    expect(buyer.get_by_text("Your cancellation request was sent to Clay Corner")).to_be_visible()
-    expect(buyer.get_by_test_id("cancellation-request")).to_contain_text("You asked to cancel")
+    expect(
+        buyer.get_by_text("Your cancellation request was sent to Clay Corner")
+    ).to_be_visible()
+    expect(buyer.get_by_test_id("cancellation-request")).to_contain_text(
+        "You asked to cancel"
+    )
 
     artist = log_in(browser, live_server, "clay")
     artist.goto(f"{live_server.url}/dashboard/")
@@ -115,7 +130,11 @@ def test_buyer_cancels_an_accepted_order_the_artist_refuses_it_and_the_buyer_see
     expect(buyer.get_by_test_id("order-refunded")).to_have_text("47.00 €")
 
     refund = Refund.objects.get(artist_order=artist_order)
-    assert (refund.amount, refund.reason, refund.status) == (Decimal("47.00"), "refusal", "succeeded")
+    assert (refund.amount, refund.reason, refund.status) == (
+        Decimal("47.00"),
+        "refusal",
+        "succeeded",
+    )
     assert ArtistOrder.objects.get(pk=artist_order.pk).state == "refused"
     vase.refresh_from_db()
     assert vase.stock == 2

@@ -47,7 +47,9 @@ def test_buyer_asks_from_an_item_page_and_reads_the_artists_answer(
     log_in(buyer_page, live_server.url, "camille")
     buyer_page.goto(f"{live_server.url}{bowl.get_absolute_url()}")
     buyer_page.get_by_test_id("contact-artist").click()
-    expect(buyer_page.get_by_role("heading", name="Write to Clay Corner")).to_be_visible()
+    expect(
+        buyer_page.get_by_role("heading", name="Write to Clay Corner")
+    ).to_be_visible()
     buyer_page.get_by_label("Your message").fill("Is the blue bowl dishwasher safe?")
     buyer_page.get_by_test_id("contact-form").get_by_role("button", name="Send").click()
     thread = Thread.objects.get()
@@ -66,7 +68,9 @@ def test_buyer_asks_from_an_item_page_and_reads_the_artists_answer(
     expect(artist_page.get_by_text("Is the blue bowl dishwasher safe?")).to_be_visible()
     expect(artist_page.get_by_test_id("shop-unread-messages")).to_have_count(0)
     artist_page.get_by_label("Your message").fill("Yes, and microwave safe too.")
-    artist_page.get_by_test_id("message-form").get_by_role("button", name="Send").click()
+    artist_page.get_by_test_id("message-form").get_by_role(
+        "button", name="Send"
+    ).click()
     expect(artist_page.get_by_text("Yes, and microwave safe too.")).to_be_visible()
     assert Message.objects.filter(author__username="clay").count() == 1
 

@@ -28,9 +28,11 @@ def log_in(browser, live_server, username, violations):
     page = browser.new_page()
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e =>"
@@ -52,8 +54,12 @@ def jpeg_bytes() -> bytes:
 
 
 def test_a_damaged_piece_goes_back_and_is_refunded(browser, live_server):
-    shop = ArtistFactory(name="Clay Corner", slug="clay-corner", user=UserFactory(username="clay"))
-    camille = UserFactory(username="camille", email="camille@example.com", language="en")
+    shop = ArtistFactory(
+        name="Clay Corner", slug="clay-corner", user=UserFactory(username="clay")
+    )
+    camille = UserFactory(
+        username="camille", email="camille@example.com", language="en"
+    )
     line = make_line(buyer=camille, artist=shop, quantity=1, price="30.00")
     number = line.artist_order.order.number
     violations = []
@@ -87,10 +93,14 @@ def test_a_damaged_piece_goes_back_and_is_refunded(browser, live_server):
     queue = artist.get_by_test_id("return-queue-new")
     expect(queue).to_contain_text(number)
     queue.get_by_role("link", name=f"Return #{return_request.pk}").click()
-    expect(artist.get_by_test_id("return-facts")).to_contain_text("The bowl arrived cracked.")
+    expect(artist.get_by_test_id("return-facts")).to_contain_text(
+        "The bowl arrived cracked."
+    )
     expect(artist.get_by_test_id("return-photos").locator("img")).to_have_count(1)
     accept = artist.get_by_test_id("action-accept")
-    accept.get_by_label("Return instructions").fill("Send it to Clay Corner, 3 rue du Four, 69001 Lyon.")
+    accept.get_by_label("Return instructions").fill(
+        "Send it to Clay Corner, 3 rue du Four, 69001 Lyon."
+    )
     accept.get_by_role("button", name="Accept and send the instructions").click()
     expect(artist.get_by_text("Request accepted")).to_be_visible()
     expect(artist.get_by_test_id("return-state")).to_have_text("accepted")
@@ -102,7 +112,9 @@ def test_a_damaged_piece_goes_back_and_is_refunded(browser, live_server):
     ship_back.get_by_label("Carrier").fill("Colissimo")
     ship_back.get_by_label("Tracking number").fill("8R00012345678")
     ship_back.get_by_role("button", name="Confirm the shipment").click()
-    expect(buyer.get_by_text("Clay Corner was told that the parcel is on its way.")).to_be_visible()
+    expect(
+        buyer.get_by_text("Clay Corner was told that the parcel is on its way.")
+    ).to_be_visible()
     expect(buyer.get_by_test_id("return-state")).to_have_text("sent back")
 
     # The artist receives it and refunds the amount computed for it.
@@ -110,7 +122,9 @@ def test_a_damaged_piece_goes_back_and_is_refunded(browser, live_server):
     artist.get_by_role("button", name="I received the piece").click()
     expect(artist.get_by_test_id("return-state")).to_have_text("received")
     refund = artist.get_by_test_id("action-refund")
-    expect(refund.get_by_label("Amount to refund (€)")).to_have_value(re.compile(r"^3\d\.00$"))
+    expect(refund.get_by_label("Amount to refund (€)")).to_have_value(
+        re.compile(r"^3\d\.00$")
+    )
     refund.get_by_role("button", name="Refund").click()
     expect(artist.get_by_text("Refund started")).to_be_visible()
     expect(artist.get_by_test_id("return-state")).to_have_text("refunded")
@@ -119,12 +133,20 @@ def test_a_damaged_piece_goes_back_and_is_refunded(browser, live_server):
     buyer.reload()
     expect(buyer.get_by_test_id("return-state")).to_have_text("refunded")
     steps = buyer.get_by_test_id("return-steps")
-    expect(steps.locator('[data-state="received"]')).to_have_attribute("data-status", "done")
-    expect(steps.locator('[data-state="refunded"]')).to_have_attribute("data-status", "current")
+    expect(steps.locator('[data-state="received"]')).to_have_attribute(
+        "data-status", "done"
+    )
+    expect(steps.locator('[data-state="refunded"]')).to_have_attribute(
+        "data-status", "current"
+    )
     timeline = buyer.get_by_test_id("return-timeline")
-    expect(timeline.locator('[data-transition="receive"]')).to_contain_text("Received by the artist")
+    expect(timeline.locator('[data-transition="receive"]')).to_contain_text(
+        "Received by the artist"
+    )
     expect(timeline.locator('[data-transition="refund"]')).to_contain_text("Refunded")
-    expect(buyer.get_by_test_id("return-status")).to_contain_text("The refund is confirmed.")
+    expect(buyer.get_by_test_id("return-status")).to_contain_text(
+        "The refund is confirmed."
+    )
 
     return_request.refresh_from_db()
     assert return_request.state == "refunded"

@@ -20,13 +20,18 @@ def _fresh_limits(settings):
 
 @pytest.fixture
 def french_artist(db):
-    return make_shop("tisserande", language="fr", name="Brins de Laine", slug="brins-de-laine")
+    return make_shop(
+        "tisserande", language="fr", name="Brins de Laine", slug="brins-de-laine"
+    )
 
 
 @pytest.fixture
 def staff(db):
     return UserFactory(
-        username="moderator", email="moderator@example.com", is_staff=True, is_superuser=True
+        username="moderator",
+        email="moderator@example.com",
+        is_staff=True,
+        is_superuser=True,
     )
 
 

@@ -13,7 +13,9 @@ __all__ = ["make_artist_order", "make_shop", "photo_upload"]
 def make_shop(username, *, language="en", **kwargs):
     """An approved shop whose owner reads ``language``."""
     return ArtistFactory(
-        user=UserFactory(username=username, email=f"{username}@example.com", language=language),
+        user=UserFactory(
+            username=username, email=f"{username}@example.com", language=language
+        ),
         **kwargs,
     )
 

@@ -25,7 +25,10 @@ def conversation(buyer, artist):
         buyer=buyer, artist=artist, artist_order=artist_order, body="You are a thief"
     )
     services.system_message_post(
-        artist_order=artist_order, event="order_accepted", context={}, dedupe_key="accepted"
+        artist_order=artist_order,
+        event="order_accepted",
+        context={},
+        dedupe_key="accepted",
     )
     return thread
 
@@ -48,7 +51,9 @@ class TestMessageAdmin:
         assert StaffAction.objects.get().by == staff
         assert "1 message hidden." in response.content.decode()
 
-    def test_flag_action_records_the_staff_member(self, admin_client, conversation, staff):
+    def test_flag_action_records_the_staff_member(
+        self, admin_client, conversation, staff
+    ):
         message = conversation.messages.get(system=False)
 
         admin_client.post(
@@ -112,18 +117,23 @@ class TestThreadAdmin:
             {"action": "hide_messages", "_selected_action": [conversation.pk]},
         )
 
-        rows = Message.objects.filter(thread=conversation).values_list("system", "hidden_by")
+        rows = Message.objects.filter(thread=conversation).values_list(
+            "system", "hidden_by"
+        )
         assert sorted(set(rows)) == [(False, staff.pk), (True, None)]
 
 
 class TestStaffActionAdmin:
     def test_is_read_only(self, admin_client, conversation, staff):
-        services.message_hide(message=conversation.messages.first(), by=staff, reason="x")
+        services.message_hide(
+            message=conversation.messages.first(), by=staff, reason="x"
+        )
         action = StaffAction.objects.get()
 
         listing = admin_client.get(reverse("admin:messaging_staffaction_changelist"))
         change = admin_client.post(
-            reverse("admin:messaging_staffaction_change", args=[action.pk]), {"reason": "edited"}
+            reverse("admin:messaging_staffaction_change", args=[action.pk]),
+            {"reason": "edited"},
         )
 
         assert listing.status_code == 200
@@ -131,4 +141,6 @@ class TestStaffActionAdmin:
         assert change.status_code == 403
         action.refresh_from_db()
         assert action.reason == "x"
-        assert reverse("admin:messaging_staffaction_add") not in listing.content.decode()
+        assert (
+            reverse("admin:messaging_staffaction_add") not in listing.content.decode()
+        )

@@ -59,7 +59,9 @@ class TestConversationAboutAnArtistOrder:
         assert thread["artist_order"] == artist_order.pk
         assert thread["return_request"] is None
         assert thread["buyer"] == "buyer"
-        assert [m["body"] for m in thread["messages"]] == ["Could you wrap it as a gift, please?"]
+        assert [m["body"] for m in thread["messages"]] == [
+            "Could you wrap it as a gift, please?"
+        ]
         to_artist = [m for m in mailoutbox if m.to == ["tisserande@example.com"]]
         assert len(to_artist) == 1
         email = to_artist[0]
@@ -80,7 +82,9 @@ class TestConversationAboutAnArtistOrder:
         mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             reply = artist_api.post(
-                messages_url(thread["id"]), {"body": "Bien sûr, avec plaisir !"}, format="json"
+                messages_url(thread["id"]),
+                {"body": "Bien sûr, avec plaisir !"},
+                format="json",
             )
 
         assert reply.status_code == 201, reply.content
@@ -95,7 +99,9 @@ class TestConversationAboutAnArtistOrder:
         assert to_buyer[0].body.startswith("Hello buyer,")
         assert "Bien sûr, avec plaisir !" in to_buyer[0].body
 
-    def test_writing_again_about_the_same_order_continues_its_thread(self, buyer, artist):
+    def test_writing_again_about_the_same_order_continues_its_thread(
+        self, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
         client = api_as(buyer)
         body = {"artist": artist.slug, "artist_order": artist_order.pk, "body": "Hello"}
@@ -135,9 +141,12 @@ class TestThreadStart:
         client = api_as(buyer)
 
         about_item = client.post(
-            THREADS, {"artist": artist.slug, "item": item.pk, "body": "Is it oven-safe?"}
+            THREADS,
+            {"artist": artist.slug, "item": item.pk, "body": "Is it oven-safe?"},
         )
-        general = client.post(THREADS, {"artist": artist.slug, "body": "Do you take commissions?"})
+        general = client.post(
+            THREADS, {"artist": artist.slug, "body": "Do you take commissions?"}
+        )
 
         assert about_item.status_code == 201 and general.status_code == 201
         assert about_item.json()["item"] == item.pk
@@ -145,7 +154,9 @@ class TestThreadStart:
         assert general.json()["item"] is None
         assert about_item.json()["id"] != general.json()["id"]
 
-    def test_photos_are_cleaned_and_served_only_through_the_private_view(self, buyer, artist):
+    def test_photos_are_cleaned_and_served_only_through_the_private_view(
+        self, buyer, artist
+    ):
         response = api_as(buyer).post(
             THREADS,
             {
@@ -179,10 +190,14 @@ class TestThreadStart:
     def test_a_file_that_is_not_a_photo_is_refused(self, buyer, artist):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        fake = SimpleUploadedFile("x.png", b"<svg onload=alert(1)>", content_type="image/png")
+        fake = SimpleUploadedFile(
+            "x.png", b"<svg onload=alert(1)>", content_type="image/png"
+        )
 
         response = api_as(buyer).post(
-            THREADS, {"artist": artist.slug, "body": "Look", "photos": [fake]}, format="multipart"
+            THREADS,
+            {"artist": artist.slug, "body": "Look", "photos": [fake]},
+            format="multipart",
         )
 
         assert response.status_code == 400
@@ -199,7 +214,10 @@ class TestThreadStart:
         ],
     )
     def test_bad_input_is_a_400_with_field_errors(self, buyer, artist, body, field):
-        body = {k: (v.format(slug=artist.slug) if isinstance(v, str) else v) for k, v in body.items()}
+        body = {
+            k: (v.format(slug=artist.slug) if isinstance(v, str) else v)
+            for k, v in body.items()
+        }
 
         response = api_as(buyer).post(THREADS, body, format="json")
 
@@ -229,7 +247,11 @@ class TestAccess:
     def conversation(self, buyer, artist):
         response = api_as(buyer).post(
             THREADS,
-            {"artist": artist.slug, "body": "Private question", "photos": [photo_upload()]},
+            {
+                "artist": artist.slug,
+                "body": "Private question",
+                "photos": [photo_upload()],
+            },
             format="multipart",
         )
         assert response.status_code == 201
@@ -242,18 +264,28 @@ class TestAccess:
         for outsider in (other_buyer, other_artist.user):
             api = api_as(outsider)
             assert api.get(thread_url(conversation["id"])).status_code == 404
-            assert api.post(messages_url(conversation["id"]), {"body": "Hi"}).status_code == 404
-            assert conversation["id"] not in [t["id"] for t in api.get(THREADS).json()["results"]]
+            assert (
+                api.post(messages_url(conversation["id"]), {"body": "Hi"}).status_code
+                == 404
+            )
+            assert conversation["id"] not in [
+                t["id"] for t in api.get(THREADS).json()["results"]
+            ]
             client.force_login(outsider)
             assert client.get(photo_url).status_code == 404
         assert Message.objects.count() == 1
 
-    def test_anonymous_callers_get_401_and_the_photo_asks_to_log_in(self, conversation, client):
+    def test_anonymous_callers_get_401_and_the_photo_asks_to_log_in(
+        self, conversation, client
+    ):
         anonymous = APIClient()
 
         assert anonymous.get(THREADS).status_code == 401
         assert anonymous.get(thread_url(conversation["id"])).status_code == 401
-        assert anonymous.post(messages_url(conversation["id"]), {"body": "x"}).status_code == 401
+        assert (
+            anonymous.post(messages_url(conversation["id"]), {"body": "x"}).status_code
+            == 401
+        )
         photo = client.get(conversation["messages"][0]["photos"][0])
         assert photo.status_code == 302
         assert reverse("accounts:login") in photo["Location"]
@@ -268,14 +300,22 @@ class TestAccess:
             assert b"".join(response.streaming_content).startswith(b"\x89PNG")
 
     def test_staff_reads_any_thread_and_posts_as_the_team(
-        self, conversation, staff, buyer, artist, mailoutbox, django_capture_on_commit_callbacks
+        self,
+        conversation,
+        staff,
+        buyer,
+        artist,
+        mailoutbox,
+        django_capture_on_commit_callbacks,
     ):
         api = api_as(staff)
 
         read = api.get(thread_url(conversation["id"]))
         with django_capture_on_commit_callbacks(execute=True):
             posted = api.post(
-                messages_url(conversation["id"]), {"body": "Please keep it civil."}, format="json"
+                messages_url(conversation["id"]),
+                {"body": "Please keep it civil."},
+                format="json",
             )
 
         assert read.status_code == 200
@@ -298,13 +338,24 @@ class TestThreadList:
     def test_a_user_who_buys_and_sells_sees_both_sides_labelled_unread_first(
         self, buyer, artist, other_artist
     ):
-        other_buyer_thread = api_as(buyer).post(
-            THREADS, {"artist": other_artist.slug, "body": "Hello weaver"}
-        ).json()
-        mine = api_as(artist.user).post(
-            THREADS, {"artist": other_artist.slug, "body": "Hello from a fellow artist"}
-        ).json()
-        to_my_shop = api_as(buyer).post(THREADS, {"artist": artist.slug, "body": "Hi potter"}).json()
+        other_buyer_thread = (
+            api_as(buyer)
+            .post(THREADS, {"artist": other_artist.slug, "body": "Hello weaver"})
+            .json()
+        )
+        mine = (
+            api_as(artist.user)
+            .post(
+                THREADS,
+                {"artist": other_artist.slug, "body": "Hello from a fellow artist"},
+            )
+            .json()
+        )
+        to_my_shop = (
+            api_as(buyer)
+            .post(THREADS, {"artist": artist.slug, "body": "Hi potter"})
+            .json()
+        )
         api_as(other_artist.user).post(messages_url(mine["id"]), {"body": "Welcome!"})
 
         rows = api_as(artist.user).get(THREADS).json()["results"]
@@ -320,19 +371,29 @@ class TestThreadList:
     def test_read_threads_come_after_unread_ones(self, buyer, artist, other_artist):
         client = api_as(buyer)
         older = client.post(THREADS, {"artist": artist.slug, "body": "First"}).json()
-        newer = client.post(THREADS, {"artist": other_artist.slug, "body": "Second"}).json()
+        newer = client.post(
+            THREADS, {"artist": other_artist.slug, "body": "Second"}
+        ).json()
         api_as(artist.user).post(messages_url(older["id"]), {"body": "Answer"})
         api_as(other_artist.user).post(messages_url(newer["id"]), {"body": "Answer"})
         client.get(thread_url(older["id"]))
 
         rows = client.get(THREADS).json()["results"]
 
-        assert [(r["id"], r["unread"]) for r in rows] == [(newer["id"], 1), (older["id"], 0)]
-        api_as(other_artist.user).post(messages_url(newer["id"]), {"body": "Still there?"})
+        assert [(r["id"], r["unread"]) for r in rows] == [
+            (newer["id"], 1),
+            (older["id"], 0),
+        ]
+        api_as(other_artist.user).post(
+            messages_url(newer["id"]), {"body": "Still there?"}
+        )
         client.get(thread_url(newer["id"]))
         api_as(artist.user).post(messages_url(older["id"]), {"body": "Hello?"})
         rows = client.get(THREADS).json()["results"]
-        assert [(r["id"], r["unread"]) for r in rows] == [(older["id"], 1), (newer["id"], 0)]
+        assert [(r["id"], r["unread"]) for r in rows] == [
+            (older["id"], 1),
+            (newer["id"], 0),
+        ]
 
 
 class TestQueryBudget:
@@ -345,7 +406,12 @@ class TestQueryBudget:
         for _shop in range(6):
             client.post(THREADS, {"artist": ArtistFactory().slug, "body": "Hello"})
         client.post(
-            THREADS, {"artist": artist.slug, "artist_order": make_artist_order(buyer=buyer, artist=artist).pk, "body": "Hi"}
+            THREADS,
+            {
+                "artist": artist.slug,
+                "artist_order": make_artist_order(buyer=buyer, artist=artist).pk,
+                "body": "Hi",
+            },
         )
 
         with django_assert_max_num_queries(6):

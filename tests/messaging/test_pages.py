@@ -26,7 +26,9 @@ def item(artist):
 
 
 class TestContactForm:
-    def test_item_page_links_to_the_contact_form_about_that_item(self, client, buyer, item):
+    def test_item_page_links_to_the_contact_form_about_that_item(
+        self, client, buyer, item
+    ):
         client.force_login(buyer)
 
         html = client.get(item.get_absolute_url()).content.decode()
@@ -57,7 +59,11 @@ class TestContactForm:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 url,
-                {"subject": "Blue bowl", "body": "Is it dishwasher safe?", "photos": [photo_upload()]},
+                {
+                    "subject": "Blue bowl",
+                    "body": "Is it dishwasher safe?",
+                    "photos": [photo_upload()],
+                },
             )
 
         thread = Thread.objects.get()
@@ -70,7 +76,9 @@ class TestContactForm:
         assert "Is it dishwasher safe?" in page
         assert "Your message has been sent to" in page
 
-    def test_second_contact_continues_the_same_conversation(self, client, buyer, artist):
+    def test_second_contact_continues_the_same_conversation(
+        self, client, buyer, artist
+    ):
         client.force_login(buyer)
         url = reverse("messaging:contact", args=[artist.slug])
         client.post(url, {"subject": "Commission", "body": "Do you take commissions?"})
@@ -83,10 +91,14 @@ class TestContactForm:
         assert thread.subject == "Commission"
         assert thread.messages.count() == 2
 
-    def test_an_empty_message_is_a_form_error_and_records_nothing(self, client, buyer, artist):
+    def test_an_empty_message_is_a_form_error_and_records_nothing(
+        self, client, buyer, artist
+    ):
         client.force_login(buyer)
 
-        response = client.post(reverse("messaging:contact", args=[artist.slug]), {"body": "  "})
+        response = client.post(
+            reverse("messaging:contact", args=[artist.slug]), {"body": "  "}
+        )
 
         assert response.status_code == 400
         assert "Write a message." in response.content.decode()
@@ -99,14 +111,17 @@ class TestContactForm:
         fake = SimpleUploadedFile("x.jpg", b"not a picture", content_type="image/jpeg")
 
         response = client.post(
-            reverse("messaging:contact", args=[artist.slug]), {"body": "Look", "photos": [fake]}
+            reverse("messaging:contact", args=[artist.slug]),
+            {"body": "Look", "photos": [fake]},
         )
 
         assert response.status_code == 400
         assert "not a photo we can read" in response.content.decode()
         assert not Message.objects.exists()
 
-    def test_an_item_of_another_shop_is_a_404(self, client, buyer, artist, other_artist):
+    def test_an_item_of_another_shop_is_a_404(
+        self, client, buyer, artist, other_artist
+    ):
         client.force_login(buyer)
         elsewhere = ItemFactory(artist=other_artist)
 
@@ -121,7 +136,10 @@ class TestOrderConversation:
     ):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
         services.system_message_post(
-            artist_order=artist_order, event="order_accepted", context={}, dedupe_key="accepted"
+            artist_order=artist_order,
+            event="order_accepted",
+            context={},
+            dedupe_key="accepted",
         )
         client.force_login(buyer)
         url = reverse("messaging:contact_order", args=[artist_order.pk])
@@ -134,7 +152,9 @@ class TestOrderConversation:
 
         assert thread.messages.filter(system=False).get().body == "When will it ship?"
 
-    def test_before_any_message_the_order_link_shows_a_form(self, client, buyer, artist):
+    def test_before_any_message_the_order_link_shows_a_form(
+        self, client, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
         client.force_login(buyer)
         url = reverse("messaging:contact_order", args=[artist_order.pk])
@@ -152,7 +172,8 @@ class TestOrderConversation:
         client.force_login(artist.user)
 
         client.post(
-            reverse("messaging:contact_order", args=[artist_order.pk]), {"body": "Thank you!"}
+            reverse("messaging:contact_order", args=[artist_order.pk]),
+            {"body": "Thank you!"},
         )
 
         message = Message.objects.get(system=False)
@@ -170,8 +191,12 @@ class TestOrderConversation:
 
 
 class TestUnreadBadges:
-    def test_header_and_dashboard_badges_follow_what_is_read(self, client, buyer, artist):
-        thread = services.thread_start(buyer=buyer, artist=artist, body="First question")
+    def test_header_and_dashboard_badges_follow_what_is_read(
+        self, client, buyer, artist
+    ):
+        thread = services.thread_start(
+            buyer=buyer, artist=artist, body="First question"
+        )
         services.message_post(thread=thread, author=buyer, body="Second question")
         client.force_login(artist.user)
 
@@ -189,9 +214,16 @@ class TestUnreadBadges:
         home = client.get(reverse("catalog:home")).content.decode()
         assert badge(home, "unread-messages") == 1
         client.get(thread.get_absolute_url())
-        assert badge(client.get(reverse("catalog:home")).content.decode(), "unread-messages") == 0
+        assert (
+            badge(
+                client.get(reverse("catalog:home")).content.decode(), "unread-messages"
+            )
+            == 0
+        )
 
-    def test_system_messages_count_as_unread_for_both_sides(self, client, buyer, artist):
+    def test_system_messages_count_as_unread_for_both_sides(
+        self, client, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
 
         services.system_message_post(
@@ -203,7 +235,13 @@ class TestUnreadBadges:
 
         for user in (buyer, artist.user):
             client.force_login(user)
-            assert badge(client.get(reverse("catalog:home")).content.decode(), "unread-messages") == 1
+            assert (
+                badge(
+                    client.get(reverse("catalog:home")).content.decode(),
+                    "unread-messages",
+                )
+                == 1
+            )
 
     def test_the_header_costs_one_query_for_the_unread_count(
         self, client, buyer, artist, django_assert_num_queries
@@ -222,7 +260,9 @@ class TestInbox:
     def test_lists_unread_threads_first_with_the_side_of_each(
         self, client, buyer, artist, other_artist
     ):
-        as_buyer = services.thread_start(buyer=artist.user, artist=other_artist, body="Hi weaver")
+        as_buyer = services.thread_start(
+            buyer=artist.user, artist=other_artist, body="Hi weaver"
+        )
         to_shop = services.thread_start(buyer=buyer, artist=artist, body="Hi potter")
         services.thread_mark_read(thread=to_shop, user=artist.user)
         services.message_post(thread=as_buyer, author=other_artist.user, body="Hello!")
@@ -260,7 +300,9 @@ class TestInbox:
 
 
 class TestThreadPage:
-    def test_another_buyer_gets_a_404_and_cannot_post(self, client, buyer, other_buyer, artist):
+    def test_another_buyer_gets_a_404_and_cannot_post(
+        self, client, buyer, other_buyer, artist
+    ):
         thread = services.thread_start(buyer=buyer, artist=artist, body="Private")
         client.force_login(other_buyer)
 
@@ -279,7 +321,9 @@ class TestThreadPage:
             dedupe_key="shipped-1",
         )
         thread = Thread.objects.get()
-        services.message_post(thread=thread, author=staff, body="We are looking into it.")
+        services.message_post(
+            thread=thread, author=staff, body="We are looking into it."
+        )
         client.force_login(buyer)
 
         html = client.get(thread.get_absolute_url()).content.decode()
@@ -293,7 +337,10 @@ class TestThreadPage:
         self, client, buyer, artist, staff
     ):
         thread = services.thread_start(
-            buyer=buyer, artist=artist, body="Something abusive", photos=[photo_upload()]
+            buyer=buyer,
+            artist=artist,
+            body="Something abusive",
+            photos=[photo_upload()],
         )
         message = thread.messages.get()
         photo = message.photos.get()
@@ -323,13 +370,17 @@ class TestThreadPage:
         thread = services.thread_start(buyer=buyer, artist=artist, body="Hello")
         client.force_login(artist.user)
 
-        response = client.post(reverse("messaging:hide", args=[thread.messages.get().pk]))
+        response = client.post(
+            reverse("messaging:hide", args=[thread.messages.get().pk])
+        )
 
         assert response.status_code == 404
         assert thread.messages.get().hidden_at is None
 
     def test_text_is_escaped(self, client, buyer, artist):
-        thread = services.thread_start(buyer=buyer, artist=artist, body="<script>alert(1)</script>")
+        thread = services.thread_start(
+            buyer=buyer, artist=artist, body="<script>alert(1)</script>"
+        )
         client.force_login(artist.user)
 
         html = client.get(thread.get_absolute_url()).content.decode()

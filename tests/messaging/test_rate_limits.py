@@ -54,7 +54,8 @@ class TestLoginLockout:
         for _attempt in range(5):
             client.post(login, {"username": "buyer", "password": "wrong"})
         AccessAttempt.objects.update(
-            attempt_time=AccessAttempt.objects.first().attempt_time - timedelta(minutes=16)
+            attempt_time=AccessAttempt.objects.first().attempt_time
+            - timedelta(minutes=16)
         )
 
         response = client.post(login, {"username": "buyer", "password": PASSWORD})
@@ -65,7 +66,10 @@ class TestLoginLockout:
         client = APIClient()
         url = "/api/v1/auth/token/"
         for _attempt in range(4):
-            assert client.post(url, {"username": "buyer", "password": "wrong"}).status_code == 400
+            assert (
+                client.post(url, {"username": "buyer", "password": "wrong"}).status_code
+                == 400
+            )
 
         locked = client.post(url, {"username": "buyer", "password": "wrong"})
         right_password = client.post(url, {"username": "buyer", "password": PASSWORD})
@@ -75,21 +79,31 @@ class TestLoginLockout:
         assert right_password.status_code == 429
         assert "token" not in right_password.json()
 
-    def test_a_successful_login_before_the_limit_starts_the_count_again(self, client, buyer):
+    def test_a_successful_login_before_the_limit_starts_the_count_again(
+        self, client, buyer
+    ):
         login = reverse("accounts:login")
         for _attempt in range(4):
             client.post(login, {"username": "buyer", "password": "wrong"})
-        assert client.post(login, {"username": "buyer", "password": PASSWORD}).status_code == 302
+        assert (
+            client.post(login, {"username": "buyer", "password": PASSWORD}).status_code
+            == 302
+        )
         client.post(reverse("accounts:logout"))
 
         for _attempt in range(4):
             client.post(login, {"username": "buyer", "password": "wrong"})
 
-        assert client.post(login, {"username": "buyer", "password": PASSWORD}).status_code == 302
+        assert (
+            client.post(login, {"username": "buyer", "password": PASSWORD}).status_code
+            == 302
+        )
 
 
 class TestMessageBurstLimit:
-    def test_the_eleventh_message_in_a_minute_is_a_429_with_a_detail(self, buyer, artist):
+    def test_the_eleventh_message_in_a_minute_is_a_429_with_a_detail(
+        self, buyer, artist
+    ):
         thread = services.thread_start(buyer=buyer, artist=artist, body="Start")
         client = api_as(buyer)
         url = f"/api/v1/threads/{thread.pk}/messages/"
@@ -114,12 +128,19 @@ class TestMessageBurstLimit:
 
         assert answer.status_code == 201
 
-    def test_the_page_shows_a_form_error_and_keeps_the_text(self, client, settings, buyer, artist):
+    def test_the_page_shows_a_form_error_and_keeps_the_text(
+        self, client, settings, buyer, artist
+    ):
         settings.MESSAGE_BURST_RATE = "2/m"
         thread = services.thread_start(buyer=buyer, artist=artist, body="Start")
         client.force_login(buyer)
         for number in range(2):
-            assert client.post(thread.get_absolute_url(), {"body": f"N{number}"}).status_code == 302
+            assert (
+                client.post(
+                    thread.get_absolute_url(), {"body": f"N{number}"}
+                ).status_code
+                == 302
+            )
 
         refused = client.post(thread.get_absolute_url(), {"body": "Please answer"})
 
@@ -132,9 +153,16 @@ class TestMessageBurstLimit:
     def test_starting_threads_counts_too(self, settings, buyer, artist, other_artist):
         settings.MESSAGE_BURST_RATE = "1/m"
         client = api_as(buyer)
-        assert client.post("/api/v1/threads/", {"artist": artist.slug, "body": "A"}).status_code == 201
+        assert (
+            client.post(
+                "/api/v1/threads/", {"artist": artist.slug, "body": "A"}
+            ).status_code
+            == 201
+        )
 
-        refused = client.post("/api/v1/threads/", {"artist": other_artist.slug, "body": "B"})
+        refused = client.post(
+            "/api/v1/threads/", {"artist": other_artist.slug, "body": "B"}
+        )
 
         assert refused.status_code == 429
         assert not Message.objects.filter(body="B").exists()

@@ -42,17 +42,26 @@ class TestSystemMessages:
 
         assert first is not None and retried is None
         thread = Thread.objects.get()
-        assert (thread.kind, thread.buyer, thread.artist) == ("artist_order", buyer, artist)
+        assert (thread.kind, thread.buyer, thread.artist) == (
+            "artist_order",
+            buyer,
+            artist,
+        )
         assert thread.messages.filter(event="order_accepted").count() == 1
 
-    def test_uses_the_thread_the_buyer_already_started_about_the_order(self, buyer, artist):
+    def test_uses_the_thread_the_buyer_already_started_about_the_order(
+        self, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
         started = services.thread_start(
             buyer=buyer, artist=artist, artist_order=artist_order, body="Hello"
         )
 
         services.system_message_post(
-            artist_order=artist_order, event="order_accepted", context={}, dedupe_key="k1"
+            artist_order=artist_order,
+            event="order_accepted",
+            context={},
+            dedupe_key="k1",
         )
         services.system_message_post(
             artist_order=artist_order,
@@ -75,7 +84,10 @@ class TestSystemMessages:
 
         with django_capture_on_commit_callbacks(execute=True):
             services.system_message_post(
-                artist_order=artist_order, event="order_accepted", context={}, dedupe_key="k"
+                artist_order=artist_order,
+                event="order_accepted",
+                context={},
+                dedupe_key="k",
             )
 
         assert mailoutbox == []
@@ -89,7 +101,10 @@ class TestSystemMessages:
         settings.TEMPLATES = [
             {
                 **settings.TEMPLATES[0],
-                "DIRS": [*settings.TEMPLATES[0]["DIRS"], Path(__file__).parent / "templates"],
+                "DIRS": [
+                    *settings.TEMPLATES[0]["DIRS"],
+                    Path(__file__).parent / "templates",
+                ],
             }
         ]
         artist_order = make_artist_order(buyer=buyer, artist=french_artist)
@@ -130,10 +145,15 @@ class TestSystemMessages:
     def test_an_unknown_event_still_reads_as_a_status_change(self, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
         message = services.system_message_post(
-            artist_order=artist_order, event="../../secret", context={}, dedupe_key="odd"
+            artist_order=artist_order,
+            event="../../secret",
+            context={},
+            dedupe_key="odd",
         )
 
-        assert system_text(message) == "The status of this conversation's subject changed."
+        assert (
+            system_text(message) == "The status of this conversation's subject changed."
+        )
 
     def test_a_return_request_gets_its_own_thread_linked_once(self, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
@@ -147,11 +167,16 @@ class TestSystemMessages:
         )
 
         services.system_message_post(
-            return_request=return_request, event="return_requested",
-            context={"kind": "return", "quantity": 1, "title": "Bowl"}, dedupe_key="r1",
+            return_request=return_request,
+            event="return_requested",
+            context={"kind": "return", "quantity": 1, "title": "Bowl"},
+            dedupe_key="r1",
         )
         services.system_message_post(
-            return_request=return_request, event="return_accepted", context={}, dedupe_key="r2",
+            return_request=return_request,
+            event="return_accepted",
+            context={},
+            dedupe_key="r2",
         )
 
         thread = Thread.objects.get(kind="return_request")
@@ -159,12 +184,21 @@ class TestSystemMessages:
         assert return_request.thread_id == thread.pk
         assert ReturnRequest.objects.get().thread_id == thread.pk
         assert thread.messages.count() == 2
-        assert system_text(thread.messages.first()) == "The buyer asked to return 1 × Bowl."
+        assert (
+            system_text(thread.messages.first())
+            == "The buyer asked to return 1 × Bowl."
+        )
 
 
 class TestNewMessageEmails:
     def test_three_messages_within_the_window_leave_as_one_email(
-        self, settings, buyer, artist, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+        self,
+        settings,
+        buyer,
+        artist,
+        mailoutbox,
+        monkeypatch,
+        django_capture_on_commit_callbacks,
     ):
         settings.MESSAGE_EMAIL_GROUP_SECONDS = 120
         with django_capture_on_commit_callbacks(execute=True):
@@ -208,13 +242,20 @@ class TestNewMessageEmails:
     def test_messages_of_two_threads_are_not_mixed(self, settings, buyer, artist):
         settings.MESSAGE_EMAIL_GROUP_SECONDS = 120
         item_thread = services.thread_start(
-            buyer=buyer, artist=artist, body="About the bowl", item=make_variant(artist).item
+            buyer=buyer,
+            artist=artist,
+            body="About the bowl",
+            item=make_variant(artist).item,
         )
-        general = services.thread_start(buyer=buyer, artist=artist, body="About the shop")
+        general = services.thread_start(
+            buyer=buyer, artist=artist, body="About the shop"
+        )
 
         contexts = [n.context for n in Notification.objects.filter(event="new_message")]
 
-        assert sorted(c["thread_id"] for c in contexts) == sorted([item_thread.pk, general.pk])
+        assert sorted(c["thread_id"] for c in contexts) == sorted(
+            [item_thread.pk, general.pk]
+        )
 
     def test_a_suspended_recipient_is_not_emailed(
         self, buyer, artist, staff, mailoutbox, django_capture_on_commit_callbacks
@@ -230,7 +271,9 @@ class TestNewMessageEmails:
 
 
 class TestModeration:
-    def test_hiding_keeps_the_message_and_records_who_did_it(self, buyer, artist, staff):
+    def test_hiding_keeps_the_message_and_records_who_did_it(
+        self, buyer, artist, staff
+    ):
         thread = services.thread_start(buyer=buyer, artist=artist, body="Abusive")
         message = thread.messages.get()
 
@@ -246,24 +289,33 @@ class TestModeration:
             str(message.pk),
             "Insults",
         )
-        assert api_as(artist.user).get(f"/api/v1/threads/{thread.pk}/").json()["messages"][0][
-            "body"
-        ] == ""
+        assert (
+            api_as(artist.user)
+            .get(f"/api/v1/threads/{thread.pk}/")
+            .json()["messages"][0]["body"]
+            == ""
+        )
 
     def test_only_staff_can_hide(self, buyer, artist):
         thread = services.thread_start(buyer=buyer, artist=artist, body="Hello")
 
         with pytest.raises(DomainError):
-            services.message_hide(message=thread.messages.get(), by=artist.user, reason="")
+            services.message_hide(
+                message=thread.messages.get(), by=artist.user, reason=""
+            )
 
         assert not StaffAction.objects.exists()
 
-    def test_staff_flag_is_recorded_and_joins_the_escalation_list(self, buyer, artist, staff):
+    def test_staff_flag_is_recorded_and_joins_the_escalation_list(
+        self, buyer, artist, staff
+    ):
         from messaging.selectors import flagged_messages
 
         thread = services.thread_start(buyer=buyer, artist=artist, body="Spam")
 
-        services.message_flag(message=thread.messages.get(), by=staff, reason="Spam link")
+        services.message_flag(
+            message=thread.messages.get(), by=staff, reason="Spam link"
+        )
 
         assert list(flagged_messages()) == [thread.messages.get()]
         assert StaffAction.objects.get().action == "flag"
@@ -276,10 +328,18 @@ class TestModeration:
         staff_services.account_suspend(user=artist.user, by=staff, reason="Fake items")
 
         action = StaffAction.objects.get()
-        assert (action.by, action.action, action.reason) == (staff, "suspend", "Fake items")
-        assert LogEntry.objects.filter(user=staff, object_id=str(artist.user.pk)).exists()
+        assert (action.by, action.action, action.reason) == (
+            staff,
+            "suspend",
+            "Fake items",
+        )
+        assert LogEntry.objects.filter(
+            user=staff, object_id=str(artist.user.pk)
+        ).exists()
         assert client.get(artist.get_absolute_url()).status_code == 404
-        assert artist.slug not in client.get(reverse("catalog:artists")).content.decode()
+        assert (
+            artist.slug not in client.get(reverse("catalog:artists")).content.decode()
+        )
         assert client.get(variant.item.get_absolute_url()).status_code == 404
         login = client.post(
             reverse("accounts:login"),
@@ -288,7 +348,8 @@ class TestModeration:
         assert login.status_code == 200
         assert "_auth_user_id" not in client.session
         token = api_as(buyer).post(
-            "/api/v1/auth/token/", {"username": "potter", "password": "correct-horse-battery"}
+            "/api/v1/auth/token/",
+            {"username": "potter", "password": "correct-horse-battery"},
         )
         assert token.status_code == 400
         cart, _created = Cart.objects.get_or_create(user=buyer)
@@ -323,10 +384,14 @@ class TestModeration:
     def test_reinstating_reopens_the_shop_and_is_recorded(self, client, artist, staff):
         staff_services.account_suspend(user=artist.user, by=staff, reason="Mistake?")
 
-        staff_services.account_reinstate(user=artist.user, by=staff, reason="Appeal accepted")
+        staff_services.account_reinstate(
+            user=artist.user, by=staff, reason="Appeal accepted"
+        )
 
         assert client.get(artist.get_absolute_url()).status_code == 200
-        assert list(StaffAction.objects.order_by("at", "id").values_list("action", "by")) == [
+        assert list(
+            StaffAction.objects.order_by("at", "id").values_list("action", "by")
+        ) == [
             ("suspend", staff.pk),
             ("reinstate", staff.pk),
         ]
@@ -360,14 +425,24 @@ class TestReplyTime:
         from tests.factories import UserFactory
 
         self._conversation(buyer, artist, asked_hours_ago=50, answered_after_hours=1)
-        self._conversation(other_buyer, artist, asked_hours_ago=50, answered_after_hours=3)
-        self._conversation(UserFactory(), artist, asked_hours_ago=50, answered_after_hours=10)
-        self._conversation(UserFactory(), artist, asked_hours_ago=5, answered_after_hours=None)
+        self._conversation(
+            other_buyer, artist, asked_hours_ago=50, answered_after_hours=3
+        )
+        self._conversation(
+            UserFactory(), artist, asked_hours_ago=50, answered_after_hours=10
+        )
+        self._conversation(
+            UserFactory(), artist, asked_hours_ago=5, answered_after_hours=None
+        )
 
         assert selectors.artist_reply_time(artist=artist) == timedelta(hours=3)
 
     def test_counts_only_threads_of_the_last_30_days(self, buyer, artist):
-        old = self._conversation(buyer, artist, asked_hours_ago=1, answered_after_hours=0.5)
-        Thread.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+        old = self._conversation(
+            buyer, artist, asked_hours_ago=1, answered_after_hours=0.5
+        )
+        Thread.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - timedelta(days=31)
+        )
 
         assert selectors.artist_reply_time(artist=artist) is None

@@ -8,7 +8,10 @@ TEST_TEMPLATES = django_settings.BASE_DIR / "tests" / "templates"
 def _test_email_templates(settings):
     """The test-only event ``test_note`` (tests/templates/emails/test_note_*)."""
     settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES]},
+        {
+            **settings.TEMPLATES[0],
+            "DIRS": [*settings.TEMPLATES[0]["DIRS"], TEST_TEMPLATES],
+        },
         *settings.TEMPLATES[1:],
     ]
 

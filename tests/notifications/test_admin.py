@@ -45,14 +45,22 @@ class TestOutboxAdmin:
 
         assert response.status_code == 200
         page = response.content.decode()
-        for text in ["buyer@example.com", "acheteuse@example.com", "test_note", "order_confirmation",
-                     "provider unavailable", "Retry the selected notifications now"]:
+        for text in [
+            "buyer@example.com",
+            "acheteuse@example.com",
+            "test_note",
+            "order_confirmation",
+            "provider unavailable",
+            "Retry the selected notifications now",
+        ]:
             assert text in page
 
     def test_filters_by_status_and_searches_by_email(
         self, admin_client, failed_notification, sent_notification
     ):
-        failed_only = admin_client.get(CHANGELIST, {"status__exact": "failed"}).content.decode()
+        failed_only = admin_client.get(
+            CHANGELIST, {"status__exact": "failed"}
+        ).content.decode()
         found = admin_client.get(CHANGELIST, {"q": "acheteuse@"}).content.decode()
 
         assert "buyer@example.com" in failed_only
@@ -61,7 +69,12 @@ class TestOutboxAdmin:
         assert "buyer@example.com" not in found
 
     def test_retry_action_sends_a_failed_notification_and_logs_who_asked(
-        self, admin_client, admin_user, failed_notification, sent_notification, mailoutbox,
+        self,
+        admin_client,
+        admin_user,
+        failed_notification,
+        sent_notification,
+        mailoutbox,
         django_capture_on_commit_callbacks,
     ):
         with django_capture_on_commit_callbacks(execute=True):
@@ -79,10 +92,14 @@ class TestOutboxAdmin:
         assert [m.to for m in mailoutbox] == [["buyer@example.com"]]
         failed_notification.refresh_from_db()
         assert failed_notification.status == NotificationStatus.SENT
-        assert LogEntry.objects.filter(user=admin_user, object_id=str(failed_notification.pk)).exists()
+        assert LogEntry.objects.filter(
+            user=admin_user, object_id=str(failed_notification.pk)
+        ).exists()
 
     def test_a_notification_is_read_only(self, admin_client, failed_notification):
-        url = reverse("admin:notifications_notification_change", args=[failed_notification.pk])
+        url = reverse(
+            "admin:notifications_notification_change", args=[failed_notification.pk]
+        )
 
         page = admin_client.get(url)
         admin_client.post(url, {"to_email": "someone@else.test"})
@@ -91,4 +108,9 @@ class TestOutboxAdmin:
         assert "provider unavailable" in page.content.decode()
         failed_notification.refresh_from_db()
         assert failed_notification.to_email == "buyer@example.com"
-        assert admin_client.get(reverse("admin:notifications_notification_add")).status_code == 403
+        assert (
+            admin_client.get(
+                reverse("admin:notifications_notification_add")
+            ).status_code
+            == 403
+        )

@@ -18,9 +18,13 @@ def on_a_page(value: Decimal) -> str:
     return engines["django"].from_string("{{ value }}").render({"value": value})
 
 
-@pytest.mark.parametrize("grouping", [False, True], ids=["ungrouped", "grouped by thousands"])
+@pytest.mark.parametrize(
+    "grouping", [False, True], ids=["ungrouped", "grouped by thousands"]
+)
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_an_amount_reads_as_on_the_pages_in_every_language(settings, language, grouping):
+def test_an_amount_reads_as_on_the_pages_in_every_language(
+    settings, language, grouping
+):
     settings.USE_THOUSAND_SEPARATOR = grouping
     with translation.override(language):
         for amount in map(Decimal, AMOUNTS):
@@ -38,7 +42,12 @@ def test_french_amounts_have_a_decimal_comma_and_english_ones_a_point():
 def test_extra_values_of_a_context_are_formatted_by_type():
     with translation.override("fr"):
         values = format_values(
-            {"refund_amount": Decimal("24.00"), "day": date(2026, 12, 24), "count": 3, "note": "1.50"}
+            {
+                "refund_amount": Decimal("24.00"),
+                "day": date(2026, 12, 24),
+                "count": 3,
+                "note": "1.50",
+            }
         )
     assert values["refund_amount"] == "24,00"
     assert values["day"] == "24 décembre 2026"

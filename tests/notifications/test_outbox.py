@@ -58,7 +58,9 @@ class TestNotifyInATransaction:
         assert not Notification.objects.exists()
         assert mailoutbox == []
 
-    def test_sends_nothing_before_the_commit(self, buyer, mailoutbox, django_capture_on_commit_callbacks):
+    def test_sends_nothing_before_the_commit(
+        self, buyer, mailoutbox, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             with transaction.atomic():
                 notification = record(buyer)
@@ -68,7 +70,9 @@ class TestNotifyInATransaction:
         notification.refresh_from_db()
         assert notification.status == NotificationStatus.PENDING
 
-    def test_sends_the_email_once_after_the_commit(self, buyer, mailoutbox, django_capture_on_commit_callbacks):
+    def test_sends_the_email_once_after_the_commit(
+        self, buyer, mailoutbox, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             with transaction.atomic():
                 notification = record(buyer, number=7)
@@ -93,7 +97,9 @@ class TestNotifyInATransaction:
         assert [m.subject for m in mailoutbox] == ["[fr] janvier note 3"]
         assert "Language: fr" in mailoutbox[0].body
 
-    def test_records_a_dedupe_key_only_once(self, buyer, mailoutbox, django_capture_on_commit_callbacks):
+    def test_records_a_dedupe_key_only_once(
+        self, buyer, mailoutbox, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             first = record(buyer, dedupe_key="order-1-confirmation")
             second = record(buyer, dedupe_key="order-1-confirmation")
@@ -103,7 +109,9 @@ class TestNotifyInATransaction:
         assert Notification.objects.count() == 1
         assert len(mailoutbox) == 1
 
-    def test_records_nothing_for_a_user_without_email(self, mailoutbox, django_capture_on_commit_callbacks):
+    def test_records_nothing_for_a_user_without_email(
+        self, mailoutbox, django_capture_on_commit_callbacks
+    ):
         silent = UserFactory(username="silent", email="")
 
         with django_capture_on_commit_callbacks(execute=True):
@@ -121,7 +129,11 @@ class TestNotifyInATransaction:
 @pytest.mark.django_db
 class TestRetryWithBackOff:
     def test_failed_send_leaves_the_row_pending_with_a_later_attempt(
-        self, buyer, mailoutbox, failing_email_provider, django_capture_on_commit_callbacks
+        self,
+        buyer,
+        mailoutbox,
+        failing_email_provider,
+        django_capture_on_commit_callbacks,
     ):
         before = timezone.now()
 
@@ -132,15 +144,23 @@ class TestRetryWithBackOff:
         assert mailoutbox == []
         assert notification.status == NotificationStatus.PENDING
         assert notification.attempts == 1
-        assert notification.available_at >= before + timedelta(seconds=services.backoff_seconds(1))
+        assert notification.available_at >= before + timedelta(
+            seconds=services.backoff_seconds(1)
+        )
         assert "provider unavailable" in notification.last_error
 
     def test_sweep_waits_for_the_back_off_then_sends_once(
-        self, buyer, mailoutbox, failing_email_provider, django_capture_on_commit_callbacks
+        self,
+        buyer,
+        mailoutbox,
+        failing_email_provider,
+        django_capture_on_commit_callbacks,
     ):
         with django_capture_on_commit_callbacks(execute=True):
             notification = record(buyer)
-        failing_email_provider.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        failing_email_provider.EMAIL_BACKEND = (
+            "django.core.mail.backends.locmem.EmailBackend"
+        )
 
         dispatched_too_early = services.sweep_pending()
 
@@ -165,7 +185,11 @@ class TestRetryWithBackOff:
         assert max(delays) == 3600
 
     def test_gives_up_after_the_last_attempt(
-        self, buyer, mailoutbox, failing_email_provider, django_capture_on_commit_callbacks
+        self,
+        buyer,
+        mailoutbox,
+        failing_email_provider,
+        django_capture_on_commit_callbacks,
     ):
         with django_capture_on_commit_callbacks(execute=True):
             notification = record(buyer)
@@ -177,7 +201,9 @@ class TestRetryWithBackOff:
         notification.refresh_from_db()
         assert notification.status == NotificationStatus.FAILED
         assert notification.attempts == services.MAX_ATTEMPTS
-        failing_email_provider.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        failing_email_provider.EMAIL_BACKEND = (
+            "django.core.mail.backends.locmem.EmailBackend"
+        )
         make_due(notification)
         assert services.sweep_pending() == 0
         assert mailoutbox == []
@@ -217,7 +243,9 @@ class TestRetryWithBackOff:
 
 @pytest.mark.django_db
 class TestAtMostOnce:
-    def test_a_row_claimed_by_one_sender_cannot_be_sent_by_another(self, buyer, mailoutbox):
+    def test_a_row_claimed_by_one_sender_cannot_be_sent_by_another(
+        self, buyer, mailoutbox
+    ):
         notification = pending_row(buyer)
 
         first_claim = services.claim(notification_id=notification.pk)
@@ -229,7 +257,9 @@ class TestAtMostOnce:
         assert swept == 0
         assert mailoutbox == []
 
-    def test_a_sent_row_is_never_sent_again(self, buyer, mailoutbox, django_capture_on_commit_callbacks):
+    def test_a_sent_row_is_never_sent_again(
+        self, buyer, mailoutbox, django_capture_on_commit_callbacks
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             notification = record(buyer)
 
@@ -239,7 +269,9 @@ class TestAtMostOnce:
         assert results == [services.SKIPPED] * 3
         assert len(mailoutbox) == 1
 
-    def test_a_stale_claim_is_released_by_the_sweep_and_sent_once(self, buyer, mailoutbox):
+    def test_a_stale_claim_is_released_by_the_sweep_and_sent_once(
+        self, buyer, mailoutbox
+    ):
         notification = pending_row(buyer)
         # A worker claimed the row, then died before recording the result.
         Notification.objects.filter(pk=notification.pk).update(

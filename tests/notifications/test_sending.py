@@ -56,7 +56,9 @@ class TestProviderConnection:
 
         assert (failed, sent) == (NotificationStatus.PENDING, NotificationStatus.SENT)
         dropped, fresh = provider.connections
-        assert dropped.closed and [m.subject for m in dropped.sent] == ["[en] January note 1"]
+        assert dropped.closed and [m.subject for m in dropped.sent] == [
+            "[en] January note 1"
+        ]
         assert [m.subject for m in fresh.sent] == ["[en] January note 3"]
         second.refresh_from_db()
         assert "connection dropped" in second.last_error
@@ -91,7 +93,11 @@ class TestProviderConnection:
 def test_each_recipient_reads_their_own_language_whatever_was_sent_before(
     buyer, french_buyer, mailoutbox
 ):
-    rows = [pending_row(french_buyer, 1), pending_row(buyer, 2), pending_row(french_buyer, 3)]
+    rows = [
+        pending_row(french_buyer, 1),
+        pending_row(buyer, 2),
+        pending_row(french_buyer, 3),
+    ]
 
     for row in rows:
         services.send(notification_id=row.pk)

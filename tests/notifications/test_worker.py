@@ -24,16 +24,22 @@ def wait_for_status(notification, status, timeout=20.0):
         if notification.status == status:
             return notification
         time.sleep(0.1)
-    raise AssertionError(f"notification still {notification.status} after {timeout} s, not {status}")
+    raise AssertionError(
+        f"notification still {notification.status} after {timeout} s, not {status}"
+    )
 
 
 def test_an_email_recorded_in_a_committed_transaction_is_sent_once_by_the_worker(
     celery_worker_process,
 ):
-    recipient = UserFactory(username="worker-commit", email="worker-commit@example.com", language="fr")
+    recipient = UserFactory(
+        username="worker-commit", email="worker-commit@example.com", language="fr"
+    )
 
     with transaction.atomic():
-        notification = services.notify(recipient=recipient, event="test_note", context={"number": 41})
+        notification = services.notify(
+            recipient=recipient, event="test_note", context={"number": 41}
+        )
 
     wait_for_status(notification, NotificationStatus.SENT)
     time.sleep(0.5)  # a duplicate would show up now
@@ -45,13 +51,17 @@ def test_an_email_recorded_in_a_committed_transaction_is_sent_once_by_the_worker
 
 
 def test_a_rolled_back_change_sends_nothing_through_the_worker(celery_worker_process):
-    recipient = UserFactory(username="worker-rollback", email="worker-rollback@example.com")
+    recipient = UserFactory(
+        username="worker-rollback", email="worker-rollback@example.com"
+    )
 
     with pytest.raises(RuntimeError), transaction.atomic():
         services.notify(recipient=recipient, event="test_note", context={"number": 1})
         raise RuntimeError("rolled back")
     with transaction.atomic():  # a later email proves the worker was listening
-        later = services.notify(recipient=recipient, event="test_note", context={"number": 2})
+        later = services.notify(
+            recipient=recipient, event="test_note", context={"number": 2}
+        )
 
     wait_for_status(later, NotificationStatus.SENT)
     emails = celery_worker_process.emails_to("worker-rollback@example.com")
@@ -69,7 +79,9 @@ def test_with_the_broker_down_the_change_commits_and_the_sweep_sends_it_later(
         with transaction.atomic():
             recipient.first_name = "Committed"
             recipient.save(update_fields=["first_name"])
-            notification = services.notify(recipient=recipient, event="test_note", context={"number": 5})
+            notification = services.notify(
+                recipient=recipient, event="test_note", context={"number": 5}
+            )
         commit_seconds = time.monotonic() - started
 
     assert commit_seconds < 3
@@ -94,14 +106,21 @@ def test_the_sweep_stops_at_the_first_refusal_of_the_broker(celery_worker_proces
     with broker_unreachable():
         with transaction.atomic():
             for number in range(3):
-                services.notify(recipient=recipient, event="test_note", context={"number": number})
+                services.notify(
+                    recipient=recipient, event="test_note", context={"number": number}
+                )
 
         started = time.monotonic()
         dispatched = services.sweep_pending()
 
     assert dispatched == 0
     assert time.monotonic() - started < 3
-    assert Notification.objects.filter(recipient=recipient, status=NotificationStatus.PENDING).count() == 3
+    assert (
+        Notification.objects.filter(
+            recipient=recipient, status=NotificationStatus.PENDING
+        ).count()
+        == 3
+    )
 
     assert services.sweep_pending() >= 3
     for notification in Notification.objects.filter(recipient=recipient):
@@ -123,11 +142,15 @@ CHECKOUT = {
 
 
 def buyer_with_a_cart(username):
-    buyer = UserFactory(username=username, email=f"{username}@example.com", language="en")
+    buyer = UserFactory(
+        username=username, email=f"{username}@example.com", language="en"
+    )
     variant = VariantFactory(item__price=Decimal("24.00"), stock=3)
     client = APIClient()
     client.force_authenticate(buyer)
-    response = client.post("/api/v1/cart/lines/", {"variant": variant.pk, "quantity": 1}, format="json")
+    response = client.post(
+        "/api/v1/cart/lines/", {"variant": variant.pk, "quantity": 1}, format="json"
+    )
     assert response.status_code == 201, response.content
     return buyer, client
 

@@ -30,14 +30,18 @@ def checkout_body(*, token="ok", **address):
 
 def make_artist(username, *, language="en", **kwargs):
     return ArtistFactory(
-        user=UserFactory(username=username, email=f"{username}@example.com", language=language),
+        user=UserFactory(
+            username=username, email=f"{username}@example.com", language=language
+        ),
         **kwargs,
     )
 
 
 def make_variant(artist, *, price="24.00", stock=5, personalisable=False, **kwargs):
     return VariantFactory(
-        item=ItemFactory(artist=artist, price=Decimal(price), personalisable=personalisable),
+        item=ItemFactory(
+            artist=artist, price=Decimal(price), personalisable=personalisable
+        ),
         stock=stock,
         **kwargs,
     )
@@ -46,7 +50,9 @@ def make_variant(artist, *, price="24.00", stock=5, personalisable=False, **kwar
 def photo_upload(name="photo.png", *, fmt="PNG", size=(40, 30)):
     buffer = io.BytesIO()
     Image.new("RGB", size, (180, 90, 40)).save(buffer, fmt)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+    return SimpleUploadedFile(
+        name, buffer.getvalue(), content_type=f"image/{fmt.lower()}"
+    )
 
 
 # Artist orders in any state ------------------------------------------------------
@@ -141,7 +147,9 @@ def make_artist_order(
     )
     artist_order.pay(at=now, acceptance_deadline=now + timedelta(hours=72))
     artist_order.save()
-    log_transition(artist_order=artist_order, from_state="awaiting_payment", transition="pay")
+    log_transition(
+        artist_order=artist_order, from_state="awaiting_payment", transition="pay"
+    )
     artist_order = ArtistOrder.objects.get(pk=artist_order.pk)
     artist_user = artist.user
     steps = {
@@ -156,7 +164,9 @@ def make_artist_order(
     for step in steps:
         artist_order = ArtistOrder.objects.get(pk=artist_order.pk)
         if step == "accept":
-            order_services.artist_order_accept(artist_order=artist_order, by=artist_user)
+            order_services.artist_order_accept(
+                artist_order=artist_order, by=artist_user
+            )
         elif step == "ship":
             order_services.artist_order_ship(
                 artist_order=artist_order,
@@ -165,7 +175,9 @@ def make_artist_order(
                 tracking_number=f"6A{artist_order.pk:011d}",
             )
         elif step == "confirm_delivery":
-            order_services.artist_order_confirm_delivery(artist_order=artist_order, by=buyer)
+            order_services.artist_order_confirm_delivery(
+                artist_order=artist_order, by=buyer
+            )
         elif step == "complete":
             order_services.artist_order_complete(artist_order=artist_order)
         elif step == "refuse":

@@ -26,7 +26,9 @@ def place_order(buyer, *variants_and_quantities, country="FR"):
 def paid_artist_order(*, buyer=None, artist=None, price="45.00", quantity=2, stock=5):
     """An artist order awaiting acceptance: ``quantity`` × ``price`` plus the
     artist's 5 € domestic shipping, paid in full. Returns (artist_order, variant)."""
-    buyer = buyer or UserFactory(username="camille", email="camille@example.com", language="en")
+    buyer = buyer or UserFactory(
+        username="camille", email="camille@example.com", language="en"
+    )
     artist = artist or make_artist("potter")
     variant = make_variant(artist, price=price, stock=stock)
     order = place_order(buyer, (variant, quantity))

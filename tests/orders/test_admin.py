@@ -15,9 +15,15 @@ def staff_client(client, db):
     return client
 
 
-def test_order_and_artist_order_pages_open_with_search(staff_client, buyer_api, variant):
-    buyer_api.post("/api/v1/cart/lines/", {"variant": variant.pk, "quantity": 1}, format="json")
-    number = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json").json()["number"]
+def test_order_and_artist_order_pages_open_with_search(
+    staff_client, buyer_api, variant
+):
+    buyer_api.post(
+        "/api/v1/cart/lines/", {"variant": variant.pk, "quantity": 1}, format="json"
+    )
+    number = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json").json()[
+        "number"
+    ]
     order = Order.objects.get()
     artist_order = ArtistOrder.objects.get()
 
@@ -25,7 +31,8 @@ def test_order_and_artist_order_pages_open_with_search(staff_client, buyer_api, 
         reverse("admin:orders_order_changelist") + f"?q={number}",
         reverse("admin:orders_order_changelist") + "?q=buyer@example.com",
         reverse("admin:orders_order_change", args=[order.pk]),
-        reverse("admin:orders_artistorder_changelist") + "?state__exact=awaiting_acceptance",
+        reverse("admin:orders_artistorder_changelist")
+        + "?state__exact=awaiting_acceptance",
         reverse("admin:orders_artistorder_change", args=[artist_order.pk]),
         reverse("admin:orders_discountcode_add"),
         reverse("admin:orders_payment_changelist"),

@@ -17,7 +17,9 @@ from .factories import make_artist, make_variant, photo_upload
 
 def add(client, variant, quantity=1, **extra):
     return client.post(
-        "/api/v1/cart/lines/", {"variant": variant.pk, "quantity": quantity, **extra}, format="json"
+        "/api/v1/cart/lines/",
+        {"variant": variant.pk, "quantity": quantity, **extra},
+        format="json",
     )
 
 
@@ -36,7 +38,10 @@ class TestAddingToTheCart:
         assert response.json()["quantity"] == 2
         assert response.json()["line_total"] == "48.00"
         cart = buyer_api.get("/api/v1/cart/").json()
-        assert [g["artist_name"] for g in cart["artists"]] == ["Atelier Argile", "Cuivre & Co"]
+        assert [g["artist_name"] for g in cart["artists"]] == [
+            "Atelier Argile",
+            "Cuivre & Co",
+        ]
         assert cart["artists"][0]["shipping_fee"] == "5.00"
         assert cart["artists"][1]["shipping_fee"] == "7.50"
         assert cart["items_total"] == "60.35"
@@ -44,7 +49,9 @@ class TestAddingToTheCart:
         assert cart["customs_notice"] is False
         assert cart["artists"][0]["dispatch_date"] >= str(timezone.localdate())
 
-    def test_adding_the_same_variant_again_adds_up_the_quantity(self, buyer_api, variant):
+    def test_adding_the_same_variant_again_adds_up_the_quantity(
+        self, buyer_api, variant
+    ):
         add(buyer_api, variant, 2)
 
         response = add(buyer_api, variant, 1)
@@ -53,7 +60,9 @@ class TestAddingToTheCart:
         assert cart_lines() == [(variant.pk, 3)]
 
     def test_an_unknown_variant_is_refused(self, buyer_api, db):
-        response = buyer_api.post("/api/v1/cart/lines/", {"variant": 999999, "quantity": 1})
+        response = buyer_api.post(
+            "/api/v1/cart/lines/", {"variant": 999999, "quantity": 1}
+        )
 
         assert response.status_code == 400
         assert "variant" in response.json()
@@ -76,14 +85,18 @@ class TestAddingToTheCart:
         assert "quantity" in response.json()
         assert cart_lines() == []
 
-    def test_more_than_the_stock_is_refused_saying_how_many_are_left(self, buyer_api, variant):
+    def test_more_than_the_stock_is_refused_saying_how_many_are_left(
+        self, buyer_api, variant
+    ):
         response = add(buyer_api, variant, 6)
 
         assert response.status_code == 400
         assert "5" in response.json()["quantity"][0]
         assert cart_lines() == []
 
-    def test_what_the_cart_already_holds_counts_against_the_stock(self, buyer_api, variant):
+    def test_what_the_cart_already_holds_counts_against_the_stock(
+        self, buyer_api, variant
+    ):
         add(buyer_api, variant, 4)
 
         response = add(buyer_api, variant, 2)
@@ -111,24 +124,38 @@ class TestAddingToTheCart:
         assert response.json()["personalisation"] == "Pour Lou"
         assert cart_lines() == [(mug.pk, 1), (mug.pk, 1)]
 
-    def test_a_personalisation_photo_is_cleaned_and_kept_private(self, buyer_api, artist):
+    def test_a_personalisation_photo_is_cleaned_and_kept_private(
+        self, buyer_api, artist
+    ):
         mug = make_variant(artist, personalisable=True)
 
         response = buyer_api.post(
             "/api/v1/cart/lines/",
-            {"variant": mug.pk, "quantity": 1, "personalisation_photo": photo_upload(fmt="JPEG")},
+            {
+                "variant": mug.pk,
+                "quantity": 1,
+                "personalisation_photo": photo_upload(fmt="JPEG"),
+            },
             format="multipart",
         )
 
         assert response.status_code == 201
         line = CartLine.objects.get()
         assert line.personalisation_photo.name.endswith(".jpg")
-        assert line.personalisation_photo.storage.exists(line.personalisation_photo.name)
-        assert response.json()["personalisation_photo"] == f"/cart/lines/{line.pk}/photo/"
+        assert line.personalisation_photo.storage.exists(
+            line.personalisation_photo.name
+        )
+        assert (
+            response.json()["personalisation_photo"] == f"/cart/lines/{line.pk}/photo/"
+        )
 
-    def test_a_personalisation_photo_that_is_not_an_image_is_refused(self, buyer_api, artist):
+    def test_a_personalisation_photo_that_is_not_an_image_is_refused(
+        self, buyer_api, artist
+    ):
         mug = make_variant(artist, personalisable=True)
-        fake = SimpleUploadedFile("photo.png", b"<svg onload=alert(1)>", content_type="image/png")
+        fake = SimpleUploadedFile(
+            "photo.png", b"<svg onload=alert(1)>", content_type="image/png"
+        )
 
         response = buyer_api.post(
             "/api/v1/cart/lines/",
@@ -230,7 +257,9 @@ class TestDiscountCodes:
     def apply(self, client, code):
         return client.post("/api/v1/cart/discount/", {"code": code}, format="json")
 
-    def test_a_percentage_code_discounts_the_items_not_the_shipping(self, buyer_api, cart_of_48):
+    def test_a_percentage_code_discounts_the_items_not_the_shipping(
+        self, buyer_api, cart_of_48
+    ):
         DiscountCodeFactory(code="TEN", kind="percent", value=Decimal("10"))
 
         response = self.apply(buyer_api, "ten")
@@ -268,7 +297,14 @@ class TestDiscountCodes:
             ({"usage_limit": 2, "times_used": 2}, "as many times as allowed"),
             ({"minimum_amount": Decimal("50.00")}, "at least 50.00"),
         ],
-        ids=["unknown", "inactive", "expired", "not-yet-valid", "exhausted", "minimum-not-met"],
+        ids=[
+            "unknown",
+            "inactive",
+            "expired",
+            "not-yet-valid",
+            "exhausted",
+            "minimum-not-met",
+        ],
     )
     def test_a_code_that_cannot_apply_is_refused_saying_why(
         self, buyer_api, buyer, cart_of_48, attributes, expected
@@ -281,7 +317,9 @@ class TestDiscountCodes:
         assert expected in response.json()["code"][0]
         assert Cart.objects.get(user=buyer).discount_code is None
 
-    def test_an_artist_code_needs_an_item_of_that_artist(self, buyer_api, buyer, cart_of_48):
+    def test_an_artist_code_needs_an_item_of_that_artist(
+        self, buyer_api, buyer, cart_of_48
+    ):
         elsewhere = make_artist("elsewhere", name="Verre Soufflé")
         DiscountCodeFactory(code="VERRE", artist=elsewhere)
 

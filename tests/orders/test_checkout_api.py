@@ -33,7 +33,9 @@ from .factories import ADDRESS, checkout_body, make_artist, make_variant, photo_
 
 def add(client, variant, quantity=1, **extra):
     response = client.post(
-        "/api/v1/cart/lines/", {"variant": variant.pk, "quantity": quantity, **extra}, format="json"
+        "/api/v1/cart/lines/",
+        {"variant": variant.pk, "quantity": quantity, **extra},
+        format="json",
     )
     assert response.status_code == 201, response.content
     return response.json()
@@ -52,13 +54,23 @@ def full_cart(buyer_api, three_variants):
 
 class TestCheckoutOfThreeArtists:
     def test_creates_one_order_split_into_three_paid_artist_orders_with_totals_to_the_cent(
-        self, buyer_api, buyer, full_cart, django_capture_on_commit_callbacks, mailoutbox
+        self,
+        buyer_api,
+        buyer,
+        full_cart,
+        django_capture_on_commit_callbacks,
+        mailoutbox,
     ):
         DiscountCodeFactory(code="WELCOME10", kind="percent", value=Decimal("10"))
-        assert buyer_api.post("/api/v1/cart/discount/", {"code": "welcome10"}).status_code == 200
+        assert (
+            buyer_api.post("/api/v1/cart/discount/", {"code": "welcome10"}).status_code
+            == 200
+        )
 
         with django_capture_on_commit_callbacks(execute=True):
-            response = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json")
+            response = buyer_api.post(
+                "/api/v1/checkout/", checkout_body(), format="json"
+            )
 
         assert response.status_code == 201, response.content
         body = response.json()
@@ -138,8 +150,13 @@ class TestCheckoutOfThreeArtists:
         self, buyer_api, three_artists, full_cart
     ):
         potter = three_artists[0]
-        DiscountCodeFactory(code="ARGILE5", artist=potter, kind="fixed", value=Decimal("5.00"))
-        assert buyer_api.post("/api/v1/cart/discount/", {"code": "ARGILE5"}).status_code == 200
+        DiscountCodeFactory(
+            code="ARGILE5", artist=potter, kind="fixed", value=Decimal("5.00")
+        )
+        assert (
+            buyer_api.post("/api/v1/cart/discount/", {"code": "ARGILE5"}).status_code
+            == 200
+        )
 
         response = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json")
 
@@ -147,7 +164,11 @@ class TestCheckoutOfThreeArtists:
         blocks = {ao["artist"]: ao for ao in response.json()["artist_orders"]}
         assert blocks[potter.slug]["discount"] == "5.00"
         assert blocks[potter.slug]["total"] == "48.00"
-        assert sorted(ao["discount"] for ao in blocks.values()) == ["0.00", "0.00", "5.00"]
+        assert sorted(ao["discount"] for ao in blocks.values()) == [
+            "0.00",
+            "0.00",
+            "5.00",
+        ]
         assert response.json()["total"] == "152.55"
 
     def test_delivery_outside_the_eu_uses_world_fees_and_says_so(
@@ -183,26 +204,42 @@ class TestCheckoutOfThreeArtists:
         )
         assert response.status_code == 201, response.content
 
-        order = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json").json()
+        order = buyer_api.post(
+            "/api/v1/checkout/", checkout_body(), format="json"
+        ).json()
 
         line = OrderLine.objects.get()
         assert line.personalised
         assert line.personalisation_text == "Pour Lou"
-        assert line.personalisation_photo.storage.exists(line.personalisation_photo.name)
+        assert line.personalisation_photo.storage.exists(
+            line.personalisation_photo.name
+        )
         api_line = order["artist_orders"][0]["lines"][0]
         assert api_line["personalisation"] == "Pour Lou"
-        assert api_line["personalisation_photo"] == f"/account/order-lines/{line.pk}/photo/"
+        assert (
+            api_line["personalisation_photo"]
+            == f"/account/order-lines/{line.pk}/photo/"
+        )
 
 
 class TestDeclinedPayment:
     def test_answers_402_releases_everything_and_gives_the_cart_back(
-        self, buyer_api, buyer, full_cart, django_capture_on_commit_callbacks, mailoutbox
+        self,
+        buyer_api,
+        buyer,
+        full_cart,
+        django_capture_on_commit_callbacks,
+        mailoutbox,
     ):
-        code = DiscountCodeFactory(code="ONCE", kind="fixed", value=Decimal("3"), usage_limit=1)
+        code = DiscountCodeFactory(
+            code="ONCE", kind="fixed", value=Decimal("3"), usage_limit=1
+        )
         buyer_api.post("/api/v1/cart/discount/", {"code": "ONCE"})
 
         with django_capture_on_commit_callbacks(execute=True):
-            response = buyer_api.post("/api/v1/checkout/", checkout_body(token="fail"), format="json")
+            response = buyer_api.post(
+                "/api/v1/checkout/", checkout_body(token="fail"), format="json"
+            )
 
         assert response.status_code == 402
         order = Order.objects.get()
@@ -218,7 +255,9 @@ class TestDeclinedPayment:
         assert mailoutbox == []
         cart = buyer_api.get("/api/v1/cart/").json()
         assert sorted(
-            (line["variant"], line["quantity"]) for g in cart["artists"] for line in g["lines"]
+            (line["variant"], line["quantity"])
+            for g in cart["artists"]
+            for line in g["lines"]
         ) == sorted((v.pk, q) for v, q in zip(full_cart, (2, 2, 3), strict=True))
         assert cart["discount"]["code"] == "ONCE"
 
@@ -229,8 +268,12 @@ class TestDeclinedPayment:
         assert Order.objects.get(number=retry.json()["number"]).status == "paid"
         assert order.status == "cancelled"
 
-    def test_an_unknown_test_token_is_declined_with_a_clear_message(self, buyer_api, full_cart):
-        response = buyer_api.post("/api/v1/checkout/", checkout_body(token="4242"), format="json")
+    def test_an_unknown_test_token_is_declined_with_a_clear_message(
+        self, buyer_api, full_cart
+    ):
+        response = buyer_api.post(
+            "/api/v1/checkout/", checkout_body(token="4242"), format="json"
+        )
 
         assert response.status_code == 402
         assert '"ok"' in response.json()["detail"]
@@ -256,16 +299,22 @@ class TestBadCheckoutInput:
         assert "cart" in response.json()
         assert Order.objects.count() == 0
 
-    def test_an_unknown_country_is_a_field_error_of_the_address(self, buyer_api, full_cart, snapshot):
+    def test_an_unknown_country_is_a_field_error_of_the_address(
+        self, buyer_api, full_cart, snapshot
+    ):
         before = snapshot()
 
-        response = buyer_api.post("/api/v1/checkout/", checkout_body(country="XX"), format="json")
+        response = buyer_api.post(
+            "/api/v1/checkout/", checkout_body(country="XX"), format="json"
+        )
 
         assert response.status_code == 400
         assert "country" in response.json()["shipping_address"]
         assert snapshot() == before
 
-    def test_a_missing_address_field_is_a_field_error(self, buyer_api, full_cart, snapshot):
+    def test_a_missing_address_field_is_a_field_error(
+        self, buyer_api, full_cart, snapshot
+    ):
         before = snapshot()
         body = checkout_body()
         del body["shipping_address"]["city"]
@@ -276,7 +325,9 @@ class TestBadCheckoutInput:
         assert "city" in response.json()["shipping_address"]
         assert snapshot() == before
 
-    def test_an_unknown_payment_provider_is_refused(self, buyer_api, full_cart, snapshot):
+    def test_an_unknown_payment_provider_is_refused(
+        self, buyer_api, full_cart, snapshot
+    ):
         before = snapshot()
         body = checkout_body()
         body["payment"]["provider"] = "bank-of-nowhere"
@@ -287,7 +338,9 @@ class TestBadCheckoutInput:
         assert "payment" in response.json()
         assert snapshot() == before
 
-    def test_stock_sold_meanwhile_stops_the_whole_checkout(self, buyer_api, full_cart, snapshot):
+    def test_stock_sold_meanwhile_stops_the_whole_checkout(
+        self, buyer_api, full_cart, snapshot
+    ):
         bowl, scarf, ring = full_cart
         Variant.objects.filter(pk=ring.pk).update(stock=2)
         before = snapshot()
@@ -298,7 +351,9 @@ class TestBadCheckoutInput:
         assert "only 2" in response.json()["quantity"][0]
         assert snapshot() == before
 
-    def test_a_code_exhausted_meanwhile_stops_the_checkout(self, buyer_api, full_cart, snapshot):
+    def test_a_code_exhausted_meanwhile_stops_the_checkout(
+        self, buyer_api, full_cart, snapshot
+    ):
         code = DiscountCodeFactory(code="LAST", usage_limit=1)
         buyer_api.post("/api/v1/cart/discount/", {"code": "LAST"})
         DiscountCode.objects.filter(pk=code.pk).update(times_used=1)
@@ -321,12 +376,20 @@ class TestDoubleSubmission:
         assert Order.objects.count() == 1
         assert Payment.objects.count() == 1
 
-    def test_the_same_idempotency_key_returns_the_same_order(self, buyer_api, full_cart):
+    def test_the_same_idempotency_key_returns_the_same_order(
+        self, buyer_api, full_cart
+    ):
         first = buyer_api.post(
-            "/api/v1/checkout/", checkout_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+            "/api/v1/checkout/",
+            checkout_body(),
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="k-1",
         )
         second = buyer_api.post(
-            "/api/v1/checkout/", checkout_body(), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+            "/api/v1/checkout/",
+            checkout_body(),
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="k-1",
         )
 
         assert first.status_code == second.status_code == 201
@@ -345,7 +408,9 @@ class TestStalePayments:
             address=validate_shipping_address(ADDRESS),
             checkout_key=None,
         )
-        assert set(ArtistOrder.objects.values_list("state", flat=True)) == {"awaiting_payment"}
+        assert set(ArtistOrder.objects.values_list("state", flat=True)) == {
+            "awaiting_payment"
+        }
         assert [v.stock for v in Variant.objects.order_by("pk")] == [3, 1, 7]
 
         assert fail_stale_payments() == 0  # not old enough yet
@@ -359,7 +424,6 @@ class TestStalePayments:
         event = ArtistOrderEvent.objects.filter(transition="fail_payment").first()
         assert event.by is None
         assert Order.objects.get().status == "cancelled"
-
 
     def test_a_payment_that_succeeds_after_the_timeout_is_refunded(
         self, buyer_api, full_cart, monkeypatch
@@ -420,7 +484,9 @@ def _run_in_threads(functions):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
+    threads = [
+        threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -442,7 +508,10 @@ class TestRaces:
             clients.append(client)
 
         responses = _run_in_threads(
-            [lambda c=c: c.post("/api/v1/checkout/", checkout_body(), format="json") for c in clients]
+            [
+                lambda c=c: c.post("/api/v1/checkout/", checkout_body(), format="json")
+                for c in clients
+            ]
         )
 
         codes = sorted(r.status_code for r in responses)
@@ -459,7 +528,8 @@ class TestRaces:
         add(client, variant, 2)
 
         responses = _run_in_threads(
-            [lambda: client.post("/api/v1/checkout/", checkout_body(), format="json")] * 2
+            [lambda: client.post("/api/v1/checkout/", checkout_body(), format="json")]
+            * 2
         )
 
         assert sorted(r.status_code for r in responses) == [201, 400]

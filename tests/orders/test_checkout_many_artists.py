@@ -22,14 +22,24 @@ def shops(db):
     shops = []
     for n in range(10):
         artist = make_artist(f"maker{n}", name=f"Atelier {n:02d}")
-        shops.append((artist, [make_variant(artist, price="20.00"), make_variant(artist, price="12.50")]))
+        shops.append(
+            (
+                artist,
+                [
+                    make_variant(artist, price="20.00"),
+                    make_variant(artist, price="12.50"),
+                ],
+            )
+        )
     return shops
 
 
 def fill(client, variants, quantity=1):
     for variant in variants:
         response = client.post(
-            "/api/v1/cart/lines/", {"variant": variant.pk, "quantity": quantity}, format="json"
+            "/api/v1/cart/lines/",
+            {"variant": variant.pk, "quantity": quantity},
+            format="json",
         )
         assert response.status_code == 201, response.content
 
@@ -54,7 +64,12 @@ class TestStock:
 
         assert response.status_code == 201, response.content
         stock = dict(Variant.objects.values_list("pk", "stock"))
-        assert (stock[bowl.pk], stock[cup.pk], stock[scarf.pk], stock[_hat.pk]) == (2, 3, 3, 5)
+        assert (stock[bowl.pk], stock[cup.pk], stock[scarf.pk], stock[_hat.pk]) == (
+            2,
+            3,
+            3,
+            5,
+        )
 
     def test_the_first_piece_short_of_stock_is_reported_and_nothing_is_taken(
         self, buyer_api, shops
@@ -76,7 +91,9 @@ class TestStock:
         assert not ArtistOrder.objects.exists()
         assert CartLine.objects.count() == len(variants)
 
-    def test_a_piece_sold_out_is_reported_as_no_longer_available(self, buyer_api, shops):
+    def test_a_piece_sold_out_is_reported_as_no_longer_available(
+        self, buyer_api, shops
+    ):
         (_artist, (bowl, cup)) = shops[0]
         fill(buyer_api, [bowl, cup])
         Variant.objects.filter(pk=cup.pk).update(stock=0)
@@ -97,7 +114,9 @@ class TestPaying:
         fill(buyer_api, [v for _artist, variants in shops[:4] for v in variants])
 
         with django_capture_on_commit_callbacks(execute=True):
-            response = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json")
+            response = buyer_api.post(
+                "/api/v1/checkout/", checkout_body(), format="json"
+            )
 
         assert response.status_code == 201
         artist_orders = list(ArtistOrder.objects.order_by("id"))
@@ -112,7 +131,11 @@ class TestPaying:
             (ao.pk, "pay", buyer.pk, "Paid 37.50 €.") for ao in artist_orders
         ]
         assert sorted(Notification.objects.values_list("event", flat=True)) == [
-            "new_order", "new_order", "new_order", "new_order", "order_confirmation",
+            "new_order",
+            "new_order",
+            "new_order",
+            "new_order",
+            "order_confirmation",
         ]
         assert sorted(m.to[0] for m in mailoutbox) == sorted(
             [buyer.email] + [f"maker{n}@example.com" for n in range(4)]
@@ -135,7 +158,9 @@ class TestPaying:
             raw = email.message().as_bytes()
             assert max(len(line) for line in raw.splitlines()) <= 998
             assert b"quoted-printable" not in raw
-            assert raw.count(b"Content-Transfer-Encoding: 8bit") == 2  # the text and the HTML
+            assert (
+                raw.count(b"Content-Transfer-Encoding: 8bit") == 2
+            )  # the text and the HTML
 
     def test_each_email_is_written_in_its_readers_language(
         self, buyer_api, buyer, shops, django_capture_on_commit_callbacks, mailoutbox
@@ -143,24 +168,36 @@ class TestPaying:
         buyer.language = "fr"
         buyer.save(update_fields=["language"])
         (english_artist, english_variants), (french_artist, french_variants) = shops[:2]
-        type(french_artist.user).objects.filter(pk=french_artist.user_id).update(language="fr")
+        type(french_artist.user).objects.filter(pk=french_artist.user_id).update(
+            language="fr"
+        )
         fill(buyer_api, [*english_variants, *french_variants], 2)
 
         with django_capture_on_commit_callbacks(execute=True):
             pay(buyer_api, 2)
 
         contexts = {
-            key: context for key, context in Notification.objects.values_list("dedupe_key", "context")
+            key: context
+            for key, context in Notification.objects.values_list(
+                "dedupe_key", "context"
+            )
         }
         english_order = ArtistOrder.objects.get(artist=english_artist)
         french_order = ArtistOrder.objects.get(artist=french_artist)
         assert contexts[f"new-order:{english_order.pk}"]["total"] == "70.00"
         assert contexts[f"new-order:{french_order.pk}"]["total"] == "70,00"
-        confirmation = next(c for k, c in contexts.items() if k.startswith("order-confirmation:"))
+        confirmation = next(
+            c for k, c in contexts.items() if k.startswith("order-confirmation:")
+        )
         assert confirmation["total"] == "140,00"
-        assert [block["total"] for block in confirmation["artists"]] == ["70,00", "70,00"]
+        assert [block["total"] for block in confirmation["artists"]] == [
+            "70,00",
+            "70,00",
+        ]
 
-    def test_an_artist_on_holiday_keeps_its_own_acceptance_deadline(self, buyer_api, shops):
+    def test_an_artist_on_holiday_keeps_its_own_acceptance_deadline(
+        self, buyer_api, shops
+    ):
         away, _variants = shops[1]
         today = timezone.localdate()
         away.holiday_start_date = today
@@ -171,7 +208,9 @@ class TestPaying:
         response = buyer_api.post("/api/v1/checkout/", checkout_body(), format="json")
 
         assert response.status_code == 201
-        deadlines = {ao.artist_id: ao.acceptance_deadline for ao in ArtistOrder.objects.all()}
+        deadlines = {
+            ao.artist_id: ao.acceptance_deadline for ao in ArtistOrder.objects.all()
+        }
         at_home = {deadlines[artist.pk] for artist, _v in (shops[0], shops[2])}
         assert len(at_home) == 1
         assert deadlines[away.pk].date() > today + timedelta(days=10)
@@ -183,12 +222,16 @@ class TestPaying:
         variants = [v for _artist, vs in shops for v in vs]
         fill(buyer_api, variants)
 
-        response = buyer_api.post("/api/v1/checkout/", checkout_body(token="fail"), format="json")
+        response = buyer_api.post(
+            "/api/v1/checkout/", checkout_body(token="fail"), format="json"
+        )
 
         assert response.status_code == 402
         assert set(Variant.objects.values_list("stock", flat=True)) == {5}
         assert set(ArtistOrder.objects.values_list("state", flat=True)) == {"cancelled"}
         assert ArtistOrderEvent.objects.filter(transition="fail_payment").count() == 10
         cart = Cart.objects.get(user=buyer)
-        assert sorted(cart.lines.values_list("variant_id", flat=True)) == sorted(v.pk for v in variants)
+        assert sorted(cart.lines.values_list("variant_id", flat=True)) == sorted(
+            v.pk for v in variants
+        )
         assert OrderLine.objects.count() == 20

@@ -14,7 +14,13 @@ from tests.factories import UserFactory
 
 from .factories import make_artist, make_artist_order
 
-ARTIST_BUTTONS = ["action-accept", "action-refuse", "action-ship", "action-reship", "action-refund-lost"]
+ARTIST_BUTTONS = [
+    "action-accept",
+    "action-refuse",
+    "action-ship",
+    "action-reship",
+    "action-refund-lost",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +58,9 @@ def messages_on(response) -> list[str]:
 
 def report_not_received(artist_order, buyer):
     order_services.artist_order_report_not_received(
-        artist_order=ArtistOrder.objects.get(pk=artist_order.pk), by=buyer, note="Nothing came."
+        artist_order=ArtistOrder.objects.get(pk=artist_order.pk),
+        by=buyer,
+        note="Nothing came.",
     )
 
 
@@ -62,18 +70,34 @@ class TestOverviewQueues:
     ):
         to_accept = make_artist_order(buyer=buyer, artist=artist)
         to_ship = make_artist_order(buyer=buyer, artist=artist, state="accepted")
-        late = make_artist_order(buyer=buyer, artist=artist, state="accepted", dispatch_in_days=-2)
+        late = make_artist_order(
+            buyer=buyer, artist=artist, state="accepted", dispatch_in_days=-2
+        )
         asked = make_artist_order(buyer=buyer, artist=artist, state="accepted")
-        order_services.artist_order_cancel(artist_order=asked, by=buyer, reason="Found one elsewhere.")
+        order_services.artist_order_cancel(
+            artist_order=asked, by=buyer, reason="Found one elsewhere."
+        )
         lost = make_artist_order(buyer=buyer, artist=artist, state="shipped")
         report_not_received(lost, buyer)
         elsewhere = make_artist_order(buyer=buyer, artist=other_artist)
 
         html = artist_client.get(reverse("dashboard:home")).content.decode()
 
-        queues = [q for q in re.findall(r'data-testid="(queue-[a-z-]+)"', html) if q != "queue-row"]
-        assert queues == ["queue-cancellation-requests", "queue-to-accept", "queue-to-ship", "queue-not-received"]
-        section = {name: html.split(f'data-testid="{name}"')[1].split("</ul>")[0] for name in queues}
+        queues = [
+            q
+            for q in re.findall(r'data-testid="(queue-[a-z-]+)"', html)
+            if q != "queue-row"
+        ]
+        assert queues == [
+            "queue-cancellation-requests",
+            "queue-to-accept",
+            "queue-to-ship",
+            "queue-not-received",
+        ]
+        section = {
+            name: html.split(f'data-testid="{name}"')[1].split("</ul>")[0]
+            for name in queues
+        }
         assert asked.order.number in section["queue-cancellation-requests"]
         assert "Found one elsewhere." in section["queue-cancellation-requests"]
         assert to_accept.order.number in section["queue-to-accept"]
@@ -81,7 +105,12 @@ class TestOverviewQueues:
         assert to_ship.order.number in section["queue-to-ship"]
         assert asked.order.number not in section["queue-to-ship"]
         assert section["queue-to-ship"].count('data-testid="overdue"') == 1
-        assert late.order.number in section["queue-to-ship"].split('data-testid="overdue"')[0].rsplit("<li", 1)[1]
+        assert (
+            late.order.number
+            in section["queue-to-ship"]
+            .split('data-testid="overdue"')[0]
+            .rsplit("<li", 1)[1]
+        )
         assert lost.order.number in section["queue-not-received"]
         assert elsewhere.order.number not in html
 
@@ -110,11 +139,14 @@ class TestOrderList:
     def numbers_on(self, response) -> list[str]:
         return [ao.order.number for ao in response.context["artist_orders"]]
 
-    def test_lists_the_artists_orders_newest_first_and_only_them(self, artist_client, orders):
+    def test_lists_the_artists_orders_newest_first_and_only_them(
+        self, artist_client, orders
+    ):
         response = artist_client.get(reverse("dashboard:orders"))
 
         assert self.numbers_on(response) == [
-            orders[s].order.number for s in ("refused", "shipped", "accepted", "awaiting_acceptance")
+            orders[s].order.number
+            for s in ("refused", "shipped", "accepted", "awaiting_acceptance")
         ]
         assert orders["elsewhere"].order.number not in response.content.decode()
 
@@ -131,18 +163,24 @@ class TestOrderList:
         assert self.numbers_on(response) == [number]
 
     def test_another_shops_number_finds_nothing(self, artist_client, orders):
-        response = artist_client.get(reverse("dashboard:orders"), {"q": orders["elsewhere"].order.number})
+        response = artist_client.get(
+            reverse("dashboard:orders"), {"q": orders["elsewhere"].order.number}
+        )
 
         assert self.numbers_on(response) == []
         assert 'data-testid="no-orders"' in response.content.decode()
 
     def test_an_unknown_state_is_ignored_not_an_error(self, artist_client, orders):
-        response = artist_client.get(reverse("dashboard:orders"), {"state": "lost", "page": "x"})
+        response = artist_client.get(
+            reverse("dashboard:orders"), {"state": "lost", "page": "x"}
+        )
 
         assert response.status_code == 200
         assert len(self.numbers_on(response)) == 4
 
-    def test_flags_open_cancellation_requests_and_reports(self, artist_client, buyer, orders):
+    def test_flags_open_cancellation_requests_and_reports(
+        self, artist_client, buyer, orders
+    ):
         order_services.artist_order_cancel(artist_order=orders["accepted"], by=buyer)
         report_not_received(orders["shipped"], buyer)
 
@@ -155,8 +193,12 @@ class TestOrderList:
         for _ in range(27):
             make_artist_order(buyer=buyer, artist=artist)
 
-        first = artist_client.get(reverse("dashboard:orders"), {"state": "awaiting_acceptance"})
-        second = artist_client.get(reverse("dashboard:orders"), {"state": "awaiting_acceptance", "page": 2})
+        first = artist_client.get(
+            reverse("dashboard:orders"), {"state": "awaiting_acceptance"}
+        )
+        second = artist_client.get(
+            reverse("dashboard:orders"), {"state": "awaiting_acceptance", "page": 2}
+        )
 
         assert len(self.numbers_on(first)) == 25
         assert len(self.numbers_on(second)) == 2
@@ -167,7 +209,9 @@ class TestOrderList:
         self, artist_client, buyer, artist, size, django_assert_max_num_queries
     ):
         for index in range(size):
-            made = make_artist_order(buyer=buyer, artist=artist, state="accepted" if index % 2 else "shipped")
+            made = make_artist_order(
+                buyer=buyer, artist=artist, state="accepted" if index % 2 else "shipped"
+            )
             if index % 2:
                 order_services.artist_order_cancel(artist_order=made, by=buyer)
 
@@ -192,9 +236,13 @@ class TestOrderDetail:
             ("cancelled", set()),
         ],
     )
-    def test_shows_exactly_the_buttons_allowed_now(self, artist_client, buyer, artist, state, expected):
+    def test_shows_exactly_the_buttons_allowed_now(
+        self, artist_client, buyer, artist, state, expected
+    ):
         artist_order = make_artist_order(
-            buyer=buyer, artist=artist, state="shipped" if state == "reported" else state
+            buyer=buyer,
+            artist=artist,
+            state="shipped" if state == "reported" else state,
         )
         if state == "reported":
             report_not_received(artist_order, buyer)
@@ -222,9 +270,13 @@ class TestOrderDetail:
         contact = reverse("messaging:contact_order", kwargs={"pk": mine.pk})
         assert f'href="{contact}" data-testid="contact-buyer"' in html
 
-    def test_an_open_cancellation_request_is_explained(self, artist_client, buyer, artist):
+    def test_an_open_cancellation_request_is_explained(
+        self, artist_client, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
-        order_services.artist_order_cancel(artist_order=artist_order, by=buyer, reason="Wrong colour.")
+        order_services.artist_order_cancel(
+            artist_order=artist_order, by=buyer, reason="Wrong colour."
+        )
 
         html = artist_client.get(detail_url(artist_order)).content.decode()
 
@@ -241,34 +293,54 @@ class TestArtistActions:
 
         artist_order.refresh_from_db()
         assert artist_order.state == "accepted"
-        assert messages_on(response) == [f"Order {artist_order.order.number} accepted. The buyer was told."]
+        assert messages_on(response) == [
+            f"Order {artist_order.order.number} accepted. The buyer was told."
+        ]
         assert buttons_on(response.content.decode()) == {"action-refuse", "action-ship"}
 
-    def test_refusing_needs_a_reason_shown_on_the_form(self, artist_client, buyer, artist):
+    def test_refusing_needs_a_reason_shown_on_the_form(
+        self, artist_client, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
 
-        response = artist_client.post(action_url("refuse", artist_order), {"reason": ""})
+        response = artist_client.post(
+            action_url("refuse", artist_order), {"reason": ""}
+        )
 
         assert response.status_code == 200
         assert response.context["refuse_form"].errors["reason"]
-        assert "<details data-testid=\"action-refuse\" open>" in response.content.decode()
+        assert '<details data-testid="action-refuse" open>' in response.content.decode()
         artist_order.refresh_from_db()
         assert artist_order.state == "awaiting_acceptance"
         assert not Refund.objects.exists()
 
-    def test_refusing_refunds_the_buyer_and_says_how_much(self, artist_client, buyer, artist):
+    def test_refusing_refunds_the_buyer_and_says_how_much(
+        self, artist_client, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
 
-        response = artist_client.post(action_url("refuse", artist_order), {"reason": "Broken in the kiln."}, follow=True)
+        response = artist_client.post(
+            action_url("refuse", artist_order),
+            {"reason": "Broken in the kiln."},
+            follow=True,
+        )
 
         artist_order.refresh_from_db()
-        assert (artist_order.state, artist_order.refusal_reason) == ("refused", "Broken in the kiln.")
+        assert (artist_order.state, artist_order.refusal_reason) == (
+            "refused",
+            "Broken in the kiln.",
+        )
         assert "29.00 €" in messages_on(response)[0]
 
-    def test_shipping_needs_a_carrier_and_a_tracking_number(self, artist_client, buyer, artist):
+    def test_shipping_needs_a_carrier_and_a_tracking_number(
+        self, artist_client, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
 
-        response = artist_client.post(action_url("ship", artist_order), {"ship-carrier": "DHL", "ship-tracking_number": ""})
+        response = artist_client.post(
+            action_url("ship", artist_order),
+            {"ship-carrier": "DHL", "ship-tracking_number": ""},
+        )
 
         assert response.status_code == 200
         assert set(response.context["ship_form"].errors) == {"tracking_number"}
@@ -285,7 +357,11 @@ class TestArtistActions:
         )
 
         artist_order.refresh_from_db()
-        assert (artist_order.state, artist_order.carrier, artist_order.tracking_number) == (
+        assert (
+            artist_order.state,
+            artist_order.carrier,
+            artist_order.tracking_number,
+        ) == (
             "shipped",
             "Chronopost",
             "XY123456789FR",
@@ -302,14 +378,22 @@ class TestArtistActions:
         )
 
         artist_order.refresh_from_db()
-        assert (artist_order.state, artist_order.tracking_number) == ("shipped", "JD0002")
-        assert NotReceivedReport.objects.get(artist_order=artist_order).status == "reshipped"
+        assert (artist_order.state, artist_order.tracking_number) == (
+            "shipped",
+            "JD0002",
+        )
+        assert (
+            NotReceivedReport.objects.get(artist_order=artist_order).status
+            == "reshipped"
+        )
 
     def test_refunding_a_lost_parcel(self, artist_client, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="shipped")
         report_not_received(artist_order, buyer)
 
-        response = artist_client.post(action_url("refund_lost", artist_order), follow=True)
+        response = artist_client.post(
+            action_url("refund_lost", artist_order), follow=True
+        )
 
         artist_order.refresh_from_db()
         assert artist_order.state == "completed"
@@ -321,8 +405,16 @@ class TestArtistActions:
         [
             ("accepted", "accept", {}),
             ("shipped", "refuse", {"reason": "Too late"}),
-            ("awaiting_acceptance", "ship", {"ship-carrier": "DHL", "ship-tracking_number": "1"}),
-            ("shipped", "reship", {"reship-carrier": "DHL", "reship-tracking_number": "1"}),
+            (
+                "awaiting_acceptance",
+                "ship",
+                {"ship-carrier": "DHL", "ship-tracking_number": "1"},
+            ),
+            (
+                "shipped",
+                "reship",
+                {"reship-carrier": "DHL", "reship-tracking_number": "1"},
+            ),
             ("shipped", "refund_lost", {}),
             ("cancelled", "accept", {}),
         ],
@@ -332,7 +424,9 @@ class TestArtistActions:
     ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state=state)
 
-        response = artist_client.post(action_url(action, artist_order), data, follow=True)
+        response = artist_client.post(
+            action_url(action, artist_order), data, follow=True
+        )
 
         assert response.status_code == 200
         assert "message error" in response.content.decode()
@@ -352,8 +446,16 @@ PAGES = {
     "order": ("awaiting_acceptance", None, "awaiting_acceptance"),
     "order_accept": ("awaiting_acceptance", {}, "accepted"),
     "order_refuse": ("awaiting_acceptance", {"reason": "Sorry."}, "refused"),
-    "order_ship": ("accepted", {"ship-carrier": "DHL", "ship-tracking_number": "1"}, "shipped"),
-    "order_reship": ("reported", {"reship-carrier": "DHL", "reship-tracking_number": "2"}, "shipped"),
+    "order_ship": (
+        "accepted",
+        {"ship-carrier": "DHL", "ship-tracking_number": "1"},
+        "shipped",
+    ),
+    "order_reship": (
+        "reported",
+        {"reship-carrier": "DHL", "reship-tracking_number": "2"},
+        "shipped",
+    ),
     "order_refund_lost": ("reported", {}, "completed"),
 }
 
@@ -377,7 +479,9 @@ class TestWhoMayOpenWhat:
     ):
         state, data, after = PAGES[page]
         artist_order = make_artist_order(
-            buyer=buyer, artist=artist, state="shipped" if state == "reported" else state
+            buyer=buyer,
+            artist=artist,
+            state="shipped" if state == "reported" else state,
         )
         if state == "reported":
             report_not_received(artist_order, buyer)
@@ -405,7 +509,9 @@ class TestWhoMayOpenWhat:
 
         assert response.status_code == 404
 
-    def test_an_artist_who_also_buys_does_not_see_its_purchases_in_the_dashboard(self, artist, other_artist):
+    def test_an_artist_who_also_buys_does_not_see_its_purchases_in_the_dashboard(
+        self, artist, other_artist
+    ):
         bought = make_artist_order(buyer=artist.user, artist=other_artist)
         sold = make_artist_order(buyer=UserFactory(username="fan"), artist=artist)
         make_artist("third")

@@ -48,7 +48,11 @@ def fresh(artist_order):
 
 
 def events(event):
-    return list(Notification.objects.filter(event=event).values_list("recipient__username", flat=True))
+    return list(
+        Notification.objects.filter(event=event).values_list(
+            "recipient__username", flat=True
+        )
+    )
 
 
 def subjects_to(mailoutbox, address):
@@ -57,7 +61,9 @@ def subjects_to(mailoutbox, address):
 
 def ship(artist_order, artist):
     artist_order_accept(artist_order=artist_order, by=artist.user)
-    artist_order_ship(artist_order=artist_order, by=artist.user, carrier="GLS", tracking_number="GL1")
+    artist_order_ship(
+        artist_order=artist_order, by=artist.user, carrier="GLS", tracking_number="GL1"
+    )
 
 
 class TestAcceptanceDeadline:
@@ -65,19 +71,26 @@ class TestAcceptanceDeadline:
         self, settings, buyer, artist, mailoutbox, django_capture_on_commit_callbacks
     ):
         settings.ACCEPTANCE_DEADLINE_HOURS = 0.001  # 3.6 seconds
-        artist_order, variant = paid_artist_order(buyer=buyer, artist=artist, price="45.00", quantity=2)
+        artist_order, variant = paid_artist_order(
+            buyer=buyer, artist=artist, price="45.00", quantity=2
+        )
         paid_at = artist_order.paid_at
         assert artist_order.acceptance_deadline == paid_at + timedelta(seconds=3.6)
         mailoutbox.clear()
 
         with django_capture_on_commit_callbacks(execute=True):
-            reminded = [jobs.remind_acceptance_deadlines(now=paid_at + timedelta(seconds=2)) for _ in range(2)]
+            reminded = [
+                jobs.remind_acceptance_deadlines(now=paid_at + timedelta(seconds=2))
+                for _ in range(2)
+            ]
         assert reminded == [1, 0]
         assert events("acceptance_reminder") == [artist.user.username]
 
         after_deadline = paid_at + timedelta(seconds=4)
         with django_capture_on_commit_callbacks(execute=True):
-            refused = [jobs.refuse_overdue_acceptances(now=after_deadline) for _ in range(2)]
+            refused = [
+                jobs.refuse_overdue_acceptances(now=after_deadline) for _ in range(2)
+            ]
             reminded_after = jobs.remind_acceptance_deadlines(now=after_deadline)
 
         assert refused == [1, 0]
@@ -87,7 +100,9 @@ class TestAcceptanceDeadline:
         assert artist_order.history.last().transition == "time_out"
         [refund] = artist_order.refunds.all()
         assert (refund.reason, refund.amount, refund.status) == (
-            RefundReason.REFUSAL, Decimal("95.00"), RefundStatus.SUCCEEDED
+            RefundReason.REFUSAL,
+            Decimal("95.00"),
+            RefundStatus.SUCCEEDED,
         )
         assert artist_order.refunded == artist_order.paid
         variant.refresh_from_db()
@@ -96,14 +111,18 @@ class TestAcceptanceDeadline:
         assert events("order_timed_out") == [artist.user.username]
         assert events("acceptance_reminder") == [artist.user.username]
         assert len(subjects_to(mailoutbox, buyer.email)) == 1
-        assert len(subjects_to(mailoutbox, artist.user.email)) == 2  # reminder, time-out
+        assert (
+            len(subjects_to(mailoutbox, artist.user.email)) == 2
+        )  # reminder, time-out
         assert Notification.objects.get(event="order_refused").language == "fr"
 
     def test_run_due_jobs_refuses_an_order_past_a_fractional_deadline_on_the_real_clock(
         self, settings, buyer, artist, mailoutbox, django_capture_on_commit_callbacks
     ):
         settings.ACCEPTANCE_DEADLINE_HOURS = 0.0001  # 0.36 seconds
-        artist_order, variant = paid_artist_order(buyer=buyer, artist=artist, quantity=1)
+        artist_order, variant = paid_artist_order(
+            buyer=buyer, artist=artist, quantity=1
+        )
         time.sleep(0.5)
 
         with django_capture_on_commit_callbacks(execute=True):
@@ -128,7 +147,9 @@ class TestAcceptanceDeadline:
         assert fresh(artist_order).state == S.ACCEPTED
         assert not Refund.objects.exists()
 
-    def test_the_reminder_comes_a_day_before_a_three_day_deadline(self, settings, buyer, artist):
+    def test_the_reminder_comes_a_day_before_a_three_day_deadline(
+        self, settings, buyer, artist
+    ):
         settings.ACCEPTANCE_DEADLINE_HOURS = 72
         artist_order, _variant = paid_artist_order(buyer=buyer, artist=artist)
         deadline = artist_order.acceptance_deadline
@@ -149,14 +170,23 @@ class TestAcceptanceDeadline:
 
         artist_order, _variant = paid_artist_order(buyer=buyer, artist=artist)
 
-        back = timezone.make_aware(datetime.combine(today + timedelta(days=11), datetime.min.time()))
+        back = timezone.make_aware(
+            datetime.combine(today + timedelta(days=11), datetime.min.time())
+        )
         assert artist_order.acceptance_deadline == back + timedelta(hours=72)
         assert artist_order.dispatch_date > today + timedelta(days=10)
-        assert jobs.refuse_overdue_acceptances(now=timezone.now() + timedelta(days=4)) == 0
-        assert jobs.remind_acceptance_deadlines(now=timezone.now() + timedelta(days=4)) == 0
+        assert (
+            jobs.refuse_overdue_acceptances(now=timezone.now() + timedelta(days=4)) == 0
+        )
+        assert (
+            jobs.remind_acceptance_deadlines(now=timezone.now() + timedelta(days=4))
+            == 0
+        )
         assert jobs.refuse_overdue_acceptances(now=back + timedelta(hours=73)) == 1
 
-    def test_a_holiday_after_the_deadline_does_not_move_it(self, settings, buyer, artist):
+    def test_a_holiday_after_the_deadline_does_not_move_it(
+        self, settings, buyer, artist
+    ):
         settings.ACCEPTANCE_DEADLINE_HOURS = 24
         today = timezone.localdate()
         artist.holiday_start_date = today + timedelta(days=5)
@@ -165,7 +195,9 @@ class TestAcceptanceDeadline:
 
         artist_order, _variant = paid_artist_order(buyer=buyer, artist=artist)
 
-        assert artist_order.acceptance_deadline == artist_order.paid_at + timedelta(hours=24)
+        assert artist_order.acceptance_deadline == artist_order.paid_at + timedelta(
+            hours=24
+        )
 
 
 class TestAutoDelivery:
@@ -183,7 +215,12 @@ class TestAutoDelivery:
         later = in_transit.shipped_at + timedelta(hours=12, seconds=1)
 
         with django_capture_on_commit_callbacks(execute=True):
-            assert jobs.auto_confirm_deliveries(now=in_transit.shipped_at + timedelta(hours=11)) == 0
+            assert (
+                jobs.auto_confirm_deliveries(
+                    now=in_transit.shipped_at + timedelta(hours=11)
+                )
+                == 0
+            )
             assert [jobs.auto_confirm_deliveries(now=later) for _ in range(2)] == [1, 0]
 
         artist_order = fresh(in_transit)
@@ -191,7 +228,9 @@ class TestAutoDelivery:
         assert artist_order.history.last().by is None
         assert len(subjects_to(mailoutbox, buyer.email)) == 1
 
-    def test_a_parcel_reported_as_not_received_is_not_marked_delivered(self, in_transit, buyer, settings):
+    def test_a_parcel_reported_as_not_received_is_not_marked_delivered(
+        self, in_transit, buyer, settings
+    ):
         settings.NOT_RECEIVED_AFTER_DAYS = 0
         artist_order_report_not_received(artist_order=in_transit, by=buyer)
 
@@ -217,15 +256,27 @@ class TestCompletion:
         delivered_at = artist_order.delivered_at
 
         assert jobs.complete_finished_orders(now=delivered_at + timedelta(days=29)) == 0
-        assert [jobs.complete_finished_orders(now=delivered_at + timedelta(days=30, seconds=1)) for _ in range(2)] == [1, 0]
+        assert [
+            jobs.complete_finished_orders(
+                now=delivered_at + timedelta(days=30, seconds=1)
+            )
+            for _ in range(2)
+        ] == [1, 0]
         assert fresh(artist_order).state == S.COMPLETED
 
-    def test_a_short_return_window_still_leaves_the_fourteen_days_of_withdrawal(self, delivered):
+    def test_a_short_return_window_still_leaves_the_fourteen_days_of_withdrawal(
+        self, delivered
+    ):
         artist_order = delivered(0)
         delivered_at = artist_order.delivered_at
 
         assert jobs.complete_finished_orders(now=delivered_at + timedelta(days=13)) == 0
-        assert jobs.complete_finished_orders(now=delivered_at + timedelta(days=14, seconds=1)) == 1
+        assert (
+            jobs.complete_finished_orders(
+                now=delivered_at + timedelta(days=14, seconds=1)
+            )
+            == 1
+        )
 
 
 class TestOverdueShipping:
@@ -256,7 +307,9 @@ class TestOverdueShipping:
         ArtistOrder.objects.filter(pk=late_but_shipped.pk).update(
             dispatch_date=timezone.localdate() - timedelta(days=3)
         )
-        ArtistOrder.objects.filter(pk=on_time.pk).update(dispatch_date=timezone.localdate())
+        ArtistOrder.objects.filter(pk=on_time.pk).update(
+            dispatch_date=timezone.localdate()
+        )
 
         assert jobs.flag_overdue_shipping() == 0
         assert not Notification.objects.filter(event="order_delayed").exists()

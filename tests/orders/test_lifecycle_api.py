@@ -37,7 +37,10 @@ TRANSITIONS = {
     # In accepted, cancel files a cancellation request: the state stays.
     "cancel": ({}, {"awaiting_acceptance": "cancelled", "accepted": "accepted"}),
     "confirm-delivery": ({}, {"shipped": "delivered"}),
-    "report-not-received": ({"note": "Nothing in the letterbox."}, {"shipped": "shipped"}),
+    "report-not-received": (
+        {"note": "Nothing in the letterbox."},
+        {"shipped": "shipped"},
+    ),
     # Both need an open not-received report, which no state has by itself.
     "reship": (SHIP_BODY, {}),
     "refund-lost": ({}, {}),
@@ -105,7 +108,9 @@ class TestEveryTransitionFromEveryState:
         artist_order = make_artist_order(buyer=buyer, artist=artist, state=state)
 
         as_buyer = client_for(buyer).get(url(artist_order)).json()["allowed_actions"]
-        as_artist = client_for(artist.user).get(url(artist_order)).json()["allowed_actions"]
+        as_artist = (
+            client_for(artist.user).get(url(artist_order)).json()["allowed_actions"]
+        )
 
         buyer_expected = {
             "awaiting_acceptance": ["cancel"],
@@ -125,19 +130,27 @@ class TestCancellation:
         self, buyer_api, buyer, artist
     ):
         variant = make_variant(artist, price="30.00", stock=4)
-        artist_order = make_artist_order(buyer=buyer, artist=artist, variant=variant, quantity=2)
+        artist_order = make_artist_order(
+            buyer=buyer, artist=artist, variant=variant, quantity=2
+        )
 
-        response = buyer_api.post(url(artist_order, "cancel"), {"reason": "Ordered twice."}, format="json")
+        response = buyer_api.post(
+            url(artist_order, "cancel"), {"reason": "Ordered twice."}, format="json"
+        )
 
         assert response.status_code == 200
         body = response.json()
         assert body["outcome"] == "cancelled"
         assert body["state"] == "cancelled"
         assert body["refunded"] == "65.00"
-        assert [(r["amount"], r["reason"]) for r in body["refunds"]] == [("65.00", "cancellation")]
+        assert [(r["amount"], r["reason"]) for r in body["refunds"]] == [
+            ("65.00", "cancellation")
+        ]
         variant.refresh_from_db()
         assert variant.stock == 4
-        assert set(Notification.objects.values_list("event", "recipient__username")) == {
+        assert set(
+            Notification.objects.values_list("event", "recipient__username")
+        ) == {
             ("order_cancelled", buyer.username),
             ("order_cancelled_by_buyer", artist.user.username),
         }
@@ -147,16 +160,24 @@ class TestCancellation:
     ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
 
-        response = buyer_api.post(url(artist_order, "cancel"), {"reason": "Too late for the gift."}, format="json")
+        response = buyer_api.post(
+            url(artist_order, "cancel"),
+            {"reason": "Too late for the gift."},
+            format="json",
+        )
 
         assert response.status_code == 200
         assert response.json()["outcome"] == "requested"
         assert response.json()["state"] == "accepted"
         assert response.json()["cancellation_request"]["status"] == "open"
         assert response.json()["allowed_actions"] == []
-        assert Notification.objects.filter(recipient=artist.user, event="cancellation_requested").exists()
+        assert Notification.objects.filter(
+            recipient=artist.user, event="cancellation_requested"
+        ).exists()
         seen_by_artist = artist_api.get(url(artist_order)).json()
-        assert seen_by_artist["cancellation_request"]["reason"] == "Too late for the gift."
+        assert (
+            seen_by_artist["cancellation_request"]["reason"] == "Too late for the gift."
+        )
         assert Refund.objects.count() == 0
 
     def test_a_second_request_is_a_conflict(self, buyer_api, buyer, artist):
@@ -167,20 +188,30 @@ class TestCancellation:
 
         assert response.status_code == 409
         assert response.json()["state"] == "accepted"
-        assert CancellationRequest.objects.filter(artist_order=artist_order).count() == 1
+        assert (
+            CancellationRequest.objects.filter(artist_order=artist_order).count() == 1
+        )
 
-    def test_refusing_after_a_request_accepts_it_and_refunds(self, buyer_api, artist_api, buyer, artist):
+    def test_refusing_after_a_request_accepts_it_and_refunds(
+        self, buyer_api, artist_api, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
         buyer_api.post(url(artist_order, "cancel"), {}, format="json")
 
-        response = artist_api.post(url(artist_order, "refuse"), {"reason": "Cancelled at the buyer's request."}, format="json")
+        response = artist_api.post(
+            url(artist_order, "refuse"),
+            {"reason": "Cancelled at the buyer's request."},
+            format="json",
+        )
 
         assert response.status_code == 200
         assert response.json()["cancellation_request"]["status"] == "accepted"
         assert response.json()["refused_reason"] == "Cancelled at the buyer's request."
         assert response.json()["refunds"][0]["amount"] == "29.00"
 
-    def test_shipping_after_a_request_declines_it(self, buyer_api, artist_api, buyer, artist):
+    def test_shipping_after_a_request_declines_it(
+        self, buyer_api, artist_api, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
         buyer_api.post(url(artist_order, "cancel"), {}, format="json")
 
@@ -200,7 +231,9 @@ class TestCancelMyOrder:
             buyer=buyer, artist=other_artist, state="accepted", order=waiting.order
         )
 
-        response = buyer_api.post(f"/api/v1/orders/{waiting.order.number}/cancel/", {}, format="json")
+        response = buyer_api.post(
+            f"/api/v1/orders/{waiting.order.number}/cancel/", {}, format="json"
+        )
 
         assert response.status_code == 200
         assert response.json()["outcomes"] == {
@@ -212,10 +245,14 @@ class TestCancelMyOrder:
         states = {ao["id"]: ao["state"] for ao in response.json()["artist_orders"]}
         assert states == {waiting.pk: "cancelled", accepted.pk: "accepted"}
 
-    def test_is_a_conflict_when_nothing_can_be_cancelled(self, buyer_api, buyer, artist):
+    def test_is_a_conflict_when_nothing_can_be_cancelled(
+        self, buyer_api, buyer, artist
+    ):
         shipped = make_artist_order(buyer=buyer, artist=artist, state="shipped")
 
-        response = buyer_api.post(f"/api/v1/orders/{shipped.order.number}/cancel/", {}, format="json")
+        response = buyer_api.post(
+            f"/api/v1/orders/{shipped.order.number}/cancel/", {}, format="json"
+        )
 
         assert response.status_code == 409
         assert response.json()["state"] == "shipped"
@@ -228,16 +265,23 @@ class TestRefusal:
         self, artist_api, buyer, artist
     ):
         variant = make_variant(artist, price="24.00", stock=3)
-        artist_order = make_artist_order(buyer=buyer, artist=artist, variant=variant, quantity=3)
+        artist_order = make_artist_order(
+            buyer=buyer, artist=artist, variant=variant, quantity=3
+        )
 
-        response = artist_api.post(url(artist_order, "refuse"), {"reason": "Out of clay."}, format="json")
+        response = artist_api.post(
+            url(artist_order, "refuse"), {"reason": "Out of clay."}, format="json"
+        )
 
         assert response.status_code == 200
         refund = Refund.objects.get(artist_order=artist_order)
         assert (refund.amount, refund.reason) == (Decimal("77.00"), "refusal")
         variant.refresh_from_db()
         assert variant.stock == 3
-        assert [h["transition"] for h in response.json()["history"]] == ["pay", "refuse"]
+        assert [h["transition"] for h in response.json()["history"]] == [
+            "pay",
+            "refuse",
+        ]
         assert response.json()["history"][-1]["note"] == "Out of clay."
         emails = Notification.objects.filter(recipient=buyer)
         assert list(emails.values_list("event", flat=True)) == ["order_refused"]
@@ -264,7 +308,9 @@ class TestShipping:
             ({"carrier": " ", "tracking_number": ""}, {"carrier", "tracking_number"}),
         ],
     )
-    def test_needs_a_carrier_and_a_tracking_number(self, artist_api, buyer, artist, body, missing):
+    def test_needs_a_carrier_and_a_tracking_number(
+        self, artist_api, buyer, artist, body, missing
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
 
         response = artist_api.post(url(artist_order, "ship"), body, format="json")
@@ -274,7 +320,9 @@ class TestShipping:
         artist_order.refresh_from_db()
         assert artist_order.state == "accepted"
 
-    def test_gives_the_buyer_the_tracking_link(self, artist_api, buyer_api, buyer, artist):
+    def test_gives_the_buyer_the_tracking_link(
+        self, artist_api, buyer_api, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
 
         artist_api.post(url(artist_order, "ship"), SHIP_BODY, format="json")
@@ -282,7 +330,10 @@ class TestShipping:
         body = buyer_api.get(url(artist_order)).json()
         assert body["carrier"] == "Colissimo"
         assert body["tracking_number"] == "6A12345678901"
-        assert body["tracking_url"] == "https://www.laposte.fr/outils/suivre-vos-envois?code=6A12345678901"
+        assert (
+            body["tracking_url"]
+            == "https://www.laposte.fr/outils/suivre-vos-envois?code=6A12345678901"
+        )
         assert body["not_received_available_at"] is not None
 
 
@@ -291,28 +342,42 @@ class TestNotReceived:
         settings.NOT_RECEIVED_AFTER_DAYS = 14
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="shipped")
 
-        response = buyer_api.post(url(artist_order, "report-not-received"), {}, format="json")
+        response = buyer_api.post(
+            url(artist_order, "report-not-received"), {}, format="json"
+        )
 
         assert response.status_code == 409
         assert response.json()["state"] == "shipped"
-        assert "report_not_received" not in buyer_api.get(url(artist_order)).json()["allowed_actions"]
+        assert (
+            "report_not_received"
+            not in buyer_api.get(url(artist_order)).json()["allowed_actions"]
+        )
         assert not NotReceivedReport.objects.exists()
 
     @pytest.fixture
     def reported(self, buyer_api, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="shipped")
         response = buyer_api.post(
-            url(artist_order, "report-not-received"), {"note": "Nothing came."}, format="json"
+            url(artist_order, "report-not-received"),
+            {"note": "Nothing came."},
+            format="json",
         )
         assert response.status_code == 200
         assert response.json()["not_received_report"]["status"] == "open"
         return artist_order
 
-    def test_the_artist_can_ship_again_with_a_new_tracking_number(self, artist_api, reported):
-        assert artist_api.get(url(reported)).json()["allowed_actions"] == ["refund_lost", "reship"]
+    def test_the_artist_can_ship_again_with_a_new_tracking_number(
+        self, artist_api, reported
+    ):
+        assert artist_api.get(url(reported)).json()["allowed_actions"] == [
+            "refund_lost",
+            "reship",
+        ]
 
         response = artist_api.post(
-            url(reported, "reship"), {"carrier": "DHL", "tracking_number": "JD999"}, format="json"
+            url(reported, "reship"),
+            {"carrier": "DHL", "tracking_number": "JD999"},
+            format="json",
         )
 
         assert response.status_code == 200
@@ -321,19 +386,25 @@ class TestNotReceived:
         assert body["not_received_report"]["status"] == "reshipped"
         assert body["history"][-1]["transition"] == "reship"
 
-    def test_the_artist_can_refund_the_lost_parcel(self, artist_api, buyer_api, reported):
+    def test_the_artist_can_refund_the_lost_parcel(
+        self, artist_api, buyer_api, reported
+    ):
         response = artist_api.post(url(reported, "refund-lost"), {}, format="json")
 
         assert response.status_code == 200
         body = response.json()
         assert body["state"] == "completed"
-        assert [(r["amount"], r["reason"]) for r in body["refunds"]] == [("29.00", "lost_parcel")]
+        assert [(r["amount"], r["reason"]) for r in body["refunds"]] == [
+            ("29.00", "lost_parcel")
+        ]
         assert body["not_received_report"]["status"] == "refunded"
         order = buyer_api.get(f"/api/v1/orders/{reported.order.number}/").json()
         assert (order["status"], order["refunded"]) == ("refunded", "29.00")
 
     def test_a_second_report_is_a_conflict(self, buyer_api, reported):
-        response = buyer_api.post(url(reported, "report-not-received"), {}, format="json")
+        response = buyer_api.post(
+            url(reported, "report-not-received"), {}, format="json"
+        )
 
         assert response.status_code == 409
         assert NotReceivedReport.objects.filter(artist_order=reported).count() == 1
@@ -344,12 +415,62 @@ class TestNotReceived:
 ROLES = ["buyer", "other_buyer", "artist", "other_artist", "staff", "anonymous"]
 
 # endpoint: (method, state the artist order is put in, body, {role: status})
-OK_ARTIST = {"artist": 200, "staff": 200, "buyer": 403, "other_buyer": 404, "other_artist": 404, "anonymous": 401}
-OK_BUYER = {"buyer": 200, "artist": 403, "staff": 403, "other_buyer": 404, "other_artist": 404, "anonymous": 401}
+OK_ARTIST = {
+    "artist": 200,
+    "staff": 200,
+    "buyer": 403,
+    "other_buyer": 404,
+    "other_artist": 404,
+    "anonymous": 401,
+}
+OK_BUYER = {
+    "buyer": 200,
+    "artist": 403,
+    "staff": 403,
+    "other_buyer": 404,
+    "other_artist": 404,
+    "anonymous": 401,
+}
 ENDPOINTS = {
-    "order": ("get", "awaiting_acceptance", None, {"buyer": 200, "other_buyer": 404, "artist": 404, "other_artist": 404, "staff": 404, "anonymous": 401}),
-    "order-cancel": ("post", "awaiting_acceptance", {}, {"buyer": 200, "other_buyer": 404, "artist": 404, "other_artist": 404, "staff": 404, "anonymous": 401}),
-    "artist-order": ("get", "awaiting_acceptance", None, {"buyer": 200, "artist": 200, "staff": 200, "other_buyer": 404, "other_artist": 404, "anonymous": 401}),
+    "order": (
+        "get",
+        "awaiting_acceptance",
+        None,
+        {
+            "buyer": 200,
+            "other_buyer": 404,
+            "artist": 404,
+            "other_artist": 404,
+            "staff": 404,
+            "anonymous": 401,
+        },
+    ),
+    "order-cancel": (
+        "post",
+        "awaiting_acceptance",
+        {},
+        {
+            "buyer": 200,
+            "other_buyer": 404,
+            "artist": 404,
+            "other_artist": 404,
+            "staff": 404,
+            "anonymous": 401,
+        },
+    ),
+    "artist-order": (
+        "get",
+        "awaiting_acceptance",
+        None,
+        {
+            "buyer": 200,
+            "artist": 200,
+            "staff": 200,
+            "other_buyer": 404,
+            "other_artist": 404,
+            "anonymous": 401,
+        },
+    ),
     "accept": ("post", "awaiting_acceptance", {}, OK_ARTIST),
     "refuse": ("post", "accepted", {"reason": "Sorry."}, OK_ARTIST),
     "ship": ("post", "accepted", SHIP_BODY, OK_ARTIST),
@@ -379,10 +500,14 @@ class TestWhoMayCallWhat:
     def test_only_the_right_people_succeed(self, people, buyer, artist, endpoint, role):
         method, state, body, expected = ENDPOINTS[endpoint]
         artist_order = make_artist_order(
-            buyer=buyer, artist=artist, state="shipped" if state == "reported" else state
+            buyer=buyer,
+            artist=artist,
+            state="shipped" if state == "reported" else state,
         )
         if state == "reported":
-            client_for(buyer).post(url(artist_order, "report-not-received"), {}, format="json")
+            client_for(buyer).post(
+                url(artist_order, "report-not-received"), {}, format="json"
+            )
         if endpoint == "order":
             path = f"/api/v1/orders/{artist_order.order.number}/"
         elif endpoint == "order-cancel":
@@ -394,7 +519,11 @@ class TestWhoMayCallWhat:
         before = ArtistOrder.objects.get(pk=artist_order.pk).state
 
         client = client_for(people[role])
-        response = client.get(path) if method == "get" else client.post(path, body, format="json")
+        response = (
+            client.get(path)
+            if method == "get"
+            else client.post(path, body, format="json")
+        )
 
         assert response.status_code == expected[role], response.content
         if response.status_code != 200:
@@ -414,4 +543,6 @@ class TestWhoMayCallWhat:
         sees_order = [o["number"] for o in orders.json()["results"]]
         sees_artist_orders = [ao["id"] for ao in artist_orders.json()["results"]]
         assert sees_order == ([artist_order.order.number] if role == "buyer" else [])
-        assert sees_artist_orders == ([artist_order.pk] if role in ("buyer", "artist") else [])
+        assert sees_artist_orders == (
+            [artist_order.pk] if role in ("buyer", "artist") else []
+        )

@@ -68,7 +68,9 @@ class TestButtonsPerState:
             ("cancelled", set()),
         ],
     )
-    def test_shows_exactly_the_buttons_allowed_now(self, buyer, artist, state, expected):
+    def test_shows_exactly_the_buttons_allowed_now(
+        self, buyer, artist, state, expected
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state=state)
 
         html = logged_in(buyer).get(order_url(artist_order)).content.decode()
@@ -78,7 +80,9 @@ class TestButtonsPerState:
 
     def test_no_second_request_once_one_is_open(self, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
-        order_services.artist_order_cancel(artist_order=artist_order, by=buyer, reason="")
+        order_services.artist_order_cancel(
+            artist_order=artist_order, by=buyer, reason=""
+        )
 
         html = logged_in(buyer).get(order_url(artist_order)).content.decode()
 
@@ -94,31 +98,50 @@ class TestButtonsPerState:
         assert buttons_on(html) == {"action-confirm-delivery"}
         assert 'data-testid="report-later"' in html
 
-    def test_one_block_per_artist_each_with_its_own_buttons(self, buyer, artist, other_artist):
+    def test_one_block_per_artist_each_with_its_own_buttons(
+        self, buyer, artist, other_artist
+    ):
         waiting = make_artist_order(buyer=buyer, artist=artist)
-        shipped = make_artist_order(buyer=buyer, artist=other_artist, state="shipped", order=waiting.order)
+        shipped = make_artist_order(
+            buyer=buyer, artist=other_artist, state="shipped", order=waiting.order
+        )
 
         html = logged_in(buyer).get(order_url(waiting)).content.decode()
 
         blocks = re.split(r'data-testid="artist-order"', html)[1:]
-        by_artist = {re.search(r'data-artist="([^"]+)"', b).group(1): buttons_on(b) for b in blocks}
+        by_artist = {
+            re.search(r'data-artist="([^"]+)"', b).group(1): buttons_on(b)
+            for b in blocks
+        }
         assert by_artist[artist.slug] == {"action-cancel"}
-        assert by_artist[other_artist.slug] == {"action-confirm-delivery", "action-report-not-received"}
+        assert by_artist[other_artist.slug] == {
+            "action-confirm-delivery",
+            "action-report-not-received",
+        }
         assert 'data-testid="cancel-order"' in html
         assert shipped.tracking_number in html
 
 
 class TestWhatTheBuyerSees:
-    def test_the_tracking_number_with_the_carriers_link_and_the_timeline(self, buyer, artist):
+    def test_the_tracking_number_with_the_carriers_link_and_the_timeline(
+        self, buyer, artist
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="shipped")
 
         response = logged_in(buyer).get(order_url(artist_order))
 
         html = response.content.decode()
         assert f"tracking number {artist_order.tracking_number}" in html
-        assert f'href="https://www.laposte.fr/outils/suivre-vos-envois?code={artist_order.tracking_number}"' in html
+        assert (
+            f'href="https://www.laposte.fr/outils/suivre-vos-envois?code={artist_order.tracking_number}"'
+            in html
+        )
         timeline = html.split('data-testid="timeline"')[1].split("</ol>")[0]
-        assert [label for label in ("Paid", "Accepted by the artist", "Shipped") if label in timeline] == [
+        assert [
+            label
+            for label in ("Paid", "Accepted by the artist", "Shipped")
+            if label in timeline
+        ] == [
             "Paid",
             "Accepted by the artist",
             "Shipped",
@@ -146,7 +169,11 @@ class TestBuyerActions:
         artist_order = make_artist_order(buyer=buyer, artist=artist)
         client = logged_in(buyer)
 
-        response = client.post(action_url("cancel", artist_order), {"reason": "Changed my mind."}, follow=True)
+        response = client.post(
+            action_url("cancel", artist_order),
+            {"reason": "Changed my mind."},
+            follow=True,
+        )
 
         artist_order.refresh_from_db()
         assert artist_order.state == "cancelled"
@@ -157,7 +184,9 @@ class TestBuyerActions:
     def test_asking_to_cancel_an_accepted_part_files_a_request(self, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
 
-        response = logged_in(buyer).post(action_url("cancel", artist_order), {"reason": ""}, follow=True)
+        response = logged_in(buyer).post(
+            action_url("cancel", artist_order), {"reason": ""}, follow=True
+        )
 
         request = CancellationRequest.objects.get(artist_order=artist_order)
         assert request.status == "open"
@@ -167,7 +196,9 @@ class TestBuyerActions:
     def test_confirming_delivery(self, buyer, artist):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="shipped")
 
-        response = logged_in(buyer).post(action_url("confirm_delivery", artist_order), follow=True)
+        response = logged_in(buyer).post(
+            action_url("confirm_delivery", artist_order), follow=True
+        )
 
         artist_order.refresh_from_db()
         assert artist_order.state == "delivered"
@@ -178,7 +209,9 @@ class TestBuyerActions:
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="shipped")
 
         response = logged_in(buyer).post(
-            action_url("report_not_received", artist_order), {"note": "Nothing came."}, follow=True
+            action_url("report_not_received", artist_order),
+            {"note": "Nothing came."},
+            follow=True,
         )
 
         report = NotReceivedReport.objects.get(artist_order=artist_order)
@@ -187,9 +220,13 @@ class TestBuyerActions:
         assert 'data-testid="not-received-report" data-status="open"' in html
         assert "action-report-not-received" not in html
 
-    def test_cancel_my_order_does_the_right_thing_for_every_part(self, buyer, artist, other_artist):
+    def test_cancel_my_order_does_the_right_thing_for_every_part(
+        self, buyer, artist, other_artist
+    ):
         waiting = make_artist_order(buyer=buyer, artist=artist)
-        accepted = make_artist_order(buyer=buyer, artist=other_artist, state="accepted", order=waiting.order)
+        accepted = make_artist_order(
+            buyer=buyer, artist=other_artist, state="accepted", order=waiting.order
+        )
         url = reverse("account:order_cancel", kwargs={"number": waiting.order.number})
 
         response = logged_in(buyer).post(url, {"reason": ""}, follow=True)
@@ -209,10 +246,14 @@ class TestBuyerActions:
             ("completed", "cancel"),
         ],
     )
-    def test_a_button_that_is_not_shown_is_refused_by_the_server_too(self, buyer, artist, state, action):
+    def test_a_button_that_is_not_shown_is_refused_by_the_server_too(
+        self, buyer, artist, state, action
+    ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state=state)
 
-        response = logged_in(buyer).post(action_url(action, artist_order), {}, follow=True)
+        response = logged_in(buyer).post(
+            action_url(action, artist_order), {}, follow=True
+        )
 
         assert response.status_code == 200
         assert len(messages_on(response)) == 1
@@ -226,7 +267,9 @@ class TestBuyerActions:
 
         response = logged_in(buyer).post(url, {}, follow=True)
 
-        assert messages_on(response) == ["Nothing in this order can be cancelled any more."]
+        assert messages_on(response) == [
+            "Nothing in this order can be cancelled any more."
+        ]
         shipped.refresh_from_db()
         assert shipped.state == "shipped"
 
@@ -276,7 +319,9 @@ class TestWhoMayOpenWhat:
         if page == "order":
             url = order_url(artist_order)
         elif page == "order_cancel":
-            url = reverse("account:order_cancel", kwargs={"number": artist_order.order.number})
+            url = reverse(
+                "account:order_cancel", kwargs={"number": artist_order.order.number}
+            )
         else:
             url = action_url(page, artist_order)
         client = logged_in(people[role])
@@ -311,11 +356,16 @@ class TestQueryBudget:
         first = None
         for index, state in enumerate(states):
             shop = make_artist(f"budget-{parts}-{index}")
-            made = make_artist_order(buyer=buyer, artist=shop, state=state, order=first and first.order)
+            made = make_artist_order(
+                buyer=buyer, artist=shop, state=state, order=first and first.order
+            )
             first = first or made
         if parts > 1:
             order_services.artist_order_cancel(
-                artist_order=ArtistOrder.objects.get(order=first.order, state="accepted"), by=buyer
+                artist_order=ArtistOrder.objects.get(
+                    order=first.order, state="accepted"
+                ),
+                by=buyer,
             )
         client = logged_in(buyer)
 

@@ -72,7 +72,9 @@ def other_artist(db):
 def placed(buyer, artist, mailoutbox):
     """An artist order awaiting acceptance (2 × 45 € + 5 € shipping) and its
     variant, 3 left in stock; the checkout emails are cleared."""
-    artist_order, variant = paid_artist_order(buyer=buyer, artist=artist, price="45.00", quantity=2, stock=5)
+    artist_order, variant = paid_artist_order(
+        buyer=buyer, artist=artist, price="45.00", quantity=2, stock=5
+    )
     mailoutbox.clear()
     return artist_order, variant
 
@@ -86,7 +88,9 @@ def emails_to(mailoutbox, address):
 
 
 def events_to(user):
-    return list(Notification.objects.filter(recipient=user).values_list("event", flat=True))
+    return list(
+        Notification.objects.filter(recipient=user).values_list("event", flat=True)
+    )
 
 
 def accepted(artist_order, artist):
@@ -95,7 +99,12 @@ def accepted(artist_order, artist):
 
 def shipped(artist_order, artist, carrier="Colissimo", number="6A12345678901"):
     accepted(artist_order, artist)
-    return artist_order_ship(artist_order=artist_order, by=artist.user, carrier=carrier, tracking_number=number)
+    return artist_order_ship(
+        artist_order=artist_order,
+        by=artist.user,
+        carrier=carrier,
+        tracking_number=number,
+    )
 
 
 class TestAccept:
@@ -112,7 +121,10 @@ class TestAccept:
         assert artist_order.accepted_at is not None
         event = artist_order.history.last()
         assert (event.from_state, event.to_state, event.transition, event.by) == (
-            S.AWAITING_ACCEPTANCE, S.ACCEPTED, "accept", artist.user
+            S.AWAITING_ACCEPTANCE,
+            S.ACCEPTED,
+            "accept",
+            artist.user,
         )
         [email] = emails_to(mailoutbox, buyer.email)
         assert artist_order.order.number in email.subject
@@ -152,7 +164,13 @@ class TestAccept:
 class TestRefuse:
     @pytest.mark.parametrize("accept_first", [False, True])
     def test_refusing_refunds_items_and_shipping_at_once_puts_stock_back_and_emails_the_buyer(
-        self, placed, artist, buyer, accept_first, mailoutbox, django_capture_on_commit_callbacks
+        self,
+        placed,
+        artist,
+        buyer,
+        accept_first,
+        mailoutbox,
+        django_capture_on_commit_callbacks,
     ):
         artist_order, variant = placed
         if accept_first:
@@ -160,14 +178,18 @@ class TestRefuse:
         mailoutbox.clear()
 
         with django_capture_on_commit_callbacks(execute=True):
-            artist_order_refuse(artist_order=artist_order, by=artist.user, reason="The kiln broke.")
+            artist_order_refuse(
+                artist_order=artist_order, by=artist.user, reason="The kiln broke."
+            )
 
         artist_order = fresh(artist_order)
         assert artist_order.state == S.REFUSED
         assert artist_order.refusal_reason == "The kiln broke."
         [refund] = artist_order.refunds.all()
         assert (refund.amount, refund.reason, refund.status) == (
-            Decimal("95.00"), RefundReason.REFUSAL, RefundStatus.SUCCEEDED
+            Decimal("95.00"),
+            RefundReason.REFUSAL,
+            RefundStatus.SUCCEEDED,
         )
         assert refund.idempotency_key == f"refusal:{artist_order.pk}"
         assert refund.provider_reference.startswith("test_re_")
@@ -179,7 +201,9 @@ class TestRefuse:
         assert "The kiln broke." in email.body
         assert artist_order.history.last().transition == "refuse"
 
-    def test_a_refusal_needs_a_reason_and_changes_nothing_without_one(self, placed, artist):
+    def test_a_refusal_needs_a_reason_and_changes_nothing_without_one(
+        self, placed, artist
+    ):
         artist_order, variant = placed
 
         with pytest.raises(DomainError) as error:
@@ -193,10 +217,14 @@ class TestRefuse:
 
     def test_refusing_twice_is_a_conflict_and_refunds_once(self, placed, artist):
         artist_order, _variant = placed
-        artist_order_refuse(artist_order=artist_order, by=artist.user, reason="Sold out.")
+        artist_order_refuse(
+            artist_order=artist_order, by=artist.user, reason="Sold out."
+        )
 
         with pytest.raises(Conflict) as error:
-            artist_order_refuse(artist_order=artist_order, by=artist.user, reason="Sold out.")
+            artist_order_refuse(
+                artist_order=artist_order, by=artist.user, reason="Sold out."
+            )
 
         assert error.value.state == S.REFUSED
         assert Refund.objects.count() == 1
@@ -206,7 +234,9 @@ class TestRefuse:
         shipped(artist_order, artist)
 
         with pytest.raises(Conflict) as error:
-            artist_order_refuse(artist_order=artist_order, by=artist.user, reason="Too late.")
+            artist_order_refuse(
+                artist_order=artist_order, by=artist.user, reason="Too late."
+            )
 
         assert error.value.state == S.SHIPPED
         assert not Refund.objects.exists()
@@ -227,14 +257,18 @@ class TestCancel:
         artist_order, variant = placed
 
         with django_capture_on_commit_callbacks(execute=True):
-            outcome = artist_order_cancel(artist_order=artist_order, by=buyer, reason="Ordered twice.")
+            outcome = artist_order_cancel(
+                artist_order=artist_order, by=buyer, reason="Ordered twice."
+            )
 
         assert outcome == "cancelled"
         artist_order = fresh(artist_order)
         assert artist_order.state == S.CANCELLED
         [refund] = artist_order.refunds.all()
         assert (refund.amount, refund.reason, refund.status) == (
-            Decimal("95.00"), RefundReason.CANCELLATION, RefundStatus.SUCCEEDED
+            Decimal("95.00"),
+            RefundReason.CANCELLATION,
+            RefundStatus.SUCCEEDED,
         )
         variant.refresh_from_db()
         assert variant.stock == 5
@@ -251,13 +285,17 @@ class TestCancel:
         mailoutbox.clear()
 
         with django_capture_on_commit_callbacks(execute=True):
-            outcome = artist_order_cancel(artist_order=artist_order, by=buyer, reason="Changed my mind.")
+            outcome = artist_order_cancel(
+                artist_order=artist_order, by=buyer, reason="Changed my mind."
+            )
 
         assert outcome == "requested"
         assert fresh(artist_order).state == S.ACCEPTED
         request = CancellationRequest.objects.get(artist_order=artist_order)
         assert (request.status, request.requested_by, request.reason) == (
-            CancellationStatus.OPEN, buyer, "Changed my mind."
+            CancellationStatus.OPEN,
+            buyer,
+            "Changed my mind.",
         )
         [email] = emails_to(mailoutbox, artist.user.email)
         assert "Changed my mind." in email.body
@@ -265,7 +303,9 @@ class TestCancel:
         variant.refresh_from_db()
         assert variant.stock == 3
 
-    def test_a_second_request_while_one_is_open_is_a_conflict(self, placed, artist, buyer):
+    def test_a_second_request_while_one_is_open_is_a_conflict(
+        self, placed, artist, buyer
+    ):
         artist_order, _variant = placed
         accepted(artist_order, artist)
         artist_order_cancel(artist_order=artist_order, by=buyer)
@@ -285,14 +325,18 @@ class TestCancel:
         mailoutbox.clear()
 
         with django_capture_on_commit_callbacks(execute=True):
-            artist_order_refuse(artist_order=artist_order, by=artist.user, reason="As you asked.")
+            artist_order_refuse(
+                artist_order=artist_order, by=artist.user, reason="As you asked."
+            )
 
         request = CancellationRequest.objects.get(artist_order=artist_order)
         assert request.status == CancellationStatus.ACCEPTED
         assert request.resolved_at is not None
         assert fresh(artist_order).refunds.get().status == RefundStatus.SUCCEEDED
         [email] = emails_to(mailoutbox, buyer.email)
-        assert "demande d'annulation a été acceptée" in email.body  # the buyer reads French
+        assert (
+            "demande d'annulation a été acceptée" in email.body
+        )  # the buyer reads French
         variant.refresh_from_db()
         assert variant.stock == 5
 
@@ -306,7 +350,10 @@ class TestCancel:
 
         with django_capture_on_commit_callbacks(execute=True):
             artist_order_ship(
-                artist_order=artist_order, by=artist.user, carrier="Chronopost", tracking_number="XY123"
+                artist_order=artist_order,
+                by=artist.user,
+                carrier="Chronopost",
+                tracking_number="XY123",
             )
 
         request = CancellationRequest.objects.get(artist_order=artist_order)
@@ -318,12 +365,16 @@ class TestCancel:
         assert not Refund.objects.exists()
 
     @pytest.mark.parametrize("state_maker", ["shipped", "refused"])
-    def test_shipped_or_refused_orders_cannot_be_cancelled(self, placed, artist, buyer, state_maker):
+    def test_shipped_or_refused_orders_cannot_be_cancelled(
+        self, placed, artist, buyer, state_maker
+    ):
         artist_order, _variant = placed
         if state_maker == "shipped":
             shipped(artist_order, artist)
         else:
-            artist_order_refuse(artist_order=artist_order, by=artist.user, reason="No clay.")
+            artist_order_refuse(
+                artist_order=artist_order, by=artist.user, reason="No clay."
+            )
 
         with pytest.raises(Conflict) as error:
             artist_order_cancel(artist_order=artist_order, by=buyer)
@@ -369,11 +420,16 @@ class TestOrderCancel:
         assert outcomes == {waiting.pk: "cancelled", to_request.pk: "requested"}
         assert fresh(waiting).state == S.CANCELLED
         assert fresh(waiting).refunded == Decimal("25.00")
-        assert fresh(to_request).cancellation_requests.get().status == CancellationStatus.OPEN
+        assert (
+            fresh(to_request).cancellation_requests.get().status
+            == CancellationStatus.OPEN
+        )
         assert fresh(gone).state == S.SHIPPED
         assert not fresh(gone).refunds.exists()
         assert {m.to[0] for m in mailoutbox} == {
-            buyer.email, waiting.artist.user.email, to_request.artist.user.email
+            buyer.email,
+            waiting.artist.user.email,
+            to_request.artist.user.email,
         }
 
     def test_cancel_my_order_again_is_a_conflict_when_nothing_more_can_be_cancelled(
@@ -406,23 +462,35 @@ class TestShipAndDeliver:
 
         with django_capture_on_commit_callbacks(execute=True):
             artist_order_ship(
-                artist_order=artist_order, by=artist.user, carrier=" Colissimo ", tracking_number="6A123"
+                artist_order=artist_order,
+                by=artist.user,
+                carrier=" Colissimo ",
+                tracking_number="6A123",
             )
 
         artist_order = fresh(artist_order)
-        assert (artist_order.state, artist_order.carrier, artist_order.tracking_number) == (
-            S.SHIPPED, "Colissimo", "6A123"
-        )
+        assert (
+            artist_order.state,
+            artist_order.carrier,
+            artist_order.tracking_number,
+        ) == (S.SHIPPED, "Colissimo", "6A123")
         assert artist_order.shipped_at is not None
         [email] = emails_to(mailoutbox, buyer.email)
-        assert "https://www.laposte.fr/outils/suivre-vos-envois?code=6A123" in email.body
+        assert (
+            "https://www.laposte.fr/outils/suivre-vos-envois?code=6A123" in email.body
+        )
 
     def test_shipping_needs_a_carrier_and_a_tracking_number(self, placed, artist):
         artist_order, _variant = placed
         accepted(artist_order, artist)
 
         with pytest.raises(DomainError) as error:
-            artist_order_ship(artist_order=artist_order, by=artist.user, carrier="", tracking_number=" ")
+            artist_order_ship(
+                artist_order=artist_order,
+                by=artist.user,
+                carrier="",
+                tracking_number=" ",
+            )
 
         assert set(error.value.as_field_errors()) == {"carrier", "tracking_number"}
         assert fresh(artist_order).state == S.ACCEPTED
@@ -431,7 +499,12 @@ class TestShipAndDeliver:
         artist_order, _variant = placed
 
         with pytest.raises(Conflict) as error:
-            artist_order_ship(artist_order=artist_order, by=artist.user, carrier="DHL", tracking_number="1")
+            artist_order_ship(
+                artist_order=artist_order,
+                by=artist.user,
+                carrier="DHL",
+                tracking_number="1",
+            )
 
         assert error.value.state == S.AWAITING_ACCEPTANCE
 
@@ -488,7 +561,9 @@ class TestNotReceived:
             shipped_at=timezone.now() - timedelta(hours=hours)
         )
 
-    def test_a_parcel_cannot_be_reported_before_the_expected_delivery(self, in_transit, buyer):
+    def test_a_parcel_cannot_be_reported_before_the_expected_delivery(
+        self, in_transit, buyer
+    ):
         with pytest.raises(Conflict) as error:
             artist_order_report_not_received(artist_order=in_transit, by=buyer)
 
@@ -502,7 +577,9 @@ class TestNotReceived:
         self.make_late(in_transit)
 
         with django_capture_on_commit_callbacks(execute=True):
-            report = artist_order_report_not_received(artist_order=in_transit, by=buyer, note="Nothing came.")
+            report = artist_order_report_not_received(
+                artist_order=in_transit, by=buyer, note="Nothing came."
+            )
         with pytest.raises(Conflict):
             artist_order_report_not_received(artist_order=in_transit, by=buyer)
 
@@ -518,15 +595,25 @@ class TestNotReceived:
         report = artist_order_report_not_received(artist_order=in_transit, by=buyer)
 
         with django_capture_on_commit_callbacks(execute=True):
-            artist_order_reship(artist_order=in_transit, by=artist.user, carrier="DHL", tracking_number="NEW42")
+            artist_order_reship(
+                artist_order=in_transit,
+                by=artist.user,
+                carrier="DHL",
+                tracking_number="NEW42",
+            )
 
         artist_order = fresh(in_transit)
-        assert (artist_order.state, artist_order.carrier, artist_order.tracking_number) == (
-            S.SHIPPED, "DHL", "NEW42"
-        )
+        assert (
+            artist_order.state,
+            artist_order.carrier,
+            artist_order.tracking_number,
+        ) == (S.SHIPPED, "DHL", "NEW42")
         assert artist_order.shipped_at > timezone.now() - timedelta(minutes=1)
         report.refresh_from_db()
-        assert (report.status, report.resolved_by) == (NotReceivedStatus.RESHIPPED, artist.user)
+        assert (report.status, report.resolved_by) == (
+            NotReceivedStatus.RESHIPPED,
+            artist.user,
+        )
         assert artist_order.history.last().transition == "reship"
         [email] = emails_to(mailoutbox, buyer.email)
         assert "NEW42" in email.body
@@ -542,17 +629,26 @@ class TestNotReceived:
 
         refund.refresh_from_db()
         assert (refund.amount, refund.reason, refund.status) == (
-            Decimal("95.00"), RefundReason.LOST_PARCEL, RefundStatus.SUCCEEDED
+            Decimal("95.00"),
+            RefundReason.LOST_PARCEL,
+            RefundStatus.SUCCEEDED,
         )
         artist_order = fresh(in_transit)
         assert artist_order.state == S.COMPLETED
-        assert artist_order.not_received_reports.get().status == NotReceivedStatus.REFUNDED
+        assert (
+            artist_order.not_received_reports.get().status == NotReceivedStatus.REFUNDED
+        )
         [email] = emails_to(mailoutbox, buyer.email)
         assert "95,00 €" in email.body  # written as French pages write it
 
     def test_reship_and_refund_need_an_open_report(self, in_transit, artist):
         with pytest.raises(Conflict):
-            artist_order_reship(artist_order=in_transit, by=artist.user, carrier="DHL", tracking_number="1")
+            artist_order_reship(
+                artist_order=in_transit,
+                by=artist.user,
+                carrier="DHL",
+                tracking_number="1",
+            )
         with pytest.raises(Conflict):
             artist_order_refund_lost(artist_order=in_transit, by=artist.user)
 
@@ -586,7 +682,12 @@ class TestAllowedActions:
         artist_order_cancel(artist_order=artist_order, by=buyer)
         assert actions(buyer) == set()
 
-        artist_order_ship(artist_order=artist_order, by=artist.user, carrier="UPS", tracking_number="1Z")
+        artist_order_ship(
+            artist_order=artist_order,
+            by=artist.user,
+            carrier="UPS",
+            tracking_number="1Z",
+        )
         assert actions(buyer) == {"confirm_delivery", "report_not_received"}
         assert actions(artist.user) == set()
         artist_order_report_not_received(artist_order=artist_order, by=buyer)
@@ -598,21 +699,29 @@ class TestAllowedActions:
         assert actions(buyer) == set()
         assert actions(artist.user) == set()
 
-    def test_a_parcel_is_reportable_only_after_the_delay(self, placed, buyer, artist, settings):
+    def test_a_parcel_is_reportable_only_after_the_delay(
+        self, placed, buyer, artist, settings
+    ):
         settings.NOT_RECEIVED_AFTER_DAYS = 14
         artist_order, _variant = placed
         shipped(artist_order, artist)
 
-        assert allowed_actions(artist_order=fresh(artist_order), user=buyer) == {"confirm_delivery"}
+        assert allowed_actions(artist_order=fresh(artist_order), user=buyer) == {
+            "confirm_delivery"
+        }
         later = timezone.now() + timedelta(days=14, minutes=1)
-        assert "report_not_received" in allowed_actions(artist_order=fresh(artist_order), user=buyer, now=later)
+        assert "report_not_received" in allowed_actions(
+            artist_order=fresh(artist_order), user=buyer, now=later
+        )
 
 
 class TestShippingOverdue:
     def test_an_order_not_shipped_by_its_dispatch_date_is_overdue(self, placed, artist):
         artist_order, _variant = placed
         today = timezone.localdate()
-        ArtistOrder.objects.filter(pk=artist_order.pk).update(dispatch_date=today - timedelta(days=1))
+        ArtistOrder.objects.filter(pk=artist_order.pk).update(
+            dispatch_date=today - timedelta(days=1)
+        )
 
         assert is_shipping_overdue(fresh(artist_order))
         shipped(artist_order, artist)
@@ -620,7 +729,9 @@ class TestShippingOverdue:
 
     def test_an_order_due_today_is_not_overdue(self, placed):
         artist_order, _variant = placed
-        ArtistOrder.objects.filter(pk=artist_order.pk).update(dispatch_date=timezone.localdate())
+        ArtistOrder.objects.filter(pk=artist_order.pk).update(
+            dispatch_date=timezone.localdate()
+        )
 
         assert not is_shipping_overdue(fresh(artist_order))
 
@@ -629,12 +740,30 @@ class TestTrackingLinks:
     @pytest.mark.parametrize(
         ("carrier", "expected"),
         [
-            ("La Poste", "https://www.laposte.fr/outils/suivre-vos-envois?code=AB%2012"),
-            ("colissimo", "https://www.laposte.fr/outils/suivre-vos-envois?code=AB%2012"),
-            ("Chronopost Express", "https://www.chronopost.fr/tracking-no-cms/suivi-page?listeNumerosLT=AB%2012"),
-            ("DHL Express", "https://www.dhl.com/fr-en/home/tracking.html?tracking-id=AB%2012"),
-            ("Mondial Relay", "https://www.mondialrelay.fr/suivi-de-colis/?numeroExpedition=AB%2012"),
-            ("Royal Mail", "https://www.royalmail.com/track-your-item#/tracking-results/AB%2012"),
+            (
+                "La Poste",
+                "https://www.laposte.fr/outils/suivre-vos-envois?code=AB%2012",
+            ),
+            (
+                "colissimo",
+                "https://www.laposte.fr/outils/suivre-vos-envois?code=AB%2012",
+            ),
+            (
+                "Chronopost Express",
+                "https://www.chronopost.fr/tracking-no-cms/suivi-page?listeNumerosLT=AB%2012",
+            ),
+            (
+                "DHL Express",
+                "https://www.dhl.com/fr-en/home/tracking.html?tracking-id=AB%2012",
+            ),
+            (
+                "Mondial Relay",
+                "https://www.mondialrelay.fr/suivi-de-colis/?numeroExpedition=AB%2012",
+            ),
+            (
+                "Royal Mail",
+                "https://www.royalmail.com/track-your-item#/tracking-results/AB%2012",
+            ),
         ],
     )
     def test_known_carriers_get_their_tracking_page(self, carrier, expected):

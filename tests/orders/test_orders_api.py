@@ -19,7 +19,9 @@ def client_for(user):
 def place_order(client, variants, quantity=1):
     for variant in variants:
         response = client.post(
-            "/api/v1/cart/lines/", {"variant": variant.pk, "quantity": quantity}, format="json"
+            "/api/v1/cart/lines/",
+            {"variant": variant.pk, "quantity": quantity},
+            format="json",
         )
         assert response.status_code == 201, response.content
     response = client.post("/api/v1/checkout/", checkout_body(), format="json")
@@ -85,7 +87,10 @@ class TestArtistOrders:
         assert response.status_code == 200
         assert {ao["artist"] for ao in response.json()["results"]} == {weaver.slug}
         assert response.json()["count"] == 1
-        assert response.json()["results"][0]["shipping_address"]["line1"] == "12 rue des Tisserands"
+        assert (
+            response.json()["results"][0]["shipping_address"]["line1"]
+            == "12 rue des Tisserands"
+        )
 
     def test_filters_by_state(self, three_artists, orders):
         potter = three_artists[0]
@@ -99,7 +104,9 @@ class TestArtistOrders:
         assert shipped.json()["count"] == 0
         assert unknown.status_code == 400
 
-    def test_a_user_both_buyer_and_artist_can_narrow_to_one_role(self, orders, three_variants):
+    def test_a_user_both_buyer_and_artist_can_narrow_to_one_role(
+        self, orders, three_variants
+    ):
         maker = make_artist("maker")
         maker_client = client_for(maker.user)
         place_order(maker_client, three_variants[1:2])
@@ -111,7 +118,9 @@ class TestArtistOrders:
         as_artist = maker_client.get("/api/v1/artist-orders/?as=artist").json()
 
         assert both["count"] == 2
-        assert [ao["artist"] for ao in as_buyer["results"]] == [three_variants[1].item.artist.slug]
+        assert [ao["artist"] for ao in as_buyer["results"]] == [
+            three_variants[1].item.artist.slug
+        ]
         assert [ao["artist"] for ao in as_artist["results"]] == [maker.slug]
 
     def test_one_artist_order_is_seen_by_its_buyer_its_artist_and_staff_only(
@@ -119,7 +128,9 @@ class TestArtistOrders:
     ):
         potter, weaver, _ = three_artists
         mine, _ = orders
-        artist_order = ArtistOrder.objects.get(order__number=mine["number"], artist=potter)
+        artist_order = ArtistOrder.objects.get(
+            order__number=mine["number"], artist=potter
+        )
         url = f"/api/v1/artist-orders/{artist_order.pk}/"
         staff = client_for(UserFactory(username="support", is_staff=True))
 
@@ -140,7 +151,9 @@ class TestQueryBudgets:
     ):
         artists = [make_artist(f"budget{orders_count}-{i}") for i in range(3)]
         variants = [make_variant(a, stock=50) for a in artists]
-        numbers = [place_order(buyer_api, variants, 2)["number"] for _ in range(orders_count)]
+        numbers = [
+            place_order(buyer_api, variants, 2)["number"] for _ in range(orders_count)
+        ]
 
         with django_assert_max_num_queries(9):
             listed = buyer_api.get("/api/v1/orders/")

@@ -84,7 +84,9 @@ class TestCartPage:
         add_from_item_page(buyer_client, variant, 2)
         DiscountCodeFactory(code="TEN", kind="percent", value=Decimal("10"))
 
-        response = buyer_client.post(reverse("cart:discount"), {"code": "ten"}, follow=True)
+        response = buyer_client.post(
+            reverse("cart:discount"), {"code": "ten"}, follow=True
+        )
         assert "−4.80 €" in response.content.decode()
         buyer_client.post(reverse("cart:discount"), {"action": "remove"})
 
@@ -93,7 +95,9 @@ class TestCartPage:
     def test_a_refused_code_is_explained(self, buyer_client, variant):
         add_from_item_page(buyer_client, variant)
 
-        response = buyer_client.post(reverse("cart:discount"), {"code": "NOPE"}, follow=True)
+        response = buyer_client.post(
+            reverse("cart:discount"), {"code": "NOPE"}, follow=True
+        )
 
         assert "This code does not exist." in response.content.decode()
 
@@ -133,7 +137,9 @@ class TestAddingFromTheItemPage:
             client,
             mug,
             1,
-            personalisation_photo=SimpleUploadedFile("me.jpg", b"not a photo", "image/jpeg"),
+            personalisation_photo=SimpleUploadedFile(
+                "me.jpg", b"not a photo", "image/jpeg"
+            ),
         )
 
         assert response.url == mug.item.get_absolute_url()
@@ -156,13 +162,21 @@ class TestCartSurvivesLogin:
         client.force_login(buyer)
         response = client.get(reverse("cart:cart"))
 
-        lines = {line.variant_id: line.quantity for line in CartLine.objects.filter(cart__user=buyer)}
-        assert lines == {bowl.pk: 4, vase.pk: 1}  # 3 + 2 bowls, capped at the stock of 4
+        lines = {
+            line.variant_id: line.quantity
+            for line in CartLine.objects.filter(cart__user=buyer)
+        }
+        assert lines == {
+            bowl.pk: 4,
+            vase.pk: 1,
+        }  # 3 + 2 bowls, capped at the stock of 4
         assert Cart.objects.count() == 1
         assert Cart.objects.get().country == "BE"
         assert response.context["cart_size"] == 5
 
-    def test_checkout_sends_anonymous_visitors_to_login_and_back(self, client, buyer, variant):
+    def test_checkout_sends_anonymous_visitors_to_login_and_back(
+        self, client, buyer, variant
+    ):
         add_from_item_page(client, variant, 1)
 
         response = client.get(reverse("cart:checkout"))
@@ -227,14 +241,18 @@ class TestCheckoutPage:
         assert response.context["address_form"].errors["city"]
         assert not Order.objects.exists()
 
-    def test_changing_the_country_shows_the_new_total_before_paying(self, buyer_client, variant):
+    def test_changing_the_country_shows_the_new_total_before_paying(
+        self, buyer_client, variant
+    ):
         add_from_item_page(buyer_client, variant)
 
         response = pay(buyer_client, country="US")
 
         assert response.status_code == 200
         assert not Order.objects.exists()
-        assert "Pay 42.00 €" in response.content.decode()  # 24 + 18 to the rest of the world
+        assert (
+            "Pay 42.00 €" in response.content.decode()
+        )  # 24 + 18 to the rest of the world
         assert 'data-testid="customs-notice"' in response.content.decode()
 
     def test_an_empty_cart_goes_back_to_the_cart(self, buyer_client):
@@ -288,9 +306,15 @@ class TestPersonalisationPhotos:
         pay(buyer_client)
         return Order.objects.get().artist_orders.get().lines.get()
 
-    def test_are_served_to_the_buyer_the_artist_and_staff(self, client, buyer, artist, photo_line):
+    def test_are_served_to_the_buyer_the_artist_and_staff(
+        self, client, buyer, artist, photo_line
+    ):
         url = reverse("account:personalisation_photo", args=[photo_line.pk])
-        for user in (buyer, artist.user, UserFactory(username="support", is_staff=True)):
+        for user in (
+            buyer,
+            artist.user,
+            UserFactory(username="support", is_staff=True),
+        ):
             client.force_login(user)
             response = client.get(url)
             assert response.status_code == 200

@@ -35,8 +35,12 @@ class TestShippingZones:
 class TestDispatchDates:
     def test_business_days_skip_weekends(self):
         assert add_business_days(MONDAY, 3) == date(2026, 3, 5)
-        assert add_business_days(date(2026, 3, 6), 1) == date(2026, 3, 9)  # Friday → Monday
-        assert add_business_days(date(2026, 3, 7), 0) == date(2026, 3, 9)  # Saturday → Monday
+        assert add_business_days(date(2026, 3, 6), 1) == date(
+            2026, 3, 9
+        )  # Friday → Monday
+        assert add_business_days(date(2026, 3, 7), 0) == date(
+            2026, 3, 9
+        )  # Saturday → Monday
 
     def test_a_shop_on_holiday_starts_after_the_holiday(self, artist):
         artist.processing_days = 2
@@ -61,7 +65,9 @@ class TestDispatchDates:
 
         assert deadline == datetime(2026, 3, 8, 0, 0, tzinfo=PARIS)
         artist.holiday_end_date = None
-        assert acceptance_deadline(artist, paid_at=paid_at, hours=72) == paid_at + timedelta(hours=72)
+        assert acceptance_deadline(
+            artist, paid_at=paid_at, hours=72
+        ) == paid_at + timedelta(hours=72)
 
 
 class TestDiscountAmounts:

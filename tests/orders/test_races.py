@@ -53,7 +53,9 @@ def run_together(*calls):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    threads = [
+        threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -95,13 +97,17 @@ def test_accept_racing_refuse_has_exactly_one_winner_every_round(shop):
         for_accept, for_refuse = seen_by_each(artist_order, 2)
         results = run_together(
             lambda ao=for_accept: artist_order_accept(artist_order=ao, by=artist.user),
-            lambda ao=for_refuse: artist_order_refuse(artist_order=ao, by=artist.user, reason="Kiln broke."),
+            lambda ao=for_refuse: artist_order_refuse(
+                artist_order=ao, by=artist.user, reason="Kiln broke."
+            ),
         )
 
         assert outcomes(results) == ["lost", "won"], results
         artist_order.refresh_from_db()
         accept_won = results[0][0] == "won"
-        assert artist_order.state == (ArtistOrderState.ACCEPTED if accept_won else ArtistOrderState.REFUSED)
+        assert artist_order.state == (
+            ArtistOrderState.ACCEPTED if accept_won else ArtistOrderState.REFUSED
+        )
         assert artist_order.history.exclude(transition="pay").count() == 1
         assert artist_order.refunds.count() == (0 if accept_won else 1)
         if not accept_won:
@@ -117,7 +123,9 @@ def test_ten_concurrent_refusals_record_and_pay_one_refund(shop):
 
     results = run_together(
         *[
-            lambda copy=copy: artist_order_refuse(artist_order=copy, by=artist.user, reason="Sold out.")
+            lambda copy=copy: artist_order_refuse(
+                artist_order=copy, by=artist.user, reason="Sold out."
+            )
             for copy in seen_by_each(artist_order, 10)
         ]
     )
@@ -137,7 +145,9 @@ def test_refuse_racing_a_cancellation_refunds_once(shop):
 
     for_refuse, for_cancel = seen_by_each(artist_order, 2)
     results = run_together(
-        lambda: artist_order_refuse(artist_order=for_refuse, by=artist.user, reason="No clay."),
+        lambda: artist_order_refuse(
+            artist_order=for_refuse, by=artist.user, reason="No clay."
+        ),
         lambda: artist_order_cancel(artist_order=for_cancel, by=buyer),
     )
 
@@ -169,14 +179,21 @@ def test_the_refund_cap_holds_when_a_staff_refund_races_a_refusal(shop, rounds):
         )
 
         assert not [r for r in results if r[0] == "error"], results
-        refunds = Refund.objects.filter(artist_order=artist_order).exclude(status=RefundStatus.FAILED)
+        refunds = Refund.objects.filter(artist_order=artist_order).exclude(
+            status=RefundStatus.FAILED
+        )
         total = refunds.aggregate(total=Sum("amount"))["total"]
         assert total <= Decimal("100.00")
         artist_order.refresh_from_db()
         assert artist_order.refunded == total
         assert artist_order.state == ArtistOrderState.REFUSED
-        if results[0][0] == "won":  # the staff refund first: the refusal refunds the 40 € left
-            assert sorted(r.amount for r in refunds) == [Decimal("40.00"), Decimal("60.00")]
+        if (
+            results[0][0] == "won"
+        ):  # the staff refund first: the refusal refunds the 40 € left
+            assert sorted(r.amount for r in refunds) == [
+                Decimal("40.00"),
+                Decimal("60.00"),
+            ]
         else:  # the refusal first: nothing left for the staff refund
             assert isinstance(results[0][1], DomainError)
             assert [r.amount for r in refunds] == [Decimal("100.00")]

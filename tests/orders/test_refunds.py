@@ -39,16 +39,26 @@ def staff(db):
 def paid_by_provider(artist_order):
     """The refunds the test provider paid for this artist order's payment."""
     reference = artist_order.order.payments.get().reference
-    return [(key, amount) for ref, key, amount in TestPaymentProvider.refunds_paid if ref == reference]
+    return [
+        (key, amount)
+        for ref, key, amount in TestPaymentProvider.refunds_paid
+        if ref == reference
+    ]
 
 
 def refunded(artist_order):
-    return ArtistOrder.objects.values_list("refunded", flat=True).get(pk=artist_order.pk)
+    return ArtistOrder.objects.values_list("refunded", flat=True).get(
+        pk=artist_order.pk
+    )
 
 
 def staff_refund(artist_order, amount, key, by=None):
     return refund_create(
-        artist_order=artist_order, amount=amount, reason=RefundReason.STAFF, idempotency_key=key, by=by
+        artist_order=artist_order,
+        amount=amount,
+        reason=RefundReason.STAFF,
+        idempotency_key=key,
+        by=by,
     )
 
 
@@ -61,7 +71,10 @@ class TestRecording:
 
         refund.refresh_from_db()
         assert (refund.amount, refund.status, refund.created_by, refund.attempts) == (
-            Decimal("20.10"), RefundStatus.SUCCEEDED, staff, 1
+            Decimal("20.10"),
+            RefundStatus.SUCCEEDED,
+            staff,
+            1,
         )
         assert refund.succeeded_at is not None
         assert refunded(artist_order) == Decimal("20.10")
@@ -86,7 +99,9 @@ class TestRecording:
 
         assert refunded(artist_order) == Decimal("57.30")
 
-    def test_a_refund_beyond_what_is_left_is_refused_and_says_how_much_is_left(self, artist_order):
+    def test_a_refund_beyond_what_is_left_is_refused_and_says_how_much_is_left(
+        self, artist_order
+    ):
         staff_refund(artist_order, "20.10", "part:1")
 
         with pytest.raises(DomainError) as error:
@@ -98,7 +113,9 @@ class TestRecording:
         assert Refund.objects.count() == 1
 
     @pytest.mark.parametrize("amount", ["0", "-5", "abc", None, "NaN"])
-    def test_an_amount_that_is_not_a_positive_number_is_refused(self, artist_order, amount):
+    def test_an_amount_that_is_not_a_positive_number_is_refused(
+        self, artist_order, amount
+    ):
         with pytest.raises(DomainError) as error:
             staff_refund(artist_order, amount, "bad")
 
@@ -107,7 +124,12 @@ class TestRecording:
 
     def test_an_unknown_reason_is_refused(self, artist_order):
         with pytest.raises(DomainError) as error:
-            refund_create(artist_order=artist_order, amount="1.00", reason="whim", idempotency_key="k")
+            refund_create(
+                artist_order=artist_order,
+                amount="1.00",
+                reason="whim",
+                idempotency_key="k",
+            )
 
         assert error.value.field == "reason"
 
@@ -117,7 +139,9 @@ class TestRecording:
         staff_refund(artist_order, "7.30", "goodwill:1")
 
         with django_capture_on_commit_callbacks(execute=True):
-            artist_order_refuse(artist_order=artist_order, by=artist.user, reason="Broken.")
+            artist_order_refuse(
+                artist_order=artist_order, by=artist.user, reason="Broken."
+            )
 
         refusal = Refund.objects.get(reason=RefundReason.REFUSAL)
         assert refusal.amount == Decimal("50.00")
@@ -130,7 +154,9 @@ class TestProviderTrouble:
     ):
         monkeypatch.setattr(TestPaymentProvider, "refund_outage", True)
         with django_capture_on_commit_callbacks(execute=True):
-            artist_order_refuse(artist_order=artist_order, by=artist.user, reason="Broken.")
+            artist_order_refuse(
+                artist_order=artist_order, by=artist.user, reason="Broken."
+            )
 
         refund = Refund.objects.get()
         assert (refund.status, refund.attempts) == (RefundStatus.PENDING, 1)
@@ -145,10 +171,14 @@ class TestProviderTrouble:
 
         refund.refresh_from_db()
         assert (refund.status, refund.attempts) == (RefundStatus.SUCCEEDED, 2)
-        assert paid_by_provider(artist_order) == [(f"refusal:{artist_order.pk}", Decimal("57.30"))]
+        assert paid_by_provider(artist_order) == [
+            (f"refusal:{artist_order.pk}", Decimal("57.30"))
+        ]
         assert jobs.retry_pending_refunds(now=later + timedelta(hours=1)) == 0
 
-    def test_the_back_off_grows_with_each_failed_attempt(self, artist_order, monkeypatch):
+    def test_the_back_off_grows_with_each_failed_attempt(
+        self, artist_order, monkeypatch
+    ):
         monkeypatch.setattr(TestPaymentProvider, "refund_outage", True)
         refund = staff_refund(artist_order, "5.00", "goodwill:1")
         waits = []
@@ -182,13 +212,17 @@ class TestProviderTrouble:
         assert refunded(artist_order) == Decimal("57.30")
         assert jobs.retry_pending_refunds(now=timezone.now() + timedelta(days=1)) == 0
 
-    def test_running_the_task_twice_pays_once(self, artist_order, django_capture_on_commit_callbacks):
+    def test_running_the_task_twice_pays_once(
+        self, artist_order, django_capture_on_commit_callbacks
+    ):
         from orders.tasks import process_refund
 
         with django_capture_on_commit_callbacks(execute=True):
             refund = staff_refund(artist_order, "12.00", "goodwill:1")
         process_refund.apply(kwargs={"refund_id": refund.pk})
-        Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.PENDING, next_attempt_at=timezone.now())
+        Refund.objects.filter(pk=refund.pk).update(
+            status=RefundStatus.PENDING, next_attempt_at=timezone.now()
+        )
         process_refund.apply(kwargs={"refund_id": refund.pk})  # a redelivered task
 
         assert paid_by_provider(artist_order) == [("goodwill:1", Decimal("12.00"))]

@@ -50,7 +50,10 @@ def run_together(*calls, timeout: float = 60):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, call), daemon=True) for i, call in enumerate(calls)]
+    threads = [
+        threading.Thread(target=run, args=(i, call), daemon=True)
+        for i, call in enumerate(calls)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -90,9 +93,13 @@ def post_together(*posts: Post, timeout: float = 60) -> list:
         clients.append(client)
 
     def call(client, post):
-        return lambda: client.post(post.path, post.data or {}, format=post.format, headers=post.headers)
+        return lambda: client.post(
+            post.path, post.data or {}, format=post.format, headers=post.headers
+        )
 
-    results = run_together(*[call(c, p) for c, p in zip(clients, posts, strict=True)], timeout=timeout)
+    results = run_together(
+        *[call(c, p) for c, p in zip(clients, posts, strict=True)], timeout=timeout
+    )
     return [value for _kind, value in results]
 
 
@@ -115,7 +122,9 @@ class Tally:
             self.outcomes[label] += 1
 
     def report(self) -> str:
-        parts = ", ".join(f"{label}: {count}" for label, count in sorted(self.outcomes.items()))
+        parts = ", ".join(
+            f"{label}: {count}" for label, count in sorted(self.outcomes.items())
+        )
         line = f"[races] {self.name}: {self.rounds} rounds ({parts})"
         print(line)
         return line

@@ -36,7 +36,9 @@ from .helpers import (
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = stress_rounds(50)
-LIVE_STATES = [s for s in ArtistOrderState.values if s not in (ArtistOrderState.CANCELLED,)]
+LIVE_STATES = [
+    s for s in ArtistOrderState.values if s not in (ArtistOrderState.CANCELLED,)
+]
 
 
 def sold(variant) -> int:
@@ -82,7 +84,9 @@ def artist():
 
 
 class TestTheLastPieces:
-    def test_buyers_racing_for_the_last_pieces_never_get_more_than_the_stock(self, buyers, artist):
+    def test_buyers_racing_for_the_last_pieces_never_get_more_than_the_stock(
+        self, buyers, artist
+    ):
         variant = make_variant(artist, price="30.00", stock=1)
         tally = Tally("last pieces: 3 buyers, 1 or 2 pieces left")
         placed = 0
@@ -93,7 +97,9 @@ class TestTheLastPieces:
             carts = [fill_cart(buyer, (variant, 1)) for buyer in buyers]
             before = sold(variant)
 
-            results = run_together(*[pay(b, c) for b, c in zip(buyers, carts, strict=True)])
+            results = run_together(
+                *[pay(b, c) for b, c in zip(buyers, carts, strict=True)]
+            )
 
             assert not errors(results), results
             won = [value for kind, value in results if kind == "won"]
@@ -110,7 +116,9 @@ class TestTheLastPieces:
         assert Payment.objects.filter(status=PaymentStatus.CAPTURED).count() == placed
         tally.report()
 
-    def test_carts_taking_the_same_pieces_in_opposite_orders_never_deadlock(self, buyers, artist):
+    def test_carts_taking_the_same_pieces_in_opposite_orders_never_deadlock(
+        self, buyers, artist
+    ):
         vase = make_variant(artist, price="30.00", stock=1)
         bowl = make_variant(artist, price="20.00", stock=1)
         first, second, third = buyers
@@ -125,10 +133,14 @@ class TestTheLastPieces:
                 fill_cart(third, (bowl, 1)),
             ]
 
-            results = run_together(*[pay(b, c) for b, c in zip(buyers, carts, strict=True)])
+            results = run_together(
+                *[pay(b, c) for b, c in zip(buyers, carts, strict=True)]
+            )
 
             assert not errors(results), results  # a deadlock would be an error
-            won = [index for index, (kind, _value) in enumerate(results) if kind == "won"]
+            won = [
+                index for index, (kind, _value) in enumerate(results) if kind == "won"
+            ]
             # Whoever takes the bowl first wins; the others are told it is gone.
             assert len(won) == 1, results
             for variant in (vase, bowl):
@@ -165,7 +177,9 @@ class TestTheLastPieces:
             # The piece is sold once, or back on the shelf after the decline
             # (when the declined card held it while the others were told "sold out").
             assert variant.stock == 1 - paid, results
-            assert Cart.objects.get(user=declined_buyer).lines.count() == 1  # its cart is back
+            assert (
+                Cart.objects.get(user=declined_buyer).lines.count() == 1
+            )  # its cart is back
             placed += paid
             tally.add("sold" if paid else "back on the shelf after the decline")
 
@@ -174,31 +188,49 @@ class TestTheLastPieces:
 
 
 class TestTheSameCartTwice:
-    @pytest.mark.parametrize("with_key", [False, True], ids=["no key", "same idempotency key"])
-    def test_a_cart_submitted_twice_at_once_makes_one_order(self, buyers, artist, with_key):
+    @pytest.mark.parametrize(
+        "with_key", [False, True], ids=["no key", "same idempotency key"]
+    )
+    def test_a_cart_submitted_twice_at_once_makes_one_order(
+        self, buyers, artist, with_key
+    ):
         buyer = buyers[0]
         variant = make_variant(artist, price="47.50", stock=10_000)
         rounds = stress_rounds(25, share=2)
-        tally = Tally(f"same cart twice at once through the API ({'same key' if with_key else 'no key'})")
+        tally = Tally(
+            f"same cart twice at once through the API ({'same key' if with_key else 'no key'})"
+        )
 
         for round_number in range(rounds):
             fill_cart(buyer, (variant, 2))
             headers = {"Idempotency-Key": f"k-{round_number}"} if with_key else None
             orders_before = Order.objects.filter(buyer=buyer).count()
-            emails_before = Notification.objects.filter(event="order_confirmation").count()
+            emails_before = Notification.objects.filter(
+                event="order_confirmation"
+            ).count()
 
             responses = post_together(
-                *[Post(buyer, "/api/v1/checkout/", checkout_body(), headers=headers) for _ in range(2)]
+                *[
+                    Post(buyer, "/api/v1/checkout/", checkout_body(), headers=headers)
+                    for _ in range(2)
+                ]
             )
 
             codes = statuses(responses)
-            assert 500 not in codes and all(isinstance(c, int) for c in codes), responses
+            assert 500 not in codes and all(isinstance(c, int) for c in codes), (
+                responses
+            )
             assert Order.objects.filter(buyer=buyer).count() == orders_before + 1
-            assert Notification.objects.filter(event="order_confirmation").count() == emails_before + 1
+            assert (
+                Notification.objects.filter(event="order_confirmation").count()
+                == emails_before + 1
+            )
             if with_key:
                 # The second gets the same order back, or waits (409) while it is paid.
                 assert codes in ([201, 201], [201, 409]), codes
-                numbers = {r.json()["number"] for r in responses if r.status_code == 201}
+                numbers = {
+                    r.json()["number"] for r in responses if r.status_code == 201
+                }
                 assert len(numbers) == 1
             else:
                 assert codes == [201, 400], codes  # the second finds the cart empty
@@ -208,7 +240,12 @@ class TestTheSameCartTwice:
 
         variant.refresh_from_db()
         assert variant.stock == 10_000 - 2 * rounds
-        captured = Payment.objects.filter(order__buyer=buyer, status=PaymentStatus.CAPTURED)
+        captured = Payment.objects.filter(
+            order__buyer=buyer, status=PaymentStatus.CAPTURED
+        )
         assert captured.count() == rounds
-        assert captured.aggregate(total=Sum("amount"))["total"] == Decimal("100.00") * rounds
+        assert (
+            captured.aggregate(total=Sum("amount"))["total"]
+            == Decimal("100.00") * rounds
+        )
         tally.report()

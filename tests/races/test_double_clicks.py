@@ -42,26 +42,76 @@ class Click:
 
 CLICKS = [
     Click("order", "awaiting_acceptance", "accept", "artist", "accept"),
-    Click("order", "awaiting_acceptance", "refuse", "artist", "refuse", {"reason": "Out of clay."}),
+    Click(
+        "order",
+        "awaiting_acceptance",
+        "refuse",
+        "artist",
+        "refuse",
+        {"reason": "Out of clay."},
+    ),
     Click("order", "accepted", "ship", "artist", "ship", TRACKING),
     Click("order", "awaiting_acceptance", "cancel", "buyer", "cancel"),
-    Click("order", "accepted", "cancel", "buyer", "request_cancellation", {"reason": "Too late."}),
+    Click(
+        "order",
+        "accepted",
+        "cancel",
+        "buyer",
+        "request_cancellation",
+        {"reason": "Too late."},
+    ),
     Click("order", "shipped", "confirm-delivery", "buyer", "confirm_delivery"),
     Click("order", "shipped", "report-not-received", "buyer", "report_not_received"),
     Click("order", "shipped", "reship", "artist", "reship", TRACKING, reported=True),
     Click("order", "shipped", "refund-lost", "staff", "refund_lost", reported=True),
     Click("order", "awaiting_acceptance", "order-cancel", "buyer", "cancel"),
-    Click("return", "requested", "accept", "artist", "accept", {"instructions": "Send it to Lyon."}),
+    Click(
+        "return",
+        "requested",
+        "accept",
+        "artist",
+        "accept",
+        {"instructions": "Send it to Lyon."},
+    ),
     Click("return", "requested", "reject", "artist", "reject", {"reason": "Worn."}),
     Click("return", "accepted", "ship-back", "buyer", "ship_back", TRACKING),
     Click("return", "in_transit", "receive", "artist", "receive"),
     Click("return", "received", "refund", "artist", "refund"),
-    Click("return", "received", "ship-replacement", "artist", "ship_replacement", TRACKING, exchange=True),
-    Click("return", "received", "convert-to-refund", "artist", "convert_to_refund", exchange=True),
-    Click("return", "rejected", "escalate", "buyer", "escalate", {"message": "Please look."}),
+    Click(
+        "return",
+        "received",
+        "ship-replacement",
+        "artist",
+        "ship_replacement",
+        TRACKING,
+        exchange=True,
+    ),
+    Click(
+        "return",
+        "received",
+        "convert-to-refund",
+        "artist",
+        "convert_to_refund",
+        exchange=True,
+    ),
+    Click(
+        "return",
+        "rejected",
+        "escalate",
+        "buyer",
+        "escalate",
+        {"message": "Please look."},
+    ),
     Click("return", "requested", "withdraw", "buyer", "withdraw"),
     Click("return", "escalated", "refund", "staff", "staff_refund"),
-    Click("return", "escalated", "accept", "staff", "accept", {"instructions": "Send it to Lyon."}),
+    Click(
+        "return",
+        "escalated",
+        "accept",
+        "staff",
+        "accept",
+        {"instructions": "Send it to Lyon."},
+    ),
 ]
 
 
@@ -70,7 +120,9 @@ def people():
     return {
         "buyer": UserFactory(username="camille", email="camille@example.com"),
         "artist": make_artist("potter"),
-        "staff": UserFactory(username="support", email="support@example.com", is_staff=True),
+        "staff": UserFactory(
+            username="support", email="support@example.com", is_staff=True
+        ),
     }
 
 
@@ -79,7 +131,9 @@ def prepare(click: Click, people):
     buyer, artist = people["buyer"], people["artist"]
     if click.kind == "order":
         variant = make_variant(artist, price="45.00", stock=3)
-        artist_order = make_artist_order(buyer=buyer, artist=artist, variant=variant, state=click.state)
+        artist_order = make_artist_order(
+            buyer=buyer, artist=artist, variant=variant, state=click.state
+        )
         if click.state == "shipped":
             ArtistOrder.objects.filter(pk=artist_order.pk).update(
                 shipped_at=timezone.now() - timedelta(days=60)
@@ -93,13 +147,18 @@ def prepare(click: Click, people):
         return artist_order, f"/api/v1/artist-orders/{artist_order.pk}/{click.action}/"
     line = make_line(buyer=buyer, artist=artist, quantity=1)
     rr = make_return(
-        line=line, state=click.state, kind="exchange" if click.exchange else "return", reason="wrong_size"
+        line=line,
+        state=click.state,
+        kind="exchange" if click.exchange else "return",
+        reason="wrong_size",
     )
     return rr, f"/api/v1/returns/{rr.pk}/{click.action}/"
 
 
 def history_of(obj) -> list[tuple[str, str, str]]:
-    rows = obj.history.order_by("at", "id").values_list("transition", "from_state", "to_state")
+    rows = obj.history.order_by("at", "id").values_list(
+        "transition", "from_state", "to_state"
+    )
     return list(rows)
 
 
@@ -108,22 +167,28 @@ def click_twice(click: Click, people) -> str:
     user = people[click.who] if click.who != "artist" else people["artist"].user
     obj, path = prepare(click, people)
     before = history_of(obj)
-    last_email = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    last_email = (
+        Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    )
 
-    responses = post_together(Post(user, path, click.data), Post(user, path, click.data))
+    responses = post_together(
+        Post(user, path, click.data), Post(user, path, click.data)
+    )
 
     codes = statuses(responses)
     assert codes == [200, 409], [getattr(r, "content", r) for r in responses]
     obj.refresh_from_db()
     after = history_of(obj)
-    new = after[len(before):]
+    new = after[len(before) :]
     assert after[: len(before)] == before
     assert [row[0] for row in new] == [click.transition], new
     # The history chains: each row starts where the previous one ended.
     for previous, row in zip(after, after[1:], strict=False):
         assert row[1] == previous[2], after
     assert after[-1][2] == obj.state
-    emails = Counter(Notification.objects.filter(id__gt=last_email).values_list("to_email", "event"))
+    emails = Counter(
+        Notification.objects.filter(id__gt=last_email).values_list("to_email", "event")
+    )
     assert emails and max(emails.values()) == 1, emails
     return " ".join(map(str, codes))
 
@@ -157,9 +222,16 @@ def test_a_double_submitted_return_request_makes_one_request(people):
 
     for _round in range(rounds):
         line = make_line(buyer=buyer, artist=artist, quantity=1)
-        body = {"line": line.pk, "quantity": 1, "kind": "return", "reason": "changed_mind"}
+        body = {
+            "line": line.pk,
+            "quantity": 1,
+            "kind": "return",
+            "reason": "changed_mind",
+        }
 
-        responses = post_together(*[Post(buyer, "/api/v1/returns/", body, format="multipart")] * 2)
+        responses = post_together(
+            *[Post(buyer, "/api/v1/returns/", body, format="multipart")] * 2
+        )
 
         codes = statuses(responses)
         assert codes == [201, 400], [getattr(r, "content", r) for r in responses]
@@ -172,7 +244,9 @@ def test_a_double_submitted_return_request_makes_one_request(people):
 
 def test_a_lifecycle_clicked_twice_at_every_step_moves_once_per_step(people):
     buyer, artist = people["buyer"], people["artist"].user
-    artist_order = make_artist_order(buyer=buyer, artist=people["artist"], state="awaiting_acceptance")
+    artist_order = make_artist_order(
+        buyer=buyer, artist=people["artist"], state="awaiting_acceptance"
+    )
     base = f"/api/v1/artist-orders/{artist_order.pk}"
 
     for user, action, data in [
@@ -185,4 +259,9 @@ def test_a_lifecycle_clicked_twice_at_every_step_moves_once_per_step(people):
 
     artist_order.refresh_from_db()
     assert artist_order.state == ArtistOrderState.DELIVERED
-    assert [row[0] for row in history_of(artist_order)] == ["pay", "accept", "ship", "confirm_delivery"]
+    assert [row[0] for row in history_of(artist_order)] == [
+        "pay",
+        "accept",
+        "ship",
+        "confirm_delivery",
+    ]

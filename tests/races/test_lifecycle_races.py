@@ -57,7 +57,9 @@ def assert_history_chains(artist_order: ArtistOrder) -> list[str]:
     rows = list(artist_order.history.order_by("at", "id"))
     state = S.AWAITING_PAYMENT
     for row in rows:
-        assert row.from_state == state, [(r.transition, r.from_state, r.to_state) for r in rows]
+        assert row.from_state == state, [
+            (r.transition, r.from_state, r.to_state) for r in rows
+        ]
         state = row.to_state
     assert state == artist_order.state
     return [row.transition for row in rows]
@@ -89,30 +91,46 @@ def race(people, *, state, contenders, rounds, name, setup=None):
 
     for _round in range(rounds):
         variant.refresh_from_db()  # the factory takes the stock from the instance's value
-        artist_order = make_artist_order(buyer=buyer, artist=artist, variant=variant, state=state)
+        artist_order = make_artist_order(
+            buyer=buyer, artist=artist, variant=variant, state=state
+        )
         expected_stock -= 1
         if setup is not None:
             setup(artist_order)
-        history_before = assert_history_chains(ArtistOrder.objects.get(pk=artist_order.pk))
-        last_email = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        history_before = assert_history_chains(
+            ArtistOrder.objects.get(pk=artist_order.pk)
+        )
+        last_email = (
+            Notification.objects.order_by("-id").values_list("id", flat=True).first()
+            or 0
+        )
         # Started in a different order each round, each on its own copy.
         names = list(contenders)
         rng.shuffle(names)
         copies = [ArtistOrder.objects.get(pk=artist_order.pk) for _ in names]
 
         results = run_together(
-            *[lambda name=name, copy=copy: contenders[name](copy) for name, copy in zip(names, copies, strict=True)]
+            *[
+                lambda name=name, copy=copy: contenders[name](copy)
+                for name, copy in zip(names, copies, strict=True)
+            ]
         )
 
         assert not errors(results), results
-        winners = [name for name, (kind, _value) in zip(names, results, strict=True) if kind == "won"]
+        winners = [
+            name
+            for name, (kind, _value) in zip(names, results, strict=True)
+            if kind == "won"
+        ]
         assert len(winners) == 1, results
         [winner] = winners
         artist_order.refresh_from_db()
         history = assert_history_chains(artist_order)
         assert history == [*history_before, winner]  # one new row: the winner's
         sent = set(
-            Notification.objects.filter(id__gt=last_email).values_list("event", flat=True)
+            Notification.objects.filter(id__gt=last_email).values_list(
+                "event", flat=True
+            )
         )
         assert sent == EMAILS[winner], (winner, sent)
         refunded = assert_refunds_consistent(artist_order)
@@ -140,7 +158,9 @@ def test_accept_refuse_cancel_and_the_deadline_job_at_once_have_one_winner(peopl
         name="awaiting acceptance: accept vs refuse vs cancel vs time out",
         contenders={
             "accept": lambda ao: artist_order_accept(artist_order=ao, by=artist.user),
-            "refuse": lambda ao: artist_order_refuse(artist_order=ao, by=artist.user, reason="Kiln broke."),
+            "refuse": lambda ao: artist_order_refuse(
+                artist_order=ao, by=artist.user, reason="Kiln broke."
+            ),
             "cancel": lambda ao: artist_order_cancel(artist_order=ao, by=buyer),
             "time_out": lambda ao: artist_order_time_out(artist_order=ao, now=later),
         },
@@ -159,9 +179,14 @@ def test_ship_racing_refuse_has_one_winner(people):
         name="accepted: ship (artist) vs refuse (staff)",
         contenders={
             "ship": lambda ao: artist_order_ship(
-                artist_order=ao, by=artist.user, carrier="Colissimo", tracking_number="6A0001"
+                artist_order=ao,
+                by=artist.user,
+                carrier="Colissimo",
+                tracking_number="6A0001",
             ),
-            "refuse": lambda ao: artist_order_refuse(artist_order=ao, by=staff, reason="Shop closed."),
+            "refuse": lambda ao: artist_order_refuse(
+                artist_order=ao, by=staff, reason="Shop closed."
+            ),
         },
     )
 
@@ -174,7 +199,9 @@ def test_reship_racing_a_lost_parcel_refund_has_one_winner(people):
             shipped_at=timezone.now() - timedelta(days=60)
         )
         artist_order_report_not_received(
-            artist_order=ArtistOrder.objects.get(pk=artist_order.pk), by=buyer, note="Nothing came."
+            artist_order=ArtistOrder.objects.get(pk=artist_order.pk),
+            by=buyer,
+            note="Nothing came.",
         )
 
     race(
@@ -187,7 +214,9 @@ def test_reship_racing_a_lost_parcel_refund_has_one_winner(people):
             "reship": lambda ao: artist_order_reship(
                 artist_order=ao, by=artist.user, carrier="DHL", tracking_number="JD0002"
             ),
-            "refund_lost": lambda ao: artist_order_refund_lost(artist_order=ao, by=staff),
+            "refund_lost": lambda ao: artist_order_refund_lost(
+                artist_order=ao, by=staff
+            ),
         },
     )
 
@@ -201,9 +230,16 @@ def test_the_buyer_and_the_auto_delivery_job_confirm_delivery_once(people):
     tally = Tally("shipped: buyer confirms delivery vs the auto-delivery job")
 
     for _round in range(rounds):
-        artist_order = make_artist_order(buyer=buyer, artist=artist, variant=variant, state=S.SHIPPED)
-        last_email = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        by_buyer, by_job = (ArtistOrder.objects.get(pk=artist_order.pk) for _ in range(2))
+        artist_order = make_artist_order(
+            buyer=buyer, artist=artist, variant=variant, state=S.SHIPPED
+        )
+        last_email = (
+            Notification.objects.order_by("-id").values_list("id", flat=True).first()
+            or 0
+        )
+        by_buyer, by_job = (
+            ArtistOrder.objects.get(pk=artist_order.pk) for _ in range(2)
+        )
 
         results = run_together(
             partial(artist_order_confirm_delivery, artist_order=by_buyer, by=buyer),
@@ -215,7 +251,11 @@ def test_the_buyer_and_the_auto_delivery_job_confirm_delivery_once(people):
         artist_order.refresh_from_db()
         assert artist_order.state == S.DELIVERED
         assert assert_history_chains(artist_order).count("confirm_delivery") == 1
-        sent = list(Notification.objects.filter(id__gt=last_email).values_list("event", flat=True))
+        sent = list(
+            Notification.objects.filter(id__gt=last_email).values_list(
+                "event", flat=True
+            )
+        )
         assert sent == ["order_delivered"]
         tally.add("buyer won" if results[0][0] == "won" else "job won")
     assert Refund.objects.count() == 0

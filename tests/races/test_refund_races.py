@@ -54,14 +54,21 @@ def assert_money_safe(artist_order: ArtistOrder) -> Decimal:
     keys = [r.idempotency_key for r in refunds]
     assert len(keys) == len(set(keys)), keys
     # The provider paid each refund once, and only the recorded ones.
-    payment = Payment.objects.get(order=artist_order.order, status=PaymentStatus.CAPTURED)
+    payment = Payment.objects.get(
+        order=artist_order.order, status=PaymentStatus.CAPTURED
+    )
     paid_out = [
-        (key, amount) for reference, key, amount in TestPaymentProvider.refunds_paid
+        (key, amount)
+        for reference, key, amount in TestPaymentProvider.refunds_paid
         if reference == payment.reference
     ]
     paid_keys = Counter(key for key, _amount in paid_out)
     assert all(count == 1 for count in paid_keys.values()), paid_keys
-    succeeded = {r.idempotency_key: r.amount for r in refunds if r.status == RefundStatus.SUCCEEDED}
+    succeeded = {
+        r.idempotency_key: r.amount
+        for r in refunds
+        if r.status == RefundStatus.SUCCEEDED
+    }
     assert dict(paid_out) == succeeded
     return total
 
@@ -81,31 +88,67 @@ def people():
     return buyer, artist, staff
 
 
-def test_refusal_cancellation_and_staff_refunds_at_once_never_refund_more_than_paid(people):
+def test_refusal_cancellation_and_staff_refunds_at_once_never_refund_more_than_paid(
+    people,
+):
     buyer, artist, staff = people
     rounds = stress_rounds(40)
     variant = make_variant(artist, price="47.50", stock=3 * rounds + 5)
     rng = random.Random(5)
-    tally = Tally("before shipping: refuse ×2 (artist, staff), cancel, staff refunds 60 € ×3 (one double-clicked)")
+    tally = Tally(
+        "before shipping: refuse ×2 (artist, staff), cancel, staff refunds 60 € ×3 (one double-clicked)"
+    )
 
     for round_number in range(rounds):
         variant.refresh_from_db()
         artist_order = make_artist_order(
-            buyer=buyer, artist=artist, variant=variant, quantity=2,
-            state=rng.choice([ArtistOrderState.AWAITING_ACCEPTANCE, ArtistOrderState.ACCEPTED]),
+            buyer=buyer,
+            artist=artist,
+            variant=variant,
+            quantity=2,
+            state=rng.choice(
+                [ArtistOrderState.AWAITING_ACCEPTANCE, ArtistOrderState.ACCEPTED]
+            ),
         )
         assert artist_order.paid == Decimal("100.00")
         copies = [ArtistOrder.objects.get(pk=artist_order.pk) for _ in range(6)]
 
-        staff_refund = partial(artist_order_staff_refund, amount=Decimal("60.00"), by=staff, note="Goodwill.")
+        staff_refund = partial(
+            artist_order_staff_refund,
+            amount=Decimal("60.00"),
+            by=staff,
+            note="Goodwill.",
+        )
         calls = [
-            partial(artist_order_refuse, artist_order=copies[0], by=artist.user, reason="No clay."),
-            partial(artist_order_refuse, artist_order=copies[1], by=staff, reason="Shop closed."),
+            partial(
+                artist_order_refuse,
+                artist_order=copies[0],
+                by=artist.user,
+                reason="No clay.",
+            ),
+            partial(
+                artist_order_refuse,
+                artist_order=copies[1],
+                by=staff,
+                reason="Shop closed.",
+            ),
             partial(artist_order_cancel, artist_order=copies[2], by=buyer),
-            partial(staff_refund, artist_order=copies[3], idempotency_key=f"staff:{round_number}:a"),
+            partial(
+                staff_refund,
+                artist_order=copies[3],
+                idempotency_key=f"staff:{round_number}:a",
+            ),
             # The same button twice:
-            partial(staff_refund, artist_order=copies[4], idempotency_key=f"staff:{round_number}:a"),
-            partial(staff_refund, artist_order=copies[5], idempotency_key=f"staff:{round_number}:b"),
+            partial(
+                staff_refund,
+                artist_order=copies[4],
+                idempotency_key=f"staff:{round_number}:a",
+            ),
+            partial(
+                staff_refund,
+                artist_order=copies[5],
+                idempotency_key=f"staff:{round_number}:b",
+            ),
         ]
         order = list(range(len(calls)))
         rng.shuffle(order)
@@ -115,7 +158,9 @@ def test_refusal_cancellation_and_staff_refunds_at_once_never_refund_more_than_p
         assert not errors(results), results
         refunded = assert_money_safe(artist_order)
         artist_order.refresh_from_db()
-        closing = artist_order.history.filter(transition__in=["refuse", "cancel"]).count()
+        closing = artist_order.history.filter(
+            transition__in=["refuse", "cancel"]
+        ).count()
         assert closing <= 1
         if artist_order.state in (ArtistOrderState.REFUSED, ArtistOrderState.CANCELLED):
             assert closing == 1 and refunded == Decimal("100.00")
@@ -123,25 +168,40 @@ def test_refusal_cancellation_and_staff_refunds_at_once_never_refund_more_than_p
             # The buyer's cancel of an accepted order is a request: no refund.
             assert refunded == Decimal("60.00")
         staff_refunds = artist_order.refunds.filter(reason=RefundReason.STAFF).count()
-        tally.add(f"{artist_order.state}, {staff_refunds} staff refund(s), {refunded} € refunded")
+        tally.add(
+            f"{artist_order.state}, {staff_refunds} staff refund(s), {refunded} € refunded"
+        )
     tally.report()
 
 
-def test_return_refunds_staff_decisions_and_a_lost_parcel_refund_at_once_never_refund_more_than_paid(people):
+def test_return_refunds_staff_decisions_and_a_lost_parcel_refund_at_once_never_refund_more_than_paid(
+    people,
+):
     buyer, artist, staff = people
     rounds = stress_rounds(25)
     rng = random.Random(7)
-    tally = Tally("after shipping: 2 return refunds (one double-clicked), staff decision, lost parcel, staff refund 30 €")
+    tally = Tally(
+        "after shipping: 2 return refunds (one double-clicked), staff decision, lost parcel, staff refund 30 €"
+    )
 
     for _round in range(rounds):
-        line = make_line(buyer=buyer, artist=artist, quantity=3, price="24.00", state="shipped", delivered_days_ago=20)
+        line = make_line(
+            buyer=buyer,
+            artist=artist,
+            quantity=3,
+            price="24.00",
+            state="shipped",
+            delivered_days_ago=20,
+        )
         artist_order = line.artist_order
         assert artist_order.paid == Decimal("77.00")
         first = make_return(line=line, state="received")
         second = make_return(line=line, state="received")
         escalated = make_return(line=line, state="escalated")
         artist_order_report_not_received(
-            artist_order=ArtistOrder.objects.get(pk=artist_order.pk), by=buyer, note="Only part came."
+            artist_order=ArtistOrder.objects.get(pk=artist_order.pk),
+            by=buyer,
+            note="Only part came.",
         )
 
         def fresh(rr):
@@ -154,15 +214,25 @@ def test_return_refunds_staff_decisions_and_a_lost_parcel_refund_at_once_never_r
             partial(return_request_refund, return_request=fresh(first), by=artist.user),
             # The same button twice:
             partial(return_request_refund, return_request=fresh(first), by=artist.user),
-            partial(return_request_refund, return_request=fresh(second), by=artist.user),
             partial(
-                return_request_staff_decide, return_request=fresh(escalated), by=staff,
-                decision="refund", amount="40.00", note="Our call.",
+                return_request_refund, return_request=fresh(second), by=artist.user
+            ),
+            partial(
+                return_request_staff_decide,
+                return_request=fresh(escalated),
+                by=staff,
+                decision="refund",
+                amount="40.00",
+                note="Our call.",
             ),
             partial(artist_order_refund_lost, artist_order=copy(), by=staff),
             partial(
-                artist_order_staff_refund, artist_order=copy(), amount=Decimal("30.00"), by=staff,
-                note="Late parcel.", idempotency_key=f"staff:{artist_order.pk}",
+                artist_order_staff_refund,
+                artist_order=copy(),
+                amount=Decimal("30.00"),
+                by=staff,
+                note="Late parcel.",
+                idempotency_key=f"staff:{artist_order.pk}",
             ),
         ]
         rng.shuffle(calls)
@@ -180,11 +250,16 @@ def test_return_refunds_staff_decisions_and_a_lost_parcel_refund_at_once_never_r
             if rr.refund_id is not None:
                 assert rr.refund.amount == rr.refund_amount
         lost = artist_order.refunds.filter(reason=RefundReason.LOST_PARCEL).exists()
-        tally.add(("lost parcel refunded" if lost else "no lost-parcel refund") + f", {refunded} € of 77")
+        tally.add(
+            ("lost parcel refunded" if lost else "no lost-parcel refund")
+            + f", {refunded} € of 77"
+        )
     tally.report()
 
 
-def test_refunds_left_pending_by_a_provider_outage_still_respect_the_cap(people, monkeypatch):
+def test_refunds_left_pending_by_a_provider_outage_still_respect_the_cap(
+    people, monkeypatch
+):
     """While the provider is unreachable every refund stays pending and
     still counts: racing refunds cannot overshoot, and the retry pays each
     once when the provider is back."""
@@ -197,16 +272,36 @@ def test_refunds_left_pending_by_a_provider_outage_still_respect_the_cap(people,
 
     for round_number in range(rounds):
         variant.refresh_from_db()
-        artist_order = make_artist_order(buyer=buyer, artist=artist, variant=variant, quantity=2)
+        artist_order = make_artist_order(
+            buyer=buyer, artist=artist, variant=variant, quantity=2
+        )
         monkeypatch.setattr(TestPaymentProvider, "refund_outage", True)
         copies = [ArtistOrder.objects.get(pk=artist_order.pk) for _ in range(3)]
 
-        staff_refund = partial(artist_order_staff_refund, amount=Decimal("70.00"), by=staff, note="Dispute.")
+        staff_refund = partial(
+            artist_order_staff_refund,
+            amount=Decimal("70.00"),
+            by=staff,
+            note="Dispute.",
+        )
 
         results = run_together(
-            partial(artist_order_refuse, artist_order=copies[0], by=artist.user, reason="Closed."),
-            partial(staff_refund, artist_order=copies[1], idempotency_key=f"staff:{round_number}:a"),
-            partial(staff_refund, artist_order=copies[2], idempotency_key=f"staff:{round_number}:b"),
+            partial(
+                artist_order_refuse,
+                artist_order=copies[0],
+                by=artist.user,
+                reason="Closed.",
+            ),
+            partial(
+                staff_refund,
+                artist_order=copies[1],
+                idempotency_key=f"staff:{round_number}:a",
+            ),
+            partial(
+                staff_refund,
+                artist_order=copies[2],
+                idempotency_key=f"staff:{round_number}:b",
+            ),
         )
 
         assert not errors(results), results
@@ -216,9 +311,16 @@ def test_refunds_left_pending_by_a_provider_outage_still_respect_the_cap(people,
         monkeypatch.setattr(TestPaymentProvider, "refund_outage", False)
         later = timezone.now() + timedelta(hours=2)
         retry_pending_refunds_due(now=later)
-        retry_pending_refunds_due(now=later + timedelta(hours=2))  # a second pass pays nothing more
-        assert set(artist_order.refunds.values_list("status", flat=True)) == {RefundStatus.SUCCEEDED}
+        retry_pending_refunds_due(
+            now=later + timedelta(hours=2)
+        )  # a second pass pays nothing more
+        assert set(artist_order.refunds.values_list("status", flat=True)) == {
+            RefundStatus.SUCCEEDED
+        }
         total = assert_money_safe(artist_order)
         tally.add(f"{artist_order.refunds.count()} refund(s), {total} € paid once each")
     tally.report()
-    assert Refund.objects.aggregate(total=Sum("amount"))["total"] <= Decimal("100.00") * rounds
+    assert (
+        Refund.objects.aggregate(total=Sum("amount"))["total"]
+        <= Decimal("100.00") * rounds
+    )

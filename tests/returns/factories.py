@@ -54,7 +54,12 @@ def make_line(
     """A line of an artist order of ``buyer`` from ``artist`` in ``state``,
     delivered (or shipped, for ``shipped``) ``delivered_days_ago`` days ago."""
     artist_order = make_artist_order(
-        buyer=buyer, artist=artist, state=state, quantity=quantity, price=price, order=order
+        buyer=buyer,
+        artist=artist,
+        state=state,
+        quantity=quantity,
+        price=price,
+        order=order,
     )
     at = timezone.now() - timedelta(days=delivered_days_ago)
     if state == "shipped":
@@ -68,9 +73,9 @@ def make_line(
         OrderLine.objects.filter(pk=line.pk).update(
             personalised=True, personalisation_text="For Lou"
         )
-    return OrderLine.objects.select_related("artist_order__order", "artist_order__artist").get(
-        pk=line.pk
-    )
+    return OrderLine.objects.select_related(
+        "artist_order__order", "artist_order__artist"
+    ).get(pk=line.pk)
 
 
 # The transitions that bring a new request to each state.
@@ -108,21 +113,38 @@ def make_return(
     if kind == "exchange":
         kwargs.setdefault("desired_text", "The same in blue")
     if photos is None:
-        photos = [jpeg_upload()] if reason in ("damaged", "wrong_item", "non_compliant") else []
+        photos = (
+            [jpeg_upload()]
+            if reason in ("damaged", "wrong_item", "non_compliant")
+            else []
+        )
     rr = services.return_request_create(
-        buyer=buyer, line=line, quantity=quantity, kind=kind, reason=reason, photos=photos, **kwargs
+        buyer=buyer,
+        line=line,
+        quantity=quantity,
+        kind=kind,
+        reason=reason,
+        photos=photos,
+        **kwargs,
     )
     for step in PATHS[state]:
         rr = ReturnRequest.objects.get(pk=rr.pk)
         if step == "accept":
             services.return_request_accept(
-                return_request=rr, by=artist_user, instructions="Send it to 3 rue du Four, Lyon."
+                return_request=rr,
+                by=artist_user,
+                instructions="Send it to 3 rue du Four, Lyon.",
             )
         elif step == "reject":
-            services.return_request_reject(return_request=rr, by=artist_user, reason="Worn.")
+            services.return_request_reject(
+                return_request=rr, by=artist_user, reason="Worn."
+            )
         elif step == "ship_back":
             services.return_request_ship_back(
-                return_request=rr, by=buyer, carrier="Colissimo", tracking_number="8R0001"
+                return_request=rr,
+                by=buyer,
+                carrier="Colissimo",
+                tracking_number="8R0001",
             )
         elif step == "receive":
             services.return_request_receive(return_request=rr, by=artist_user)
@@ -130,10 +152,15 @@ def make_return(
             services.return_request_refund(return_request=rr, by=artist_user)
         elif step == "ship_replacement":
             services.return_request_ship_replacement(
-                return_request=rr, by=artist_user, carrier="Colissimo", tracking_number="8R0002"
+                return_request=rr,
+                by=artist_user,
+                carrier="Colissimo",
+                tracking_number="8R0002",
             )
         elif step == "escalate":
-            services.return_request_escalate(return_request=rr, by=buyer, message="Please look.")
+            services.return_request_escalate(
+                return_request=rr, by=buyer, message="Please look."
+            )
         elif step == "withdraw":
             services.return_request_withdraw(return_request=rr, by=buyer)
         elif step == "expire":
@@ -141,7 +168,10 @@ def make_return(
             services.return_request_expire(return_request=rr, now=later)
         elif step == "close":
             services.return_request_staff_decide(
-                return_request=rr, by=staff_user(), decision="close", note="No fault found."
+                return_request=rr,
+                by=staff_user(),
+                decision="close",
+                note="No fault found.",
             )
     return ReturnRequest.objects.select_related(
         "artist_order__order", "artist_order__artist__user", "line", "buyer"

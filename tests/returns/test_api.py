@@ -28,6 +28,7 @@ def make_request(*, line, state, kind="return", **kwargs):
         return ReturnRequest.objects.get(pk=received.pk)
     return make_return(line=line, state=state, kind=kind, **kwargs)
 
+
 STATES = [
     "requested",
     "accepted",
@@ -74,7 +75,11 @@ TRANSITIONS = {
         "artist",
         {"return": {}, "exchange": {"received": "replacement_shipped"}},
     ),
-    "convert-to-refund": ({}, "artist", {"return": {}, "exchange": {"received": "refunded"}}),
+    "convert-to-refund": (
+        {},
+        "artist",
+        {"return": {}, "exchange": {"received": "refunded"}},
+    ),
     # RETURN_ANSWER_DAYS is 0 here: an unanswered request may be escalated.
     "escalate": (
         {"message": "The artist does not answer."},
@@ -148,7 +153,11 @@ class TestFilingARequest:
         assert response.status_code == 201, response.content
         body = response.json()
         assert body["state"] == "requested"
-        assert (body["line"], body["quantity"], body["reason"]) == (line.pk, 1, "damaged")
+        assert (body["line"], body["quantity"], body["reason"]) == (
+            line.pk,
+            1,
+            "damaged",
+        )
         assert body["artist_order"] == line.artist_order_id
         assert len(body["photos"]) == 2
         assert all("/api/v1/returns/" in photo for photo in body["photos"])
@@ -158,7 +167,9 @@ class TestFilingARequest:
         assert ReturnPhoto.objects.filter(request_id=body["id"]).count() == 2
         assert [m.to for m in mailoutbox] == [[artist.user.email]]
 
-    def test_an_exchange_names_a_piece_of_the_same_artist(self, buyer_api, line, artist):
+    def test_an_exchange_names_a_piece_of_the_same_artist(
+        self, buyer_api, line, artist
+    ):
         from .factories import make_variant
 
         blue = make_variant(artist, price="30.00")
@@ -179,7 +190,9 @@ class TestFilingARequest:
         assert response.json()["desired_variant"] == blue.pk
         assert blue.item.title in response.json()["desired_replacement"]
 
-    def test_an_exchange_may_describe_the_replacement_in_free_text(self, buyer_api, line):
+    def test_an_exchange_may_describe_the_replacement_in_free_text(
+        self, buyer_api, line
+    ):
         response = buyer_api.post(
             "/api/v1/returns/",
             {
@@ -235,7 +248,12 @@ class TestFilingARequest:
     def test_a_line_of_another_buyer_is_a_400_on_line(self, line, other_buyer):
         response = client_for(other_buyer).post(
             "/api/v1/returns/",
-            {"line": line.pk, "quantity": 1, "kind": "return", "reason": "changed_mind"},
+            {
+                "line": line.pk,
+                "quantity": 1,
+                "kind": "return",
+                "reason": "changed_mind",
+            },
             format="multipart",
         )
 
@@ -246,7 +264,12 @@ class TestFilingARequest:
     def test_more_than_bought_is_a_400_on_quantity(self, buyer_api, line):
         response = buyer_api.post(
             "/api/v1/returns/",
-            {"line": line.pk, "quantity": 3, "kind": "return", "reason": "changed_mind"},
+            {
+                "line": line.pk,
+                "quantity": 3,
+                "kind": "return",
+                "reason": "changed_mind",
+            },
             format="multipart",
         )
 
@@ -260,10 +283,15 @@ class TestFilingARequest:
             ({"quantity": 0, "kind": "return", "reason": "changed_mind"}, "quantity"),
             ({"quantity": 1, "kind": "swap", "reason": "changed_mind"}, "kind"),
             ({"quantity": 1, "kind": "return", "reason": "bored"}, "reason"),
-            ({"quantity": "two", "kind": "return", "reason": "changed_mind"}, "quantity"),
+            (
+                {"quantity": "two", "kind": "return", "reason": "changed_mind"},
+                "quantity",
+            ),
         ],
     )
-    def test_malformed_input_is_a_400_with_the_field(self, buyer_api, line, body, field):
+    def test_malformed_input_is_a_400_with_the_field(
+        self, buyer_api, line, body, field
+    ):
         if field != "line":
             body = {"line": line.pk, **body}
 
@@ -318,13 +346,17 @@ class TestEveryTransitionFromEveryState:
             assert return_request.history.count() == before_history
 
     @pytest.mark.parametrize("state", STATES)
-    def test_allowed_actions_list_exactly_what_the_table_allows(self, buyer, artist, state):
+    def test_allowed_actions_list_exactly_what_the_table_allows(
+        self, buyer, artist, state
+    ):
         kind = "exchange" if state == "replacement_shipped" else "return"
         line = make_line(buyer=buyer, artist=artist, quantity=2)
         return_request = make_return(line=line, state=state, kind=kind)
 
         as_buyer = client_for(buyer).get(url(return_request)).json()["allowed_actions"]
-        as_artist = client_for(artist.user).get(url(return_request)).json()["allowed_actions"]
+        as_artist = (
+            client_for(artist.user).get(url(return_request)).json()["allowed_actions"]
+        )
 
         def expected(caller):
             return sorted(
@@ -345,7 +377,9 @@ class TestRefund:
         self, artist_api, buyer, artist, django_capture_on_commit_callbacks
     ):
         line = make_line(buyer=buyer, artist=artist, quantity=2, price="30.00")
-        return_request = make_return(line=line, state="received", reason="changed_mind", quantity=1)
+        return_request = make_return(
+            line=line, state="received", reason="changed_mind", quantity=1
+        )
 
         with django_capture_on_commit_callbacks(execute=True):
             response = artist_api.post(url(return_request, "refund"), {}, format="json")
@@ -374,7 +408,9 @@ class TestRefund:
         line = make_line(buyer=buyer, artist=artist, quantity=1, price="30.00")
         return_request = make_return(line=line, state="received", reason="changed_mind")
 
-        response = artist_api.post(url(return_request, "refund"), {"amount": "20.00"}, format="json")
+        response = artist_api.post(
+            url(return_request, "refund"), {"amount": "20.00"}, format="json"
+        )
 
         assert response.status_code == 400
         assert not Refund.objects.filter(artist_order=line.artist_order).exists()
@@ -387,7 +423,9 @@ class TestRefund:
         line = make_line(buyer=buyer, artist=artist, quantity=1, price="30.00")
         return_request = make_return(line=line, state="received", reason="changed_mind")
 
-        response = artist_api.post(url(return_request, "refund"), {"amount": amount}, format="json")
+        response = artist_api.post(
+            url(return_request, "refund"), {"amount": amount}, format="json"
+        )
 
         assert response.status_code == 400
         assert "amount" in response.json()
@@ -408,7 +446,9 @@ class TestRefund:
         self, artist_api, buyer, artist, django_capture_on_commit_callbacks
     ):
         line = make_line(buyer=buyer, artist=artist, quantity=1)
-        return_request = make_return(line=line, state="in_transit", reason="changed_mind")
+        return_request = make_return(
+            line=line, state="in_transit", reason="changed_mind"
+        )
 
         with django_capture_on_commit_callbacks(execute=True):
             artist_api.post(url(return_request, "receive"), {}, format="json")
@@ -416,7 +456,9 @@ class TestRefund:
             artist_api.post(url(return_request, "refund"), {}, format="json")
 
         events = list(
-            Notification.objects.filter(recipient=buyer).order_by("id").values_list("event", flat=True)
+            Notification.objects.filter(recipient=buyer)
+            .order_by("id")
+            .values_list("event", flat=True)
         )
         assert "return_received" in events
         assert "return_refund_confirmed" in events
@@ -430,11 +472,23 @@ class TestInputOfTransitions:
             ("accept", "requested", "artist", {}, "instructions"),
             ("accept", "requested", "artist", {"instructions": "   "}, "instructions"),
             ("reject", "requested", "artist", {}, "reason"),
-            ("ship-back", "accepted", "buyer", {"carrier": "Colissimo"}, "tracking_number"),
+            (
+                "ship-back",
+                "accepted",
+                "buyer",
+                {"carrier": "Colissimo"},
+                "tracking_number",
+            ),
             ("ship-back", "accepted", "buyer", {"tracking_number": "8R1"}, "carrier"),
             ("ship-replacement", "received", "artist", {}, "carrier"),
             ("escalate", "rejected", "buyer", {}, "message"),
-            ("accept", "requested", "artist", {"instructions": "x", "ship_back_deadline": "soon"}, "ship_back_deadline"),
+            (
+                "accept",
+                "requested",
+                "artist",
+                {"instructions": "x", "ship_back_deadline": "soon"},
+                "ship_back_deadline",
+            ),
         ],
     )
     def test_missing_or_malformed_input_is_a_400_and_changes_nothing(
@@ -451,7 +505,9 @@ class TestInputOfTransitions:
         assert field in response.json()
         assert ReturnRequest.objects.get(pk=return_request.pk).state == state
 
-    def test_accepting_with_a_deadline_gives_it_to_the_buyer(self, artist_api, buyer, artist):
+    def test_accepting_with_a_deadline_gives_it_to_the_buyer(
+        self, artist_api, buyer, artist
+    ):
         line = make_line(buyer=buyer, artist=artist)
         return_request = make_return(line=line)
         from django.utils import timezone
@@ -494,12 +550,16 @@ class TestPhotos:
     def test_anonymous_callers_get_a_401(self, photo_url):
         assert client_for(None).get(photo_url).status_code == 401
 
-    def test_a_photo_asked_under_another_request_is_a_404(self, buyer, artist, photo_url):
+    def test_a_photo_asked_under_another_request_is_a_404(
+        self, buyer, artist, photo_url
+    ):
         line = make_line(buyer=buyer, artist=artist)
         other_request = make_return(line=line, reason="changed_mind")
         photo_id = photo_url.rstrip("/").rsplit("/", 1)[1]
 
-        response = client_for(buyer).get(f"/api/v1/returns/{other_request.pk}/photos/{photo_id}/")
+        response = client_for(buyer).get(
+            f"/api/v1/returns/{other_request.pk}/photos/{photo_id}/"
+        )
 
         assert response.status_code == 404
 
@@ -515,13 +575,40 @@ class TestPhotos:
 
 ROLES = ["buyer", "other_buyer", "artist", "other_artist", "staff", "anonymous"]
 
-OK_ARTIST = {"artist": 200, "staff": 200, "buyer": 403, "other_buyer": 404, "other_artist": 404, "anonymous": 401}
-OK_BUYER = {"buyer": 200, "artist": 403, "staff": 403, "other_buyer": 404, "other_artist": 404, "anonymous": 401}
-READ = {"buyer": 200, "artist": 200, "staff": 200, "other_buyer": 404, "other_artist": 404, "anonymous": 401}
+OK_ARTIST = {
+    "artist": 200,
+    "staff": 200,
+    "buyer": 403,
+    "other_buyer": 404,
+    "other_artist": 404,
+    "anonymous": 401,
+}
+OK_BUYER = {
+    "buyer": 200,
+    "artist": 403,
+    "staff": 403,
+    "other_buyer": 404,
+    "other_artist": 404,
+    "anonymous": 401,
+}
+READ = {
+    "buyer": 200,
+    "artist": 200,
+    "staff": 200,
+    "other_buyer": 404,
+    "other_artist": 404,
+    "anonymous": 401,
+}
 # endpoint: (method, state, kind, body, {role: status})
 ENDPOINTS = {
     "detail": ("get", "requested", "return", None, READ),
-    "accept": ("post", "requested", "return", {"instructions": "3 rue du Four"}, OK_ARTIST),
+    "accept": (
+        "post",
+        "requested",
+        "return",
+        {"instructions": "3 rue du Four"},
+        OK_ARTIST,
+    ),
     "reject": ("post", "requested", "return", {"reason": "Worn."}, OK_ARTIST),
     "ship-back": ("post", "accepted", "return", TRACKING, OK_BUYER),
     "receive": ("post", "in_transit", "return", {}, OK_ARTIST),
@@ -552,10 +639,18 @@ class TestWhoMayCallWhat:
         method, state, kind, body, expected = ENDPOINTS[endpoint]
         line = make_line(buyer=buyer, artist=artist)
         return_request = make_return(line=line, state=state, kind=kind)
-        path = url(return_request) if endpoint == "detail" else url(return_request, endpoint)
+        path = (
+            url(return_request)
+            if endpoint == "detail"
+            else url(return_request, endpoint)
+        )
 
         client = client_for(people[role])
-        response = client.get(path) if method == "get" else client.post(path, body, format="json")
+        response = (
+            client.get(path)
+            if method == "get"
+            else client.post(path, body, format="json")
+        )
 
         assert response.status_code == expected[role], response.content
         if response.status_code != 200:
@@ -572,7 +667,9 @@ class TestWhoMayCallWhat:
             assert response.status_code == 401
             return
         seen = [r["id"] for r in response.json()["results"]]
-        assert seen == ([return_request.pk] if role in ("buyer", "artist", "staff") else [])
+        assert seen == (
+            [return_request.pk] if role in ("buyer", "artist", "staff") else []
+        )
 
     @pytest.mark.parametrize("role, sees", [("buyer", True), ("artist", False)])
     def test_as_narrows_the_list_to_one_side(self, people, buyer, artist, role, sees):
@@ -581,12 +678,19 @@ class TestWhoMayCallWhat:
 
         response = client_for(people[role]).get("/api/v1/returns/?as=buyer")
 
-        assert [r["id"] for r in response.json()["results"]] == ([return_request.pk] if sees else [])
+        assert [r["id"] for r in response.json()["results"]] == (
+            [return_request.pk] if sees else []
+        )
 
     def test_filing_needs_a_login(self, line):
         response = client_for(None).post(
             "/api/v1/returns/",
-            {"line": line.pk, "quantity": 1, "kind": "return", "reason": "changed_mind"},
+            {
+                "line": line.pk,
+                "quantity": 1,
+                "kind": "return",
+                "reason": "changed_mind",
+            },
             format="multipart",
         )
 
@@ -638,4 +742,3 @@ class TestQueryBudget:
         actions = {row["line"]: row["allowed_actions"] for row in results}
         assert actions[lines[0].pk] == []
         assert all(actions[line.pk] == ["escalate"] for line in lines[1:])
-

@@ -74,16 +74,28 @@ class TestQueues:
     def test_sorts_what_needs_the_artist_into_new_awaiting_receipt_and_to_refund(
         self, artist_client, buyer, artist
     ):
-        new = make_return(line=new_line(buyer, artist), state="requested", reason="damaged")
-        accepted = make_return(line=new_line(buyer, artist), state="accepted", reason="changed_mind")
-        sent = make_return(line=new_line(buyer, artist), state="in_transit", reason="changed_mind")
-        received = make_return(line=new_line(buyer, artist), state="received", reason="changed_mind")
-        done = make_return(line=new_line(buyer, artist), state="refunded", reason="changed_mind")
+        new = make_return(
+            line=new_line(buyer, artist), state="requested", reason="damaged"
+        )
+        accepted = make_return(
+            line=new_line(buyer, artist), state="accepted", reason="changed_mind"
+        )
+        sent = make_return(
+            line=new_line(buyer, artist), state="in_transit", reason="changed_mind"
+        )
+        received = make_return(
+            line=new_line(buyer, artist), state="received", reason="changed_mind"
+        )
+        done = make_return(
+            line=new_line(buyer, artist), state="refunded", reason="changed_mind"
+        )
 
         html = artist_client.get(reverse("dashboard:returns")).content.decode()
 
         def queue(name):
-            return re.search(rf'data-testid="return-queue-{name}".*?</ul>', html, re.S).group(0)
+            return re.search(
+                rf'data-testid="return-queue-{name}".*?</ul>', html, re.S
+            ).group(0)
 
         assert page(new) in queue("new") and "artist's fault" in queue("new")
         assert page(accepted) in queue("awaiting_receipt")
@@ -91,14 +103,18 @@ class TestQueues:
         assert page(received) in queue("to_refund")
         for name in ("new", "awaiting_receipt", "to_refund"):
             assert page(done) not in queue(name)
-        assert page(done) in re.search(r'data-testid="return-list".*?</table>', html, re.S).group(0)
+        assert page(done) in re.search(
+            r'data-testid="return-list".*?</table>', html, re.S
+        ).group(0)
 
     def test_the_overview_shows_the_queues_too(self, artist_client, buyer, artist):
         new = make_return(line=new_line(buyer, artist), reason="damaged")
 
         html = artist_client.get(reverse("dashboard:home")).content.decode()
 
-        block = re.search(r'data-testid="home-return-queues".*?</section>', html, re.S).group(0)
+        block = re.search(
+            r'data-testid="home-return-queues".*?</section>', html, re.S
+        ).group(0)
         assert page(new) in block
         assert 'data-testid="dash-returns-link"' in html
 
@@ -109,7 +125,9 @@ class TestQueues:
         assert 'data-testid="return-queues-empty"' in home
         assert 'data-testid="return-queues-empty"' in returns
 
-    def test_never_shows_another_shops_requests(self, artist_client, buyer, other_artist):
+    def test_never_shows_another_shops_requests(
+        self, artist_client, buyer, other_artist
+    ):
         theirs = make_return(line=new_line(buyer, other_artist), reason="damaged")
 
         html = artist_client.get(reverse("dashboard:returns")).content.decode()
@@ -118,15 +136,21 @@ class TestQueues:
 
     def test_the_state_filter_narrows_the_list(self, artist_client, buyer, artist):
         requested = make_return(line=new_line(buyer, artist), reason="changed_mind")
-        rejected = make_return(line=new_line(buyer, artist), state="rejected", reason="changed_mind")
+        rejected = make_return(
+            line=new_line(buyer, artist), state="rejected", reason="changed_mind"
+        )
 
-        html = artist_client.get(reverse("dashboard:returns") + "?state=rejected").content.decode()
+        html = artist_client.get(
+            reverse("dashboard:returns") + "?state=rejected"
+        ).content.decode()
 
         listed = re.search(r'data-testid="return-list".*?</table>', html, re.S).group(0)
         assert page(rejected) in listed
         assert page(requested) not in listed
 
-    def test_an_unknown_state_filter_shows_everything(self, artist_client, buyer, artist):
+    def test_an_unknown_state_filter_shows_everything(
+        self, artist_client, buyer, artist
+    ):
         requested = make_return(line=new_line(buyer, artist), reason="changed_mind")
 
         response = artist_client.get(reverse("dashboard:returns") + "?state=lost")
@@ -165,7 +189,9 @@ class TestQueueBudget:
             response = artist_client.get(reverse("dashboard:home"))
 
         assert response.status_code == 200
-        assert response.content.decode().count('data-testid="return-queue-row"') == min(size, 5)
+        assert response.content.decode().count('data-testid="return-queue-row"') == min(
+            size, 5
+        )
 
 
 # One request ------------------------------------------------------------------------
@@ -179,7 +205,11 @@ class TestRequestPage:
             ("accepted", "return", {"action-receive"}),
             ("in_transit", "return", {"action-receive"}),
             ("received", "return", {"action-refund"}),
-            ("received", "exchange", {"action-ship-replacement", "action-convert-to-refund"}),
+            (
+                "received",
+                "exchange",
+                {"action-ship-replacement", "action-convert-to-refund"},
+            ),
             ("rejected", "return", set()),
             ("refunded", "return", set()),
             ("replacement_shipped", "exchange", set()),
@@ -189,15 +219,23 @@ class TestRequestPage:
             ("closed", "return", set()),
         ],
     )
-    def test_shows_the_actions_allowed_now(self, artist_client, line, state, kind, buttons):
-        return_request = make_return(line=line, state=state, kind=kind, reason="changed_mind")
+    def test_shows_the_actions_allowed_now(
+        self, artist_client, line, state, kind, buttons
+    ):
+        return_request = make_return(
+            line=line, state=state, kind=kind, reason="changed_mind"
+        )
 
         html = artist_client.get(page(return_request)).content.decode()
 
         assert buttons_on(html) == buttons
 
-    def test_shows_the_request_its_photos_and_the_buyers_words(self, artist_client, line):
-        return_request = make_return(line=line, reason="damaged", comment="Cracked on arrival.")
+    def test_shows_the_request_its_photos_and_the_buyers_words(
+        self, artist_client, line
+    ):
+        return_request = make_return(
+            line=line, reason="damaged", comment="Cracked on arrival."
+        )
         photo = return_request.photos.get()
 
         html = artist_client.get(page(return_request)).content.decode()
@@ -206,8 +244,12 @@ class TestRequestPage:
         assert reverse("returns:photo", kwargs={"pk": photo.pk}) in html
         assert "Damaged product" in html
 
-    def test_the_refund_form_is_prefilled_with_the_computed_amount(self, artist_client, line):
-        return_request = make_return(line=line, state="received", quantity=2, reason="changed_mind")
+    def test_the_refund_form_is_prefilled_with_the_computed_amount(
+        self, artist_client, line
+    ):
+        return_request = make_return(
+            line=line, state="received", quantity=2, reason="changed_mind"
+        )
 
         html = artist_client.get(page(return_request)).content.decode()
 
@@ -224,7 +266,10 @@ class TestArtistActions:
         with django_capture_on_commit_callbacks(execute=True):
             response = artist_client.post(
                 action("accept", return_request),
-                {"instructions": "Send it to 3 rue du Four, 69001 Lyon.", "ship_back_deadline": ""},
+                {
+                    "instructions": "Send it to 3 rue du Four, 69001 Lyon.",
+                    "ship_back_deadline": "",
+                },
                 follow=True,
             )
 
@@ -238,13 +283,17 @@ class TestArtistActions:
     def test_accept_without_instructions_is_a_form_error(self, artist_client, line):
         return_request = make_return(line=line, reason="changed_mind")
 
-        response = artist_client.post(action("accept", return_request), {"instructions": ""})
+        response = artist_client.post(
+            action("accept", return_request), {"instructions": ""}
+        )
 
         assert response.status_code == 400
         assert "where and how to send it back" in response.content.decode()
         assert ReturnRequest.objects.get(pk=return_request.pk).state == "requested"
 
-    def test_accept_with_a_deadline_in_the_past_is_a_form_error(self, artist_client, line):
+    def test_accept_with_a_deadline_in_the_past_is_a_form_error(
+        self, artist_client, line
+    ):
         return_request = make_return(line=line, reason="changed_mind")
 
         response = artist_client.post(
@@ -253,7 +302,10 @@ class TestArtistActions:
         )
 
         assert response.status_code == 400
-        assert 'class="form-row has-error" data-field="ship_back_deadline"' in response.content.decode()
+        assert (
+            'class="form-row has-error" data-field="ship_back_deadline"'
+            in response.content.decode()
+        )
         assert ReturnRequest.objects.get(pk=return_request.pk).state == "requested"
 
     def test_reject_needs_a_reason_and_the_buyer_reads_it(self, artist_client, line):
@@ -264,48 +316,68 @@ class TestArtistActions:
 
         assert refused.status_code == 400
         return_request.refresh_from_db()
-        assert (return_request.state, return_request.rejection_reason) == ("rejected", "It was worn.")
+        assert (return_request.state, return_request.rejection_reason) == (
+            "rejected",
+            "It was worn.",
+        )
 
     def test_receive_tells_the_buyer_that_the_refund_can_start(
         self, artist_client, line, buyer, django_capture_on_commit_callbacks
     ):
-        return_request = make_return(line=line, state="in_transit", reason="changed_mind")
+        return_request = make_return(
+            line=line, state="in_transit", reason="changed_mind"
+        )
 
         with django_capture_on_commit_callbacks(execute=True):
             artist_client.post(action("receive", return_request))
 
         assert ReturnRequest.objects.get(pk=return_request.pk).state == "received"
-        assert Notification.objects.filter(recipient=buyer, event="return_received").exists()
+        assert Notification.objects.filter(
+            recipient=buyer, event="return_received"
+        ).exists()
 
     def test_refund_the_computed_amount(
         self, artist_client, line, django_capture_on_commit_callbacks
     ):
-        return_request = make_return(line=line, state="received", quantity=1, reason="changed_mind")
+        return_request = make_return(
+            line=line, state="received", quantity=1, reason="changed_mind"
+        )
 
         with django_capture_on_commit_callbacks(execute=True):
             response = artist_client.post(
-                action("refund", return_request), {"refund-amount": "30.00", "refund-note": ""}, follow=True
+                action("refund", return_request),
+                {"refund-amount": "30.00", "refund-note": ""},
+                follow=True,
             )
 
         return_request.refresh_from_db()
         assert return_request.state == "refunded"
         assert return_request.refund_amount == Decimal("30.00")
-        assert Refund.objects.get(artist_order=line.artist_order).amount == Decimal("30.00")
+        assert Refund.objects.get(artist_order=line.artist_order).amount == Decimal(
+            "30.00"
+        )
         assert any("Refund started" in m for m in messages_on(response))
 
     def test_a_lower_refund_needs_a_note(self, artist_client, line):
-        return_request = make_return(line=line, state="received", quantity=1, reason="changed_mind")
+        return_request = make_return(
+            line=line, state="received", quantity=1, reason="changed_mind"
+        )
 
         response = artist_client.post(
-            action("refund", return_request), {"refund-amount": "20.00", "refund-note": ""}
+            action("refund", return_request),
+            {"refund-amount": "20.00", "refund-note": ""},
         )
 
         assert response.status_code == 400
-        assert 'class="form-row has-error" data-field="note"' in response.content.decode()
+        assert (
+            'class="form-row has-error" data-field="note"' in response.content.decode()
+        )
         assert not Refund.objects.filter(artist_order=line.artist_order).exists()
 
     def test_a_lower_refund_with_a_note_is_recorded_with_it(self, artist_client, line):
-        return_request = make_return(line=line, state="received", quantity=1, reason="changed_mind")
+        return_request = make_return(
+            line=line, state="received", quantity=1, reason="changed_mind"
+        )
 
         artist_client.post(
             action("refund", return_request),
@@ -318,23 +390,36 @@ class TestArtistActions:
             "The glaze is chipped.",
         )
 
-    def test_a_refund_above_the_computed_amount_is_a_form_error(self, artist_client, line):
-        return_request = make_return(line=line, state="received", quantity=1, reason="changed_mind")
+    def test_a_refund_above_the_computed_amount_is_a_form_error(
+        self, artist_client, line
+    ):
+        return_request = make_return(
+            line=line, state="received", quantity=1, reason="changed_mind"
+        )
 
         response = artist_client.post(
-            action("refund", return_request), {"refund-amount": "45.00", "refund-note": ""}
+            action("refund", return_request),
+            {"refund-amount": "45.00", "refund-note": ""},
         )
 
         assert response.status_code == 400
-        assert 'class="form-row has-error" data-field="amount"' in response.content.decode()
+        assert (
+            'class="form-row has-error" data-field="amount"'
+            in response.content.decode()
+        )
         assert not Refund.objects.filter(artist_order=line.artist_order).exists()
 
     def test_ship_a_replacement(self, artist_client, line):
-        return_request = make_return(line=line, state="received", kind="exchange", reason="wrong_size")
+        return_request = make_return(
+            line=line, state="received", kind="exchange", reason="wrong_size"
+        )
 
         artist_client.post(
             action("ship_replacement", return_request),
-            {"replacement-carrier": "Colissimo", "replacement-tracking_number": "8R777"},
+            {
+                "replacement-carrier": "Colissimo",
+                "replacement-tracking_number": "8R777",
+            },
         )
 
         return_request.refresh_from_db()
@@ -342,25 +427,37 @@ class TestArtistActions:
         assert return_request.replacement_tracking_number == "8R777"
 
     def test_convert_an_exchange_to_a_refund(self, artist_client, line):
-        return_request = make_return(line=line, state="received", kind="exchange", reason="wrong_size")
+        return_request = make_return(
+            line=line, state="received", kind="exchange", reason="wrong_size"
+        )
 
         artist_client.post(
-            action("convert_to_refund", return_request), {"convert-amount": "30.00", "convert-note": ""}
+            action("convert_to_refund", return_request),
+            {"convert-amount": "30.00", "convert-note": ""},
         )
 
         return_request.refresh_from_db()
         assert return_request.state == "refunded"
-        assert Refund.objects.get(artist_order=line.artist_order).amount == Decimal("30.00")
+        assert Refund.objects.get(artist_order=line.artist_order).amount == Decimal(
+            "30.00"
+        )
 
-    def test_the_artist_writes_to_the_buyer_from_the_page(self, artist_client, line, artist):
+    def test_the_artist_writes_to_the_buyer_from_the_page(
+        self, artist_client, line, artist
+    ):
         return_request = make_return(line=line, reason="changed_mind")
 
         artist_client.post(action("message", return_request), {"body": "Is it unused?"})
 
         message = Message.objects.get(body="Is it unused?")
         assert message.author == artist.user
-        assert message.thread_id == ReturnRequest.objects.get(pk=return_request.pk).thread_id
-        assert "Is it unused?" in artist_client.get(page(return_request)).content.decode()
+        assert (
+            message.thread_id
+            == ReturnRequest.objects.get(pk=return_request.pk).thread_id
+        )
+        assert (
+            "Is it unused?" in artist_client.get(page(return_request)).content.decode()
+        )
 
     @pytest.mark.parametrize(
         "name, body",
@@ -369,14 +466,19 @@ class TestArtistActions:
             ("reject", {"reason": "No."}),
             ("receive", {}),
             ("refund", {"refund-amount": "30.00"}),
-            ("ship_replacement", {"replacement-carrier": "DHL", "replacement-tracking_number": "1"}),
+            (
+                "ship_replacement",
+                {"replacement-carrier": "DHL", "replacement-tracking_number": "1"},
+            ),
             ("convert_to_refund", {"convert-amount": "30.00"}),
         ],
     )
     def test_an_action_the_state_no_longer_allows_is_a_message_not_an_error(
         self, artist_client, line, name, body
     ):
-        return_request = make_return(line=line, state="withdrawn", reason="changed_mind")
+        return_request = make_return(
+            line=line, state="withdrawn", reason="changed_mind"
+        )
 
         response = artist_client.post(action(name, return_request), body, follow=True)
 
@@ -388,7 +490,14 @@ class TestArtistActions:
 # Who may open or post what ------------------------------------------------------------
 
 ROLES = ["buyer", "other_buyer", "artist", "other_artist", "staff", "anonymous"]
-OPEN = {"artist": 200, "buyer": 404, "other_buyer": 404, "other_artist": 404, "staff": 404, "anonymous": "login"}
+OPEN = {
+    "artist": 200,
+    "buyer": 404,
+    "other_buyer": 404,
+    "other_artist": 404,
+    "staff": 404,
+    "anonymous": "login",
+}
 ACT = {**OPEN, "artist": 302}
 PAGES = {
     # Another artist opens its own (empty) returns page.
@@ -398,8 +507,20 @@ PAGES = {
     "reject": ("post", "requested", {"reason": "No."}, "return", ACT),
     "receive": ("post", "accepted", {}, "return", ACT),
     "refund": ("post", "received", {"refund-amount": "30.00"}, "return", ACT),
-    "ship_replacement": ("post", "received", {"replacement-carrier": "DHL", "replacement-tracking_number": "1"}, "exchange", ACT),
-    "convert_to_refund": ("post", "received", {"convert-amount": "30.00"}, "exchange", ACT),
+    "ship_replacement": (
+        "post",
+        "received",
+        {"replacement-carrier": "DHL", "replacement-tracking_number": "1"},
+        "exchange",
+        ACT,
+    ),
+    "convert_to_refund": (
+        "post",
+        "received",
+        {"convert-amount": "30.00"},
+        "exchange",
+        ACT,
+    ),
     "message": ("post", "requested", {"body": "Hello"}, "return", ACT),
 }
 
@@ -422,7 +543,9 @@ class TestWhoMayOpenWhat:
     def test_only_the_shops_artist_gets_in(self, people, buyer, artist, name, role):
         method, state, body, kind, expected = PAGES[name]
         line = make_line(buyer=buyer, artist=artist, quantity=1, price="30.00")
-        return_request = make_return(line=line, state=state, kind=kind, reason="changed_mind")
+        return_request = make_return(
+            line=line, state=state, kind=kind, reason="changed_mind"
+        )
         if name == "returns":
             path = reverse("dashboard:returns")
         elif name == "return":
@@ -446,7 +569,9 @@ class TestWhoMayOpenWhat:
 
 
 def test_the_refund_of_a_return_moves_the_buyers_money_once(artist_client, line, buyer):
-    return_request = make_return(line=line, state="received", quantity=1, reason="changed_mind")
+    return_request = make_return(
+        line=line, state="received", quantity=1, reason="changed_mind"
+    )
 
     artist_client.post(action("refund", return_request), {"refund-amount": "30.00"})
     artist_client.post(action("refund", return_request), {"refund-amount": "30.00"})

@@ -31,7 +31,9 @@ def ask(line, *, reason, quantity=1):
 
 
 class TestWindows:
-    def test_a_change_of_mind_after_the_artists_window_but_within_14_days_is_accepted(self, buyer):
+    def test_a_change_of_mind_after_the_artists_window_but_within_14_days_is_accepted(
+        self, buyer
+    ):
         artist = make_artist("short-window", return_window_days=7)
         line = make_line(buyer=buyer, artist=artist, delivered_days_ago=10)
 
@@ -50,7 +52,9 @@ class TestWindows:
         assert "wrong, damaged or not as described" in str(error.value.message)
         assert not ReturnRequest.objects.exists()
 
-    def test_a_change_of_mind_after_14_days_is_accepted_when_the_artist_allows_more(self, buyer):
+    def test_a_change_of_mind_after_14_days_is_accepted_when_the_artist_allows_more(
+        self, buyer
+    ):
         artist = make_artist("generous", return_window_days=30)
         line = make_line(buyer=buyer, artist=artist, delivered_days_ago=25)
 
@@ -65,14 +69,18 @@ class TestWindows:
         assert ask(line, reason="changed_mind").state == "requested"
 
     def test_a_damaged_item_after_a_year_is_accepted(self, buyer):
-        line = make_line(buyer=buyer, artist=make_artist("potter"), delivered_days_ago=365)
+        line = make_line(
+            buyer=buyer, artist=make_artist("potter"), delivered_days_ago=365
+        )
 
         rr = ask(line, reason="damaged")
 
         assert rr.state == "requested"
 
     def test_a_damaged_item_after_two_years_is_refused(self, buyer):
-        line = make_line(buyer=buyer, artist=make_artist("potter"), delivered_days_ago=731)
+        line = make_line(
+            buyer=buyer, artist=make_artist("potter"), delivered_days_ago=731
+        )
 
         with pytest.raises(DomainError) as error:
             ask(line, reason="damaged")
@@ -113,18 +121,31 @@ class TestWindows:
         assert eligibility.returnable_quantity == 2
         assert eligibility.exchange_allowed
 
-    def test_the_windows_count_from_shipping_when_delivery_was_never_confirmed(self, buyer):
+    def test_the_windows_count_from_shipping_when_delivery_was_never_confirmed(
+        self, buyer
+    ):
         line = make_line(
-            buyer=buyer, artist=make_artist("potter"), state="shipped", delivered_days_ago=15
+            buyer=buyer,
+            artist=make_artist("potter"),
+            state="shipped",
+            delivered_days_ago=15,
         )
 
         eligibility = line_eligibility(line=line)
 
-        assert eligibility.change_of_mind_until == line.artist_order.shipped_at + timedelta(days=14)
+        assert (
+            eligibility.change_of_mind_until
+            == line.artist_order.shipped_at + timedelta(days=14)
+        )
         assert eligibility.allowed_reasons == {"wrong_item", "damaged", "non_compliant"}
 
     def test_a_parcel_in_transit_can_already_be_returned(self, buyer):
-        line = make_line(buyer=buyer, artist=make_artist("potter"), state="shipped", delivered_days_ago=1)
+        line = make_line(
+            buyer=buyer,
+            artist=make_artist("potter"),
+            state="shipped",
+            delivered_days_ago=1,
+        )
 
         assert ask(line, reason="changed_mind").state == "requested"
 
@@ -132,7 +153,9 @@ class TestWindows:
 class TestOrderState:
     @pytest.mark.parametrize("state", ["awaiting_acceptance", "accepted"])
     def test_a_line_not_shipped_yet_cannot_be_returned(self, buyer, state):
-        artist_order = make_artist_order(buyer=buyer, artist=make_artist("potter"), state=state)
+        artist_order = make_artist_order(
+            buyer=buyer, artist=make_artist("potter"), state=state
+        )
         line = artist_order.lines.get()
 
         eligibility = line_eligibility(line=line)
@@ -144,7 +167,9 @@ class TestOrderState:
         assert error.value.field == "line"
 
     def test_a_refused_order_cannot_be_returned(self, buyer):
-        artist_order = make_artist_order(buyer=buyer, artist=make_artist("potter"), state="refused")
+        artist_order = make_artist_order(
+            buyer=buyer, artist=make_artist("potter"), state="refused"
+        )
 
         eligibility = line_eligibility(line=artist_order.lines.get())
 
@@ -152,17 +177,30 @@ class TestOrderState:
         assert "cancelled and refunded" in eligibility.why_not
 
     def test_a_completed_order_can_still_be_returned_for_a_fault(self, buyer):
-        line = make_line(buyer=buyer, artist=make_artist("potter"), state="completed", delivered_days_ago=40)
+        line = make_line(
+            buyer=buyer,
+            artist=make_artist("potter"),
+            state="completed",
+            delivered_days_ago=40,
+        )
 
         assert ask(line, reason="non_compliant").state == "requested"
 
     def test_a_lost_parcel_refunded_cannot_be_returned(self, buyer, settings):
         settings.NOT_RECEIVED_AFTER_DAYS = 0
-        line = make_line(buyer=buyer, artist=make_artist("potter"), state="shipped", delivered_days_ago=2)
+        line = make_line(
+            buyer=buyer,
+            artist=make_artist("potter"),
+            state="shipped",
+            delivered_days_ago=2,
+        )
         artist_order = ArtistOrder.objects.get(pk=line.artist_order_id)
-        artist_order_report_not_received(artist_order=artist_order, by=buyer, note="Nothing came.")
+        artist_order_report_not_received(
+            artist_order=artist_order, by=buyer, note="Nothing came."
+        )
         artist_order_refund_lost(
-            artist_order=ArtistOrder.objects.get(pk=artist_order.pk), by=artist_order.artist.user
+            artist_order=ArtistOrder.objects.get(pk=artist_order.pk),
+            by=artist_order.artist.user,
         )
         line = OrderLine.objects.get(pk=line.pk)
 
@@ -195,7 +233,9 @@ class TestQuantityLeft:
         assert eligibility.returnable_quantity == 0
         assert "already under a return request" in eligibility.why_not
 
-    def test_reads_prefetched_requests_without_a_query(self, buyer, django_assert_num_queries):
+    def test_reads_prefetched_requests_without_a_query(
+        self, buyer, django_assert_num_queries
+    ):
         line = make_line(buyer=buyer, artist=make_artist("potter"), quantity=2)
         make_return(line=line, quantity=1)
         line = (

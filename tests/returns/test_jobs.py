@@ -32,7 +32,9 @@ def state_of(rr) -> str:
 
 def sent(event) -> list[str]:
     return sorted(
-        Notification.objects.filter(event=event).values_list("recipient__username", flat=True)
+        Notification.objects.filter(event=event).values_list(
+            "recipient__username", flat=True
+        )
     )
 
 
@@ -52,7 +54,9 @@ class TestEscalateUnansweredReturns:
 
         before = jobs.escalate_unanswered_returns(now=created_at + timedelta(hours=11))
         with django_capture_on_commit_callbacks(execute=True):
-            done = jobs.escalate_unanswered_returns(now=created_at + timedelta(hours=13))
+            done = jobs.escalate_unanswered_returns(
+                now=created_at + timedelta(hours=13)
+            )
         again = jobs.escalate_unanswered_returns(now=created_at + timedelta(hours=14))
 
         assert (before, done, again) == (0, 1, 0)
@@ -71,7 +75,12 @@ class TestEscalateUnansweredReturns:
         call_command("run_due_jobs")
 
         assert state_of(rr) == "escalated"
-        assert ReturnRequest.objects.get(pk=rr.pk).history.filter(transition="escalate").count() == 1
+        assert (
+            ReturnRequest.objects.get(pk=rr.pk)
+            .history.filter(transition="escalate")
+            .count()
+            == 1
+        )
 
     def test_a_request_answered_meanwhile_is_left_alone(self, line, settings):
         settings.RETURN_ANSWER_DAYS = 0.001
@@ -136,7 +145,9 @@ class TestCompletionWaitsForReturns:
         from orders.models import ArtistOrder
 
         other = make_line(
-            buyer=line.artist_order.order.buyer, artist=make_artist("weaver"), quantity=1
+            buyer=line.artist_order.order.buyer,
+            artist=make_artist("weaver"),
+            quantity=1,
         )
         rr = make_return(line=line, state="in_transit")
         later = timezone.now() + timedelta(days=30)

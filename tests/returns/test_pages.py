@@ -61,7 +61,9 @@ def line(buyer, artist):
 
 
 class TestOrderPageLines:
-    def test_a_delivered_line_offers_a_return_and_says_until_when(self, buyer_client, line):
+    def test_a_delivered_line_offers_a_return_and_says_until_when(
+        self, buyer_client, line
+    ):
         html = buyer_client.get(order_page(line)).content.decode()
 
         block = re.search(r'data-testid="line-return".*?</div>', html, re.S).group(0)
@@ -69,7 +71,10 @@ class TestOrderPageLines:
         assert reverse("returns:create", kwargs={"line_pk": line.pk}) in block
         assert "Return or exchange" in block
         eligibility = line_eligibility(line=line)
-        assert f"until {date_format(eligibility.change_of_mind_until, 'DATE_FORMAT')}" in block
+        assert (
+            f"until {date_format(eligibility.change_of_mind_until, 'DATE_FORMAT')}"
+            in block
+        )
         assert f"until {date_format(eligibility.fault_until, 'DATE_FORMAT')}" in block
 
     def test_a_line_not_yet_shipped_says_why_not(self, buyer_client, buyer, artist):
@@ -94,7 +99,9 @@ class TestOrderPageLines:
         assert "already under a return request" in html
         assert 'data-testid="return-line"' not in html
 
-    def test_a_line_past_every_window_says_the_period_is_over(self, buyer_client, buyer, artist):
+    def test_a_line_past_every_window_says_the_period_is_over(
+        self, buyer_client, buyer, artist
+    ):
         old = make_line(buyer=buyer, artist=artist, delivered_days_ago=800)
 
         html = buyer_client.get(order_page(old)).content.decode()
@@ -126,7 +133,14 @@ class TestRequestForm:
 
         html = response.content.decode()
         assert response.status_code == 200
-        for reason in ["changed_mind", "wrong_size", "wrong_item", "damaged", "non_compliant", "other"]:
+        for reason in [
+            "changed_mind",
+            "wrong_size",
+            "wrong_item",
+            "damaged",
+            "non_compliant",
+            "other",
+        ]:
             assert f'value="{reason}"' in html
         assert re.search(r'<input type="file" name="photos"[^>]*multiple', html)
         assert 'data-photo-reasons="damaged non_compliant wrong_item"' in html
@@ -163,7 +177,11 @@ class TestRequestForm:
         return_request = ReturnRequest.objects.get()
         assert response.status_code == 302
         assert response.url == detail(return_request)
-        assert (return_request.reason, return_request.quantity, return_request.state) == (
+        assert (
+            return_request.reason,
+            return_request.quantity,
+            return_request.state,
+        ) == (
             "damaged",
             1,
             "requested",
@@ -180,7 +198,11 @@ class TestRequestForm:
 
         html = response.content.decode()
         assert response.status_code == 400
-        photos_row = re.search(r'data-field="photos".*?</div>\s*</div>|data-field="photos".*?</ul>', html, re.S).group(0)
+        photos_row = re.search(
+            r'data-field="photos".*?</div>\s*</div>|data-field="photos".*?</ul>',
+            html,
+            re.S,
+        ).group(0)
         assert "at least one photo" in photos_row
         assert not ReturnRequest.objects.exists()
 
@@ -189,14 +211,20 @@ class TestRequestForm:
     ):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        fake = SimpleUploadedFile("damage.jpg", b"not an image at all", content_type="image/jpeg")
+        fake = SimpleUploadedFile(
+            "damage.jpg", b"not an image at all", content_type="image/jpeg"
+        )
 
         response = buyer_client.post(
-            form_url(line), {"reason": "damaged", "quantity": "1", "kind": "return", "photos": [fake]}
+            form_url(line),
+            {"reason": "damaged", "quantity": "1", "kind": "return", "photos": [fake]},
         )
 
         assert response.status_code == 400
-        assert 'class="form-row has-error" data-field="photos"' in response.content.decode()
+        assert (
+            'class="form-row has-error" data-field="photos"'
+            in response.content.decode()
+        )
         assert not ReturnRequest.objects.exists()
         assert not ReturnPhoto.objects.exists()
 
@@ -219,20 +247,28 @@ class TestRequestForm:
         make_return(line=line, quantity=1, reason="changed_mind")
 
         response = buyer_client.post(
-            form_url(line), {"reason": "changed_mind", "quantity": "2", "kind": "return"}
+            form_url(line),
+            {"reason": "changed_mind", "quantity": "2", "kind": "return"},
         )
 
         assert response.status_code == 400
-        assert 'class="form-row has-error" data-field="quantity"' in response.content.decode()
+        assert (
+            'class="form-row has-error" data-field="quantity"'
+            in response.content.decode()
+        )
         assert ReturnRequest.objects.count() == 1
 
     def test_an_exchange_needs_a_wanted_replacement(self, buyer_client, line):
         response = buyer_client.post(
-            form_url(line), {"reason": "wrong_size", "quantity": "1", "kind": "exchange"}
+            form_url(line),
+            {"reason": "wrong_size", "quantity": "1", "kind": "exchange"},
         )
 
         assert response.status_code == 400
-        assert 'class="form-row has-error" data-field="desired_replacement"' in response.content.decode()
+        assert (
+            'class="form-row has-error" data-field="desired_replacement"'
+            in response.content.decode()
+        )
         assert not ReturnRequest.objects.exists()
 
     def test_an_exchange_for_another_option_of_the_artist_is_recorded(
@@ -252,7 +288,10 @@ class TestRequestForm:
 
         assert response.status_code == 302
         return_request = ReturnRequest.objects.get()
-        assert (return_request.kind, return_request.desired_variant_id) == ("exchange", blue.pk)
+        assert (return_request.kind, return_request.desired_variant_id) == (
+            "exchange",
+            blue.pk,
+        )
 
     def test_a_shop_without_exchanges_offers_only_returns(self, buyer_client, buyer):
         from .factories import make_artist
@@ -286,7 +325,9 @@ class TestList:
     def test_shows_the_buyers_requests_only(self, buyer_client, buyer, artist, line):
         mine = make_return(line=line, reason="changed_mind")
         someone = UserFactory(username="someone")
-        theirs = make_return(line=make_line(buyer=someone, artist=artist), reason="changed_mind")
+        theirs = make_return(
+            line=make_line(buyer=someone, artist=artist), reason="changed_mind"
+        )
 
         html = buyer_client.get(reverse("returns:list")).content.decode()
 
@@ -328,10 +369,14 @@ class TestRequestPage:
         html = buyer_client.get(detail(return_request)).content.decode()
 
         assert buttons_on(html) == buttons
-        assert f'data-testid="return-state">{return_request.get_state_display()}<' in html
+        assert (
+            f'data-testid="return-state">{return_request.get_state_display()}<' in html
+        )
 
     def test_the_step_bar_shows_what_is_done_and_what_comes(self, buyer_client, line):
-        return_request = make_return(line=line, state="in_transit", reason="changed_mind")
+        return_request = make_return(
+            line=line, state="in_transit", reason="changed_mind"
+        )
 
         steps = step_statuses(buyer_client.get(detail(return_request)).content.decode())
 
@@ -343,7 +388,9 @@ class TestRequestPage:
             "refunded": "todo",
         }
 
-    def test_the_step_bar_shows_where_a_rejected_request_stopped(self, buyer_client, line):
+    def test_the_step_bar_shows_where_a_rejected_request_stopped(
+        self, buyer_client, line
+    ):
         return_request = make_return(line=line, state="rejected", reason="changed_mind")
 
         steps = step_statuses(buyer_client.get(detail(return_request)).content.decode())
@@ -351,7 +398,9 @@ class TestRequestPage:
         assert steps == {"requested": "done", "rejected": "stopped"}
 
     def test_an_exchange_ends_with_the_replacement(self, buyer_client, line):
-        return_request = make_return(line=line, state="replacement_shipped", reason="wrong_size")
+        return_request = make_return(
+            line=line, state="replacement_shipped", reason="wrong_size"
+        )
 
         steps = step_statuses(buyer_client.get(detail(return_request)).content.decode())
 
@@ -375,7 +424,9 @@ class TestRequestPage:
 
         html = buyer_client.get(detail(return_request)).content.decode()
 
-        timeline = re.search(r'data-testid="return-timeline".*?</ol>', html, re.S).group(0)
+        timeline = re.search(
+            r'data-testid="return-timeline".*?</ol>', html, re.S
+        ).group(0)
         requested = timeline.index('data-transition="request"')
         question = timeline.index("Is it unused?")
         accepted = timeline.index('data-transition="accept"')
@@ -395,7 +446,10 @@ class TestRequestPage:
 
         assert response.status_code == 302
         message = Message.objects.get(body="It is still in its box.")
-        assert message.thread_id == ReturnRequest.objects.get(pk=return_request.pk).thread_id
+        assert (
+            message.thread_id
+            == ReturnRequest.objects.get(pk=return_request.pk).thread_id
+        )
         assert message.author == buyer
         page = buyer_client.get(detail(return_request)).content.decode()
         assert "It is still in its box." in page
@@ -429,13 +483,19 @@ class TestBuyerActions:
         with django_capture_on_commit_callbacks(execute=True):
             response = buyer_client.post(
                 reverse("returns:ship_back", kwargs={"pk": return_request.pk}),
-                {"ship_back-carrier": "Colissimo", "ship_back-tracking_number": "8R123"},
+                {
+                    "ship_back-carrier": "Colissimo",
+                    "ship_back-tracking_number": "8R123",
+                },
                 follow=True,
             )
 
         return_request.refresh_from_db()
         assert return_request.state == "in_transit"
-        assert (return_request.return_carrier, return_request.return_tracking_number) == (
+        assert (
+            return_request.return_carrier,
+            return_request.return_tracking_number,
+        ) == (
             "Colissimo",
             "8R123",
         )
@@ -443,7 +503,9 @@ class TestBuyerActions:
         assert 'data-testid="return-tracking"' in response.content.decode()
         assert artist.user.email in [address for m in mailoutbox for address in m.to]
 
-    def test_ship_back_without_a_tracking_number_is_a_form_error(self, buyer_client, line):
+    def test_ship_back_without_a_tracking_number_is_a_form_error(
+        self, buyer_client, line
+    ):
         return_request = make_return(line=line, state="accepted", reason="changed_mind")
 
         response = buyer_client.post(
@@ -481,7 +543,8 @@ class TestBuyerActions:
         return_request = make_return(line=line, state="rejected", reason="changed_mind")
 
         response = buyer_client.post(
-            reverse("returns:escalate", kwargs={"pk": return_request.pk}), {"message": ""}
+            reverse("returns:escalate", kwargs={"pk": return_request.pk}),
+            {"message": ""},
         )
 
         assert response.status_code == 400
@@ -490,7 +553,10 @@ class TestBuyerActions:
     @pytest.mark.parametrize(
         "name, body",
         [
-            ("ship_back", {"ship_back-carrier": "Colissimo", "ship_back-tracking_number": "8R1"}),
+            (
+                "ship_back",
+                {"ship_back-carrier": "Colissimo", "ship_back-tracking_number": "8R1"},
+            ),
             ("withdraw", {}),
             ("escalate", {"message": "Please."}),
         ],
@@ -501,7 +567,9 @@ class TestBuyerActions:
         return_request = make_return(line=line, state="refunded", reason="changed_mind")
 
         response = buyer_client.post(
-            reverse(f"returns:{name}", kwargs={"pk": return_request.pk}), body, follow=True
+            reverse(f"returns:{name}", kwargs={"pk": return_request.pk}),
+            body,
+            follow=True,
         )
 
         assert response.status_code == 200
@@ -528,17 +596,60 @@ def people(buyer, artist, other_artist):
 
 # page: (method, state, body, {role: status}); 302 "login" for anonymous
 # visitors, "dashboard" for the artist sent to its own page of the request.
-OWN = {"buyer": 200, "other_buyer": 404, "artist": 404, "other_artist": 404, "staff": 404, "anonymous": "login"}
-ACT = {"buyer": 302, "other_buyer": 404, "artist": 404, "other_artist": 404, "staff": 404, "anonymous": "login"}
+OWN = {
+    "buyer": 200,
+    "other_buyer": 404,
+    "artist": 404,
+    "other_artist": 404,
+    "staff": 404,
+    "anonymous": "login",
+}
+ACT = {
+    "buyer": 302,
+    "other_buyer": 404,
+    "artist": 404,
+    "other_artist": 404,
+    "staff": 404,
+    "anonymous": "login",
+}
 PAGES = {
     "detail": ("get", "requested", None, {**OWN, "artist": "dashboard"}),
     "message": ("post", "requested", {"body": "Hello"}, ACT),
-    "ship_back": ("post", "accepted", {"ship_back-carrier": "Colissimo", "ship_back-tracking_number": "8R1"}, ACT),
+    "ship_back": (
+        "post",
+        "accepted",
+        {"ship_back-carrier": "Colissimo", "ship_back-tracking_number": "8R1"},
+        ACT,
+    ),
     "withdraw": ("post", "requested", {}, ACT),
     "escalate": ("post", "rejected", {"message": "Please."}, ACT),
-    "photo": ("get", "requested", None, {"buyer": 200, "artist": 200, "staff": 200, "other_buyer": 404, "other_artist": 404, "anonymous": "login"}),
+    "photo": (
+        "get",
+        "requested",
+        None,
+        {
+            "buyer": 200,
+            "artist": 200,
+            "staff": 200,
+            "other_buyer": 404,
+            "other_artist": 404,
+            "anonymous": "login",
+        },
+    ),
     "create": ("get", None, None, OWN),
-    "list": ("get", None, None, {"buyer": 200, "other_buyer": 200, "artist": 200, "other_artist": 200, "staff": 200, "anonymous": "login"}),
+    "list": (
+        "get",
+        None,
+        None,
+        {
+            "buyer": 200,
+            "other_buyer": 200,
+            "artist": 200,
+            "other_artist": 200,
+            "staff": 200,
+            "anonymous": "login",
+        },
+    ),
 }
 
 
@@ -548,9 +659,13 @@ class TestWhoMayOpenWhat:
     def test_only_the_right_people_get_in(self, people, buyer, artist, page, role):
         method, state, body, expected = PAGES[page]
         line = make_line(buyer=buyer, artist=artist)
-        return_request = make_return(line=line, state=state or "requested", reason="damaged")
+        return_request = make_return(
+            line=line, state=state or "requested", reason="damaged"
+        )
         if page == "photo":
-            path = reverse("returns:photo", kwargs={"pk": return_request.photos.get().pk})
+            path = reverse(
+                "returns:photo", kwargs={"pk": return_request.photos.get().pk}
+            )
         elif page == "create":
             path = reverse("returns:create", kwargs={"line_pk": line.pk})
         elif page == "list":
@@ -568,16 +683,26 @@ class TestWhoMayOpenWhat:
             assert response.url.startswith(reverse("accounts:login"))
         elif want == "dashboard":
             assert response.status_code == 302
-            assert response.url == reverse("dashboard:return", kwargs={"pk": return_request.pk})
+            assert response.url == reverse(
+                "dashboard:return", kwargs={"pk": return_request.pk}
+            )
         else:
             assert response.status_code == want, response.content[:500]
         if want != 302:
             assert ReturnRequest.objects.get(pk=return_request.pk).state == before
 
-    def test_the_list_of_another_buyer_shows_none_of_the_buyers_requests(self, people, buyer, artist):
-        return_request = make_return(line=make_line(buyer=buyer, artist=artist), reason="changed_mind")
+    def test_the_list_of_another_buyer_shows_none_of_the_buyers_requests(
+        self, people, buyer, artist
+    ):
+        return_request = make_return(
+            line=make_line(buyer=buyer, artist=artist), reason="changed_mind"
+        )
 
-        html = logged_in(people["other_buyer"]).get(reverse("returns:list")).content.decode()
+        html = (
+            logged_in(people["other_buyer"])
+            .get(reverse("returns:list"))
+            .content.decode()
+        )
 
         assert detail(return_request) not in html
 
@@ -585,7 +710,13 @@ class TestWhoMayOpenWhat:
 class TestRequestPageBudget:
     @pytest.mark.parametrize("messages_count", [1, 8])
     def test_the_request_page_costs_the_same_whatever_its_conversation(
-        self, buyer_client, buyer, artist, line, messages_count, django_assert_max_num_queries
+        self,
+        buyer_client,
+        buyer,
+        artist,
+        line,
+        messages_count,
+        django_assert_max_num_queries,
     ):
         from messaging.services import return_request_message_post
 
@@ -602,7 +733,10 @@ class TestRequestPageBudget:
             response = buyer_client.get(detail(return_request))
 
         assert response.status_code == 200
-        assert response.content.decode().count('data-testid="timeline-message"') == messages_count
+        assert (
+            response.content.decode().count('data-testid="timeline-message"')
+            == messages_count
+        )
 
 
 def test_the_deadline_to_send_back_is_shown(buyer_client, line):

@@ -24,7 +24,9 @@ GPS_INFO = 0x8825  # 34853
 
 @pytest.fixture
 def line():
-    return make_line(buyer=UserFactory(username="camille"), artist=make_artist("potter"))
+    return make_line(
+        buyer=UserFactory(username="camille"), artist=make_artist("potter")
+    )
 
 
 def private_files() -> list[Path]:
@@ -78,8 +80,14 @@ BAD_FILES = {
     "a text file named .jpg": ("notes.jpg", corpus.text_file),
     "a truncated JPEG": ("photo.jpg", corpus.truncated_jpeg),
     "an SVG": ("logo.jpg", lambda: corpus.SVG),
-    "a decompression bomb": ("bomb.png", lambda: corpus.png_declaring(7000, 7000, real_data=True)),
-    "an image declaring too many pixels": ("huge.png", lambda: corpus.png_declaring(30000, 30000, real_data=False)),
+    "a decompression bomb": (
+        "bomb.png",
+        lambda: corpus.png_declaring(7000, 7000, real_data=True),
+    ),
+    "an image declaring too many pixels": (
+        "huge.png",
+        lambda: corpus.png_declaring(30000, 30000, real_data=False),
+    ),
     "an 11 MB file": ("big.jpg", corpus.too_big),
     "an EPS": ("logo.jpg", corpus.eps),
     "a GIF": ("anim.gif", corpus.gif),
@@ -99,7 +107,11 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(line, what):
 
 
 def test_a_bad_file_among_good_ones_stores_none_of_them(line):
-    photos = [jpeg_upload("one.jpg"), jpeg_upload("two.jpg"), upload("notes.jpg", corpus.text_file())]
+    photos = [
+        jpeg_upload("one.jpg"),
+        jpeg_upload("two.jpg"),
+        upload("notes.jpg", corpus.text_file()),
+    ]
 
     with pytest.raises(DomainError):
         create(line, photos=photos)
@@ -128,7 +140,13 @@ def test_five_photos_in_the_three_formats_are_kept_privately(line):
 
     stored = list(rr.photos.all())
     assert len(stored) == 5
-    assert sorted(Path(p.image.name).suffix for p in stored) == [".jpg", ".jpg", ".png", ".png", ".webp"]
+    assert sorted(Path(p.image.name).suffix for p in stored) == [
+        ".jpg",
+        ".jpg",
+        ".png",
+        ".png",
+        ".webp",
+    ]
     assert len(private_files()) == 5
     assert public_files() == []
     for photo in stored:
@@ -155,7 +173,9 @@ def test_a_jpeg_with_gps_in_its_exif_is_stored_without_it(line):
         assert marker not in data
 
 
-def test_a_request_refused_for_another_reason_after_its_photos_were_cleaned_stores_nothing(line):
+def test_a_request_refused_for_another_reason_after_its_photos_were_cleaned_stores_nothing(
+    line,
+):
     with pytest.raises(DomainError) as error:
         services.return_request_create(
             buyer=line.artist_order.order.buyer,

@@ -42,7 +42,9 @@ def run_together(*calls):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    threads = [
+        threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -55,7 +57,9 @@ def run_together(*calls):
 def line():
     buyer = UserFactory(username="camille", email="camille@example.com")
     # 2 × 47.50 € + 5.00 € shipping: 100.00 € paid.
-    return make_line(buyer=buyer, artist=make_artist("potter"), quantity=2, price="47.50")
+    return make_line(
+        buyer=buyer, artist=make_artist("potter"), quantity=2, price="47.50"
+    )
 
 
 def non_failed_refunds(artist_order_id) -> Decimal:
@@ -80,10 +84,17 @@ def test_twenty_concurrent_refunds_of_one_received_return_pay_it_once(line):
     assert outcomes.count("lost") == 19, results
     assert Refund.objects.filter(artist_order_id=line.artist_order_id).count() == 1
     artist_order = ArtistOrder.objects.get(pk=line.artist_order_id)
-    assert non_failed_refunds(artist_order.pk) == artist_order.refunded == Decimal("100.00")
+    assert (
+        non_failed_refunds(artist_order.pk)
+        == artist_order.refunded
+        == Decimal("100.00")
+    )
     assert artist_order.refunded <= artist_order.paid
     assert ReturnRequest.objects.get(pk=rr.pk).state == "refunded"
-    assert ReturnRequest.objects.get(pk=rr.pk).history.filter(transition="refund").count() == 1
+    assert (
+        ReturnRequest.objects.get(pk=rr.pk).history.filter(transition="refund").count()
+        == 1
+    )
 
 
 def test_refunds_of_two_returns_and_staff_racing_never_exceed_what_was_paid(line):

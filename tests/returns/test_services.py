@@ -55,7 +55,9 @@ class TestReturnRequestCreate:
         self, line, buyer, artist, mailoutbox, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            rr = make_return(line=line, quantity=1, reason="damaged", comment="Cracked rim.")
+            rr = make_return(
+                line=line, quantity=1, reason="damaged", comment="Cracked rim."
+            )
 
         assert rr.state == "requested"
         assert rr.artist_id == artist.pk and rr.buyer_id == buyer.pk
@@ -77,7 +79,9 @@ class TestReturnRequestCreate:
         assert "1 photo" in mails[0].body or "a photo" in mails[0].body
         assert not emails_of(mailoutbox, buyer.email)
 
-    def test_an_exchange_keeps_the_wanted_replacement_of_the_same_artist(self, line, artist):
+    def test_an_exchange_keeps_the_wanted_replacement_of_the_same_artist(
+        self, line, artist
+    ):
         other_variant = line.variant.item.variants.create(name="Blue", stock=3)
 
         rr = services.return_request_create(
@@ -115,7 +119,11 @@ class TestReturnRequestCreate:
 
         with pytest.raises(DomainError) as error:
             services.return_request_create(
-                buyer=buyer, line=line, quantity=1, kind="exchange", reason="wrong_size",
+                buyer=buyer,
+                line=line,
+                quantity=1,
+                kind="exchange",
+                reason="wrong_size",
                 desired_text="A larger one",
             )
 
@@ -124,7 +132,11 @@ class TestReturnRequestCreate:
     def test_someone_else_cannot_ask_to_return_the_buyers_line(self, line):
         with pytest.raises(PermissionDenied):
             services.return_request_create(
-                buyer=UserFactory(), line=line, quantity=1, kind="return", reason="changed_mind"
+                buyer=UserFactory(),
+                line=line,
+                quantity=1,
+                kind="return",
+                reason="changed_mind",
             )
 
         assert not ReturnRequest.objects.exists()
@@ -134,7 +146,12 @@ class TestReturnRequestCreate:
         [("kind", "swap"), ("reason", "bored"), ("quantity", "two"), ("quantity", 0)],
     )
     def test_bad_input_is_a_field_error_and_records_nothing(self, line, field, value):
-        arguments = {"quantity": 1, "kind": "return", "reason": "changed_mind", field: value}
+        arguments = {
+            "quantity": 1,
+            "kind": "return",
+            "reason": "changed_mind",
+            field: value,
+        }
 
         with pytest.raises(DomainError) as error:
             services.return_request_create(
@@ -181,17 +198,24 @@ class TestQuantity:
 # Each transition: (state before, call, state after, email event, who gets it).
 def _accept(rr, actors):
     services.return_request_accept(
-        return_request=rr, by=actors["artist"], instructions="Atelier, 3 rue du Four, Lyon"
+        return_request=rr,
+        by=actors["artist"],
+        instructions="Atelier, 3 rue du Four, Lyon",
     )
 
 
 def _reject(rr, actors):
-    services.return_request_reject(return_request=rr, by=actors["artist"], reason="Worn.")
+    services.return_request_reject(
+        return_request=rr, by=actors["artist"], reason="Worn."
+    )
 
 
 def _ship_back(rr, actors):
     services.return_request_ship_back(
-        return_request=rr, by=actors["buyer"], carrier="La Poste", tracking_number="8R42"
+        return_request=rr,
+        by=actors["buyer"],
+        carrier="La Poste",
+        tracking_number="8R42",
     )
 
 
@@ -205,7 +229,10 @@ def _refund(rr, actors):
 
 def _ship_replacement(rr, actors):
     services.return_request_ship_replacement(
-        return_request=rr, by=actors["artist"], carrier="La Poste", tracking_number="8R43"
+        return_request=rr,
+        by=actors["artist"],
+        carrier="La Poste",
+        tracking_number="8R43",
     )
 
 
@@ -214,7 +241,9 @@ def _convert(rr, actors):
 
 
 def _escalate(rr, actors):
-    services.return_request_escalate(return_request=rr, by=actors["buyer"], message="Unfair.")
+    services.return_request_escalate(
+        return_request=rr, by=actors["buyer"], message="Unfair."
+    )
 
 
 def _withdraw(rr, actors):
@@ -226,17 +255,24 @@ def _expire(rr, actors):
 
     from django.utils import timezone
 
-    services.return_request_expire(return_request=rr, now=timezone.now() + timedelta(days=60))
+    services.return_request_expire(
+        return_request=rr, now=timezone.now() + timedelta(days=60)
+    )
 
 
 def _staff_accept(rr, actors):
     services.return_request_staff_decide(
-        return_request=rr, by=actors["staff"], decision="accept", instructions="Send it to us."
+        return_request=rr,
+        by=actors["staff"],
+        decision="accept",
+        instructions="Send it to us.",
     )
 
 
 def _staff_refund(rr, actors):
-    services.return_request_staff_decide(return_request=rr, by=actors["staff"], decision="refund")
+    services.return_request_staff_decide(
+        return_request=rr, by=actors["staff"], decision="refund"
+    )
 
 
 def _staff_close(rr, actors):
@@ -247,16 +283,79 @@ def _staff_close(rr, actors):
 
 TRANSITIONS = [
     # name, from, call, to, system event, [(email event, recipient)]
-    ("accept", "requested", _accept, "accepted", "return_accepted", [("return_accepted", "buyer")]),
-    ("reject", "requested", _reject, "rejected", "return_rejected", [("return_rejected", "buyer")]),
-    ("ship_back", "accepted", _ship_back, "in_transit", "return_shipped_back", [("return_shipped_back", "artist")]),
-    ("receive", "in_transit", _receive, "received", "return_received", [("return_received", "buyer")]),
-    ("receive", "accepted", _receive, "received", "return_received", [("return_received", "buyer")]),
+    (
+        "accept",
+        "requested",
+        _accept,
+        "accepted",
+        "return_accepted",
+        [("return_accepted", "buyer")],
+    ),
+    (
+        "reject",
+        "requested",
+        _reject,
+        "rejected",
+        "return_rejected",
+        [("return_rejected", "buyer")],
+    ),
+    (
+        "ship_back",
+        "accepted",
+        _ship_back,
+        "in_transit",
+        "return_shipped_back",
+        [("return_shipped_back", "artist")],
+    ),
+    (
+        "receive",
+        "in_transit",
+        _receive,
+        "received",
+        "return_received",
+        [("return_received", "buyer")],
+    ),
+    (
+        "receive",
+        "accepted",
+        _receive,
+        "received",
+        "return_received",
+        [("return_received", "buyer")],
+    ),
     ("refund", "received", _refund, "refunded", "return_refunded", []),
-    ("escalate", "rejected", _escalate, "escalated", "return_escalated", [("return_escalated", "artist")]),
-    ("withdraw", "requested", _withdraw, "withdrawn", "return_withdrawn", [("return_withdrawn", "artist")]),
-    ("withdraw", "accepted", _withdraw, "withdrawn", "return_withdrawn", [("return_withdrawn", "artist")]),
-    ("expire", "accepted", _expire, "expired", "return_expired", [("return_expired", "buyer")]),
+    (
+        "escalate",
+        "rejected",
+        _escalate,
+        "escalated",
+        "return_escalated",
+        [("return_escalated", "artist")],
+    ),
+    (
+        "withdraw",
+        "requested",
+        _withdraw,
+        "withdrawn",
+        "return_withdrawn",
+        [("return_withdrawn", "artist")],
+    ),
+    (
+        "withdraw",
+        "accepted",
+        _withdraw,
+        "withdrawn",
+        "return_withdrawn",
+        [("return_withdrawn", "artist")],
+    ),
+    (
+        "expire",
+        "accepted",
+        _expire,
+        "expired",
+        "return_expired",
+        [("return_expired", "buyer")],
+    ),
     (
         "staff_decide",
         "escalated",
@@ -291,7 +390,14 @@ EXCHANGE_TRANSITIONS = [
         "return_replacement_shipped",
         [("return_replacement_shipped", "buyer")],
     ),
-    ("convert_to_refund", "received", _convert, "refunded", "return_converted_to_refund", []),
+    (
+        "convert_to_refund",
+        "received",
+        _convert,
+        "refunded",
+        "return_converted_to_refund",
+        [],
+    ),
 ]
 
 
@@ -303,7 +409,9 @@ def _request_in(line, state, kind="return"):
         actors = _actors(rr)
         for step in PATHS[state]:
             rr = fresh(rr)
-            {"accept": _accept, "ship_back": _ship_back, "receive": _receive}[step](rr, actors)
+            {"accept": _accept, "ship_back": _ship_back, "receive": _receive}[step](
+                rr, actors
+            )
         return fresh(rr)
     return make_return(line=line, state=state, quantity=1)
 
@@ -318,8 +426,14 @@ def _actors(rr):
 
 @pytest.mark.parametrize(
     "name, from_state, call, to_state, system_event, emails, kind",
-    [pytest.param(*t, "return", id=f"{t[0]}-from-{t[1]}-{t[2].__name__}") for t in TRANSITIONS]
-    + [pytest.param(*t, "exchange", id=f"{t[0]}-exchange") for t in EXCHANGE_TRANSITIONS],
+    [
+        pytest.param(*t, "return", id=f"{t[0]}-from-{t[1]}-{t[2].__name__}")
+        for t in TRANSITIONS
+    ]
+    + [
+        pytest.param(*t, "exchange", id=f"{t[0]}-exchange")
+        for t in EXCHANGE_TRANSITIONS
+    ],
 )
 def test_each_transition_writes_history_posts_a_system_message_and_emails_the_party_concerned(
     line,
@@ -360,7 +474,10 @@ def test_each_transition_writes_history_posts_a_system_message_and_emails_the_pa
     assert system_messages.count() == 1
     assert system_text(system_messages.get(), language="en")
     recipients = {"buyer": buyer, "artist": artist.user}
-    sent = [(n.event, n.recipient) for n in Notification.objects.exclude(event="return_refund_confirmed")]
+    sent = [
+        (n.event, n.recipient)
+        for n in Notification.objects.exclude(event="return_refund_confirmed")
+    ]
     assert sorted(sent, key=str) == sorted(
         [(event_name, recipients[who]) for event_name, who in emails], key=str
     )
@@ -404,7 +521,10 @@ def test_the_artists_email_links_to_the_request_in_the_dashboard(
     with django_capture_on_commit_callbacks(execute=True):
         rr = make_return(line=line)
 
-    assert f"/dashboard/returns/{rr.pk}/" in emails_of(mailoutbox, artist.user.email)[0].body
+    assert (
+        f"/dashboard/returns/{rr.pk}/"
+        in emails_of(mailoutbox, artist.user.email)[0].body
+    )
 
 
 def test_the_system_escalation_emails_both_sides(
@@ -424,7 +544,9 @@ def test_the_system_escalation_emails_both_sides(
     assert fresh(rr).state == "escalated"
     assert fresh(rr).history.last().by is None
     assert len(emails_of(mailoutbox, buyer.email)) == 1
-    assert "pas répondu à temps" in emails_of(mailoutbox, buyer.email)[0].body  # the buyer reads French
+    assert (
+        "pas répondu à temps" in emails_of(mailoutbox, buyer.email)[0].body
+    )  # the buyer reads French
     assert "not answered in time" in emails_of(mailoutbox, artist.user.email)[-1].body
 
 
@@ -444,12 +566,22 @@ class TestRefusedTransitions:
         "staff_close": (_staff_close, {"escalated"}),
     }
     STATES = [
-        "requested", "accepted", "rejected", "in_transit", "received", "refunded",
-        "escalated", "withdrawn", "expired", "closed",
+        "requested",
+        "accepted",
+        "rejected",
+        "in_transit",
+        "received",
+        "refunded",
+        "escalated",
+        "withdrawn",
+        "expired",
+        "closed",
     ]
 
     @pytest.mark.parametrize("state", STATES)
-    def test_actions_not_allowed_in_a_state_raise_conflict_and_change_nothing(self, line, state):
+    def test_actions_not_allowed_in_a_state_raise_conflict_and_change_nothing(
+        self, line, state
+    ):
         rr = make_return(line=line, state=state, quantity=1)
         actors = _actors(rr)
         history = list(rr.history.values_list("pk", flat=True))
@@ -482,7 +614,9 @@ class TestRefusedTransitions:
 
         assert error.value.state == "accepted"
 
-    def test_the_buyer_escalates_an_unanswered_request_only_after_the_answer_delay(self, line):
+    def test_the_buyer_escalates_an_unanswered_request_only_after_the_answer_delay(
+        self, line
+    ):
         rr = make_return(line=line)
 
         with pytest.raises(Conflict):
@@ -490,7 +624,9 @@ class TestRefusedTransitions:
 
         assert fresh(rr).state == "requested"
 
-    def test_a_rejected_request_whose_pieces_are_under_a_new_request_cannot_be_escalated(self, line):
+    def test_a_rejected_request_whose_pieces_are_under_a_new_request_cannot_be_escalated(
+        self, line
+    ):
         """Rejecting gives the pieces back: once a new request holds them,
         escalating the rejected one would put more pieces under request than
         the line has (found by the state-machine fuzz: 5 of 4)."""
@@ -506,9 +642,13 @@ class TestRefusedTransitions:
 
         assert error.value.state == "rejected"
         assert fresh(rejected).state == "rejected"
-        assert not ReturnEvent.objects.filter(request=rejected, transition="escalate").exists()
+        assert not ReturnEvent.objects.filter(
+            request=rejected, transition="escalate"
+        ).exists()
         # Once the newer request lets its pieces go, the rejected one may go on.
-        services.return_request_withdraw(return_request=fresh(newer), by=actors["buyer"])
+        services.return_request_withdraw(
+            return_request=fresh(newer), by=actors["buyer"]
+        )
         assert "escalate" in rules.allowed_return_actions(
             return_request=fresh(rejected), user=actors["buyer"]
         )
@@ -527,7 +667,9 @@ class TestWhoMayAct:
         rr = make_return(line=line)
 
         with pytest.raises(PermissionDenied):
-            services.return_request_accept(return_request=rr, by=rr.buyer, instructions="x")
+            services.return_request_accept(
+                return_request=rr, by=rr.buyer, instructions="x"
+            )
 
     def test_another_artist_cannot_answer(self, line):
         rr = make_return(line=line)
@@ -542,7 +684,10 @@ class TestWhoMayAct:
 
         with pytest.raises(PermissionDenied):
             services.return_request_ship_back(
-                return_request=rr, by=rr.artist_order.artist.user, carrier="X", tracking_number="1"
+                return_request=rr,
+                by=rr.artist_order.artist.user,
+                carrier="X",
+                tracking_number="1",
             )
 
     def test_only_staff_decide_on_an_escalated_request(self, line):
@@ -557,7 +702,9 @@ class TestWhoMayAct:
         rr = make_return(line=line, state="escalated")
         support = staff_user()
 
-        services.return_request_staff_decide(return_request=rr, by=support, decision="close")
+        services.return_request_staff_decide(
+            return_request=rr, by=support, decision="close"
+        )
 
         assert fresh(rr).history.last().by == support
 
@@ -579,12 +726,19 @@ class TestWhoMayAct:
     ):
         rr = make_return(line=line, state=state)
 
-        assert rules.allowed_return_actions(return_request=rr, user=rr.buyer) == buyer_actions
         assert (
-            rules.allowed_return_actions(return_request=rr, user=rr.artist_order.artist.user)
+            rules.allowed_return_actions(return_request=rr, user=rr.buyer)
+            == buyer_actions
+        )
+        assert (
+            rules.allowed_return_actions(
+                return_request=rr, user=rr.artist_order.artist.user
+            )
             == artist_actions
         )
-        assert rules.allowed_return_actions(return_request=rr, user=UserFactory()) == set()
+        assert (
+            rules.allowed_return_actions(return_request=rr, user=UserFactory()) == set()
+        )
 
     def test_staff_may_decide_on_escalated_requests(self, line):
         rr = make_return(line=line, state="escalated")
@@ -612,10 +766,14 @@ class TestRefundAmount:
     def test_adds_no_shipping_for_a_change_of_mind_unless_the_terms_say_so(self, buyer):
         plain = make_line(buyer=buyer, artist=make_artist("plain"), quantity=2)
         generous = make_line(
-            buyer=buyer, artist=make_artist("generous", refunds_original_shipping=True), quantity=2
+            buyer=buyer,
+            artist=make_artist("generous", refunds_original_shipping=True),
+            quantity=2,
         )
 
-        plain_return = make_return(line=plain, state="received", quantity=2, reason="changed_mind")
+        plain_return = make_return(
+            line=plain, state="received", quantity=2, reason="changed_mind"
+        )
         generous_return = make_return(
             line=generous, state="received", quantity=2, reason="changed_mind"
         )
@@ -623,7 +781,9 @@ class TestRefundAmount:
         assert rules.return_refund_amount(plain_return) == Decimal("48.00")
         assert rules.return_refund_amount(generous_return) == Decimal("53.00")
 
-    def test_the_shipping_is_refunded_once_when_two_requests_bring_everything_back(self, line):
+    def test_the_shipping_is_refunded_once_when_two_requests_bring_everything_back(
+        self, line
+    ):
         first = make_return(line=line, state="received", quantity=1, reason="damaged")
         second = make_return(line=line, state="received", quantity=1, reason="damaged")
 
@@ -634,10 +794,17 @@ class TestRefundAmount:
             return_request=fresh(second), by=second.artist_order.artist.user
         )
 
-        assert {first_refund.amount, second_refund.amount} == {Decimal("29.00"), Decimal("24.00")}
-        assert ArtistOrder.objects.get(pk=line.artist_order_id).refunded == Decimal("53.00")
+        assert {first_refund.amount, second_refund.amount} == {
+            Decimal("29.00"),
+            Decimal("24.00"),
+        }
+        assert ArtistOrder.objects.get(pk=line.artist_order_id).refunded == Decimal(
+            "53.00"
+        )
 
-    def test_the_artist_may_lower_it_with_a_note(self, line, mailoutbox, django_capture_on_commit_callbacks):
+    def test_the_artist_may_lower_it_with_a_note(
+        self, line, mailoutbox, django_capture_on_commit_callbacks
+    ):
         rr = make_return(line=line, state="received", quantity=1)
 
         with django_capture_on_commit_callbacks(execute=True):
@@ -672,7 +839,10 @@ class TestRefundAmount:
 
         with pytest.raises(DomainError) as error:
             services.return_request_refund(
-                return_request=rr, by=rr.artist_order.artist.user, amount="30.00", note="Sorry"
+                return_request=rr,
+                by=rr.artist_order.artist.user,
+                amount="30.00",
+                note="Sorry",
             )
 
         assert error.value.field == "amount"
@@ -682,7 +852,11 @@ class TestRefundAmount:
         rr = make_return(line=line, state="escalated", quantity=1)
 
         refund = services.return_request_staff_decide(
-            return_request=rr, by=staff_user(), decision="refund", amount="53.00", note="Goodwill"
+            return_request=rr,
+            by=staff_user(),
+            decision="refund",
+            amount="53.00",
+            note="Goodwill",
         )
 
         assert refund.amount == Decimal("53.00")
@@ -698,7 +872,9 @@ class TestRefundAmount:
 
         assert error.value.field == "amount"
         assert fresh(rr).state == "escalated"
-        assert ArtistOrder.objects.get(pk=line.artist_order_id).refunded == Decimal("0.00")
+        assert ArtistOrder.objects.get(pk=line.artist_order_id).refunded == Decimal(
+            "0.00"
+        )
 
     def test_the_cap_holds_across_the_return_and_staff_routes(self, line):
         artist_order = ArtistOrder.objects.get(pk=line.artist_order_id)
@@ -712,7 +888,9 @@ class TestRefundAmount:
 
         # The default is capped to what is left (13.00 of 53.00).
         assert rules.return_refund_amount(rr) == Decimal("13.00")
-        refund = services.return_request_refund(return_request=rr, by=rr.artist_order.artist.user)
+        refund = services.return_request_refund(
+            return_request=rr, by=rr.artist_order.artist.user
+        )
         with pytest.raises(DomainError):
             refund_create(
                 artist_order=artist_order,
@@ -722,8 +900,14 @@ class TestRefundAmount:
             )
 
         assert refund.amount == Decimal("13.00")
-        total = artist_order.refunds.exclude(status=RefundStatus.FAILED).aggregate(s=Sum("amount"))["s"]
-        assert total == Decimal("53.00") == ArtistOrder.objects.get(pk=artist_order.pk).paid
+        total = artist_order.refunds.exclude(status=RefundStatus.FAILED).aggregate(
+            s=Sum("amount")
+        )["s"]
+        assert (
+            total
+            == Decimal("53.00")
+            == ArtistOrder.objects.get(pk=artist_order.pk).paid
+        )
 
     def test_a_discount_is_shared_out_over_the_returned_pieces(self, buyer):
         artist = make_artist("discounted")
@@ -735,11 +919,15 @@ class TestRefundAmount:
 
         assert rules.return_refund_amount(rr) == Decimal("20.00")
 
-    def test_the_refund_is_paid_after_commit(self, line, django_capture_on_commit_callbacks):
+    def test_the_refund_is_paid_after_commit(
+        self, line, django_capture_on_commit_callbacks
+    ):
         rr = make_return(line=line, state="received", quantity=1)
 
         with django_capture_on_commit_callbacks(execute=True):
-            refund = services.return_request_refund(return_request=rr, by=rr.artist_order.artist.user)
+            refund = services.return_request_refund(
+                return_request=rr, by=rr.artist_order.artist.user
+            )
 
         refund.refresh_from_db()
         assert refund.status == RefundStatus.SUCCEEDED
@@ -749,7 +937,9 @@ class TestRefundAmount:
 def test_system_messages_of_a_request_stay_in_its_own_thread(line):
     rr = make_return(line=line, state="refunded")
 
-    events = list(rr.thread.messages.filter(system=True).values_list("event", flat=True))
+    events = list(
+        rr.thread.messages.filter(system=True).values_list("event", flat=True)
+    )
 
     assert events == [
         "return_requested",
@@ -758,8 +948,12 @@ def test_system_messages_of_a_request_stay_in_its_own_thread(line):
         "return_received",
         "return_refunded",
     ]
-    assert not Message.objects.filter(system=True, thread__kind="artist_order", event__startswith="return_").exists()
-    assert list(ReturnEvent.objects.filter(request=rr).values_list("transition", flat=True)) == [
+    assert not Message.objects.filter(
+        system=True, thread__kind="artist_order", event__startswith="return_"
+    ).exists()
+    assert list(
+        ReturnEvent.objects.filter(request=rr).values_list("transition", flat=True)
+    ) == [
         "request",
         "accept",
         "ship_back",
@@ -777,7 +971,9 @@ class TestRefundConfirmed:
         mailoutbox.clear()
 
         with django_capture_on_commit_callbacks(execute=True):
-            services.return_request_receive(return_request=fresh(rr), by=rr.artist_order.artist.user)
+            services.return_request_receive(
+                return_request=fresh(rr), by=rr.artist_order.artist.user
+            )
         with django_capture_on_commit_callbacks(execute=True):
             refund = services.return_request_refund(
                 return_request=fresh(rr), by=rr.artist_order.artist.user
@@ -788,23 +984,30 @@ class TestRefundConfirmed:
         to_buyer = emails_of(mailoutbox, buyer.email)
         assert [
             n.event
-            for n in Notification.objects.filter(recipient=buyer, event__startswith="return_")
-            .order_by("id")
+            for n in Notification.objects.filter(
+                recipient=buyer, event__startswith="return_"
+            ).order_by("id")
         ] == [
             "return_received",
             "return_refund_confirmed",
         ]
         assert len(to_buyer) == 2
         assert "24,00 €" in to_buyer[1].subject  # written as French pages write it
-        assert Notification.objects.get(event="return_refund_confirmed").language == "fr"
+        assert (
+            Notification.objects.get(event="return_refund_confirmed").language == "fr"
+        )
 
-    def test_no_confirmation_while_the_provider_has_not_paid(self, line, buyer, monkeypatch):
+    def test_no_confirmation_while_the_provider_has_not_paid(
+        self, line, buyer, monkeypatch
+    ):
         from orders.services import refunds
 
         monkeypatch.setattr(refunds, "dispatch_refund", lambda **kwargs: False)
         rr = make_return(line=line, state="received", quantity=1)
 
-        refund = services.return_request_refund(return_request=rr, by=rr.artist_order.artist.user)
+        refund = services.return_request_refund(
+            return_request=rr, by=rr.artist_order.artist.user
+        )
 
         refund.refresh_from_db()
         assert refund.status == RefundStatus.PENDING
@@ -815,7 +1018,9 @@ class TestRefundConfirmed:
 
         monkeypatch.setattr(refunds, "dispatch_refund", lambda **kwargs: False)
         rr = make_return(line=line, state="received", quantity=1)
-        refund = services.return_request_refund(return_request=rr, by=rr.artist_order.artist.user)
+        refund = services.return_request_refund(
+            return_request=rr, by=rr.artist_order.artist.user
+        )
 
         refunds.refund_process(refund_id=refund.pk)
         refunds.refund_process(refund_id=refund.pk)

@@ -16,9 +16,11 @@ def violations(page):
     found = []
     page.on(
         "console",
-        lambda message: found.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            found.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     page.add_init_script(
         "document.addEventListener('securitypolicyviolation', e =>"
@@ -27,7 +29,9 @@ def violations(page):
     return found
 
 
-def test_language_switch_submits_itself_without_an_inline_handler(page, live_server, violations):
+def test_language_switch_submits_itself_without_an_inline_handler(
+    page, live_server, violations
+):
     page.goto(f"{live_server.url}/")
 
     page.select_option("#language-select", "fr")
@@ -50,7 +54,9 @@ def test_item_page_caps_the_quantity_at_the_stock_of_the_chosen_variant(
     assert violations == []
 
 
-def test_signup_shows_the_shop_name_only_to_future_artists(page, live_server, violations):
+def test_signup_shows_the_shop_name_only_to_future_artists(
+    page, live_server, violations
+):
     page.goto(f"{live_server.url}/accounts/signup/")
     shop_name = page.locator('[data-field="shop_name"]')
     radios = page.locator('input[name="role"]')
@@ -67,7 +73,9 @@ def test_signup_shows_the_shop_name_only_to_future_artists(page, live_server, vi
 
 
 def test_admin_works_under_the_csp(page, live_server, violations):
-    UserFactory(username="boss", password="a-long-secret-2026", is_staff=True, is_superuser=True)
+    UserFactory(
+        username="boss", password="a-long-secret-2026", is_staff=True, is_superuser=True
+    )
 
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", "boss")
@@ -82,5 +90,7 @@ def test_admin_works_under_the_csp(page, live_server, violations):
 def test_api_docs_render_offline_under_the_csp(page, live_server, violations):
     page.goto(f"{live_server.url}/api/docs/")
 
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Atelier marketplace API")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "Atelier marketplace API"
+    )
     assert violations == []

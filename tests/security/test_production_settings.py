@@ -42,7 +42,9 @@ HEADER_SETTINGS = [
 ]
 
 
-def run_manage(*args: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+def run_manage(
+    *args: str, extra_env: dict | None = None
+) -> subprocess.CompletedProcess:
     env = {**os.environ, **PRODUCTION_ENV, **(extra_env or {})}
     # The production defaults, not a developer's or the test run's overrides.
     for name in ("SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"):
@@ -78,7 +80,11 @@ class TestDeploymentChecklist:
 
     def test_check_deploy_would_catch_a_weak_secret_key(self):
         result = run_manage(
-            "check", "--deploy", "--fail-level", "WARNING", extra_env={"SECRET_KEY": "short"}
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            extra_env={"SECRET_KEY": "short"},
         )
 
         assert result.returncode != 0
@@ -86,7 +92,11 @@ class TestDeploymentChecklist:
 
     def test_check_deploy_warns_when_the_cache_is_not_shared_between_processes(self):
         result = run_manage(
-            "check", "--deploy", "--fail-level", "WARNING", extra_env={"CACHE_URL": "locmemcache://"}
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            extra_env={"CACHE_URL": "locmemcache://"},
         )
 
         assert result.returncode != 0
@@ -135,7 +145,9 @@ class TestSecurityHeaders:
     ):
         from django.urls import reverse
 
-        response = client.get(reverse(url_name), secure=True, HTTP_HOST="marketplace.example")
+        response = client.get(
+            reverse(url_name), secure=True, HTTP_HOST="marketplace.example"
+        )
 
         assert response.status_code == 200
         csp = response["Content-Security-Policy"]
@@ -155,7 +167,9 @@ class TestSecurityHeaders:
         assert response.status_code == 301
         assert response["Location"] == "https://marketplace.example/"
 
-    def test_login_sets_secure_httponly_session_cookie(self, client, production_headers):
+    def test_login_sets_secure_httponly_session_cookie(
+        self, client, production_headers
+    ):
         from tests.factories import UserFactory
 
         UserFactory(username="secure-buyer", password="a-long-secret-2026")
@@ -175,7 +189,9 @@ class TestSecurityHeaders:
         assert cookie["httponly"]
 
     def test_api_answers_carry_the_csp_too(self, client, production_headers):
-        response = client.get("/api/v1/items/", secure=True, HTTP_HOST="marketplace.example")
+        response = client.get(
+            "/api/v1/items/", secure=True, HTTP_HOST="marketplace.example"
+        )
 
         assert response.status_code in (200, 401)
         assert "default-src 'self'" in response["Content-Security-Policy"]
@@ -190,7 +206,10 @@ class TestApiDocsWorkOfflineUnderTheCsp:
         html = response.content.decode()
         assert response.status_code == 200
         assert "cdn" not in html.lower()
-        assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+        assert (
+            "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"
+            in html
+        )
         # The initialisation script is a separate request, not inline.
         assert "<script>" not in html.replace(" ", "")
 

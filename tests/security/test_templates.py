@@ -15,7 +15,9 @@ TEMPLATES = sorted(
     for path in (ROOT / "templates").rglob("*.html")
     if "emails" not in path.relative_to(ROOT / "templates").parts
 )
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I)
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>", re.I
+)
 EVENT_HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 JAVASCRIPT_URL = re.compile(r"(?:href|src|action)\s*=\s*[\"']\s*javascript:", re.I)
 
@@ -28,8 +30,12 @@ def test_there_are_templates_to_check():
 def test_template_has_no_inline_script_event_handler_or_javascript_url(path):
     text = path.read_text()
 
-    assert not INLINE_SCRIPT.search(text), "inline <script>: move it to static/js/site.js"
-    assert not EVENT_HANDLER.search(text), "inline on...= handler: use addEventListener in static/js/site.js"
+    assert not INLINE_SCRIPT.search(text), (
+        "inline <script>: move it to static/js/site.js"
+    )
+    assert not EVENT_HANDLER.search(text), (
+        "inline on...= handler: use addEventListener in static/js/site.js"
+    )
     assert not JAVASCRIPT_URL.search(text), "javascript: URL"
 
 

@@ -30,7 +30,10 @@ def potter(db):
 @pytest.fixture
 def staff(db):
     return UserFactory(
-        username="support", email="support@example.com", is_staff=True, is_superuser=True
+        username="support",
+        email="support@example.com",
+        is_staff=True,
+        is_superuser=True,
     )
 
 
@@ -44,4 +47,3 @@ def api_as(user):
     client = APIClient()
     client.force_authenticate(user)
     return client
-

@@ -28,12 +28,16 @@ def fill(n: int, *, staff):
     """Some rows in every table the admin lists: orders in several states,
     refunds, requests, returns, conversations, flags, notifications..."""
     for index in range(n):
-        buyer = UserFactory(username=f"buyer{n}-{index}", email=f"buyer{n}-{index}@example.com")
+        buyer = UserFactory(
+            username=f"buyer{n}-{index}", email=f"buyer{n}-{index}@example.com"
+        )
         shop = make_artist(f"shop{n}-{index}", name=f"Shop {n}-{index}")
         make_artist_order(buyer=buyer, artist=shop)
         refused = make_artist_order(buyer=buyer, artist=shop, state="refused")
         accepted = make_artist_order(buyer=buyer, artist=shop, state="accepted")
-        order_services.artist_order_cancel(artist_order=accepted, by=buyer, reason="Too slow")
+        order_services.artist_order_cancel(
+            artist_order=accepted, by=buyer, reason="Too slow"
+        )
         shipped = make_artist_order(buyer=buyer, artist=shop, state="shipped")
         order_services.artist_order_report_not_received(artist_order=shipped, by=buyer)
         make_return(line=make_line(buyer=buyer, artist=shop), state="escalated")
@@ -43,7 +47,10 @@ def fill(n: int, *, staff):
         DiscountCode.objects.create(code=f"CODE{n}{index}", kind="percent", value=10)
         Cart.objects.create(user=buyer)
         LogEntry.objects.log_actions(
-            user_id=staff.pk, queryset=[refused], action_flag=CHANGE, change_message="Looked.",
+            user_id=staff.pk,
+            queryset=[refused],
+            action_flag=CHANGE,
+            change_message="Looked.",
             single_object=True,
         )
 
@@ -51,7 +58,10 @@ def fill(n: int, *, staff):
 def changelist_urls():
     for model in admin.site._registry:
         opts = model._meta
-        yield opts.label, reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        yield (
+            opts.label,
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        )
 
 
 def count_queries(client, url):
@@ -63,13 +73,21 @@ def count_queries(client, url):
 
 def test_every_changelist_loads_within_a_budget_that_does_not_grow(staff, staff_client):
     fill(1, staff=staff)
-    small = {label: count_queries(staff_client, url) for label, url in changelist_urls()}
+    small = {
+        label: count_queries(staff_client, url) for label, url in changelist_urls()
+    }
     fill(3, staff=staff)
-    large = {label: count_queries(staff_client, url) for label, url in changelist_urls()}
+    large = {
+        label: count_queries(staff_client, url) for label, url in changelist_urls()
+    }
 
     over = {label: count for label, count in large.items() if count > CHANGELIST_BUDGET}
     assert not over, over
-    grew = {label: (small[label], large[label]) for label in large if large[label] > small[label]}
+    grew = {
+        label: (small[label], large[label])
+        for label in large
+        if large[label] > small[label]
+    }
     assert not grew, grew
 
 
@@ -80,7 +98,9 @@ def test_every_change_and_add_page_loads(staff, staff_client):
         opts = model._meta
         obj = model_admin.get_queryset(request).order_by("pk").first()
         if obj is not None:
-            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]
+            )
             queries = count_queries(staff_client, url)
             assert queries <= CHANGE_PAGE_BUDGET, (opts.label, queries)
         if model_admin.has_add_permission(request):
@@ -95,10 +115,17 @@ def test_searches_a_support_agent_uses_find_the_order(staff, staff_client):
     number = artist_order.order.number
     page = reverse("admin:orders_artistorder_changelist")
 
-    for query in (number, "lou@example.com", "Atelier Argile", artist_order.tracking_number):
+    for query in (
+        number,
+        "lou@example.com",
+        "Atelier Argile",
+        artist_order.tracking_number,
+    ):
         response = staff_client.get(page, {"q": query})
         assert response.status_code == 200
         assert number in response.content.decode(), query
-    filtered = staff_client.get(page, {"state__exact": "shipped", "attention": "not_received"})
+    filtered = staff_client.get(
+        page, {"state__exact": "shipped", "attention": "not_received"}
+    )
     assert filtered.status_code == 200
     assert number not in filtered.content.decode()

@@ -33,26 +33,41 @@ def make_queue(buyer, *, tag: str, base: int):
     shop = make_artist(f"shop-{tag}", name=f"Shop {tag}")
 
     escalated = make_return(line=make_line(buyer=buyer, artist=shop), state="escalated")
-    ReturnRequest.objects.filter(pk=escalated.pk).update(escalated_at=days_ago(base + 5))
-    make_return(line=make_line(buyer=buyer, artist=shop), state="rejected")  # not escalated
+    ReturnRequest.objects.filter(pk=escalated.pk).update(
+        escalated_at=days_ago(base + 5)
+    )
+    make_return(
+        line=make_line(buyer=buyer, artist=shop), state="rejected"
+    )  # not escalated
 
     shipped = make_artist_order(buyer=buyer, artist=shop, state="shipped")
-    report = order_services.artist_order_report_not_received(artist_order=shipped, by=buyer)
+    report = order_services.artist_order_report_not_received(
+        artist_order=shipped, by=buyer
+    )
     NotReceivedReport.objects.filter(pk=report.pk).update(created_at=days_ago(base + 4))
 
     accepted = make_artist_order(buyer=buyer, artist=shop, state="accepted")
-    order_services.artist_order_cancel(artist_order=accepted, by=buyer, reason="Changed my mind")
-    CancellationRequest.objects.filter(artist_order=accepted).update(created_at=days_ago(base + 3))
+    order_services.artist_order_cancel(
+        artist_order=accepted, by=buyer, reason="Changed my mind"
+    )
+    CancellationRequest.objects.filter(artist_order=accepted).update(
+        created_at=days_ago(base + 3)
+    )
     fresh = make_artist_order(buyer=buyer, artist=shop, state="accepted")
-    order_services.artist_order_cancel(artist_order=fresh, by=buyer)  # too recent to show
+    order_services.artist_order_cancel(
+        artist_order=fresh, by=buyer
+    )  # too recent to show
 
     overdue = make_artist_order(buyer=buyer, artist=shop)
     ArtistOrder.objects.filter(pk=overdue.pk).update(
-        paid_at=days_ago(base + 2), acceptance_deadline=timezone.now() + timedelta(hours=2)
+        paid_at=days_ago(base + 2),
+        acceptance_deadline=timezone.now() + timedelta(hours=2),
     )
     make_artist_order(buyer=buyer, artist=shop)  # deadline in three days: not shown
 
-    thread = messaging.thread_start(buyer=buyer, artist=shop, body="You are all crooks!")
+    thread = messaging.thread_start(
+        buyer=buyer, artist=shop, body="You are all crooks!"
+    )
     message = thread.messages.get()
     messaging.message_flag(message=message, by=shop.user, reason="Insults")
     Message.objects.filter(pk=message.pk).update(flagged_at=days_ago(base + 1))
@@ -74,7 +89,9 @@ def admin_url(obj):
 
 
 class TestEscalationQueue:
-    def test_lists_the_right_rows_oldest_first_with_links(self, camille, staff, staff_client):
+    def test_lists_the_right_rows_oldest_first_with_links(
+        self, camille, staff, staff_client
+    ):
         expected = make_queue(camille, tag="a", base=0)
         messaging.message_hide(message=expected["hidden"], by=staff)
 
@@ -111,7 +128,9 @@ class TestEscalationQueue:
 
         assert [row.kind for row in only_returns] == ["returns"]
         assert index.status_code == 200
-        assert dict((kind, count) for kind, _label, count in index.context["escalation_counts"]) == {
+        assert dict(
+            (kind, count) for kind, _label, count in index.context["escalation_counts"]
+        ) == {
             "returns": 1,
             "acceptance": 1,
             "not_received": 1,
@@ -124,16 +143,22 @@ class TestEscalationQueue:
     def test_an_answered_row_leaves_the_queue(self, camille, staff, staff_client):
         expected = make_queue(camille, tag="a", base=0)
         order_services.artist_order_refuse(
-            artist_order=expected["cancellation"], by=staff, reason="Cancelled as asked."
+            artist_order=expected["cancellation"],
+            by=staff,
+            reason="Cancelled as asked.",
         )
-        order_services.artist_order_accept(artist_order=expected["acceptance"], by=staff)
+        order_services.artist_order_accept(
+            artist_order=expected["acceptance"], by=staff
+        )
 
         kinds = [row.kind for row in staff_client.get(QUEUE).context["rows"]]
 
         assert "cancellation" not in kinds
         assert "acceptance" not in kinds
 
-    def test_costs_the_same_number_of_queries_whatever_its_length(self, camille, staff_client):
+    def test_costs_the_same_number_of_queries_whatever_its_length(
+        self, camille, staff_client
+    ):
         make_queue(camille, tag="a", base=0)
         staff_client.get(QUEUE)  # warm the session and content types
         with CaptureQueriesContext(connection) as small:

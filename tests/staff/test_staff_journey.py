@@ -17,12 +17,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
 
 
-def test_staff_refuses_an_overdue_order_from_the_escalation_queue(page, live_server, tmp_path):
+def test_staff_refuses_an_overdue_order_from_the_escalation_queue(
+    page, live_server, tmp_path
+):
     violations = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    UserFactory(username="support", email="support@example.com", is_staff=True, is_superuser=True)
+    page.on(
+        "console",
+        lambda m: (
+            violations.append(m.text) if "Content Security Policy" in m.text else None
+        ),
+    )
+    UserFactory(
+        username="support",
+        email="support@example.com",
+        is_staff=True,
+        is_superuser=True,
+    )
     buyer = UserFactory(username="camille", email="camille@example.com")
-    artist_order = make_artist_order(buyer=buyer, artist=make_artist("potter", name="Atelier Argile"))
+    artist_order = make_artist_order(
+        buyer=buyer, artist=make_artist("potter", name="Atelier Argile")
+    )
     ArtistOrder.objects.filter(pk=artist_order.pk).update(
         acceptance_deadline=timezone.now() + timedelta(hours=1)
     )

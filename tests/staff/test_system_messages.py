@@ -1,7 +1,6 @@
 """Every change of an artist order posts a system message into its thread,
 once, whatever the retries; the status-change email is its only email."""
 
-
 import pytest
 
 from marketplace.notifications.models import Notification
@@ -37,10 +36,17 @@ class TestAcceptAndShip:
         artist = api_as(potter.user)
 
         with django_capture_on_commit_callbacks() as accepted:
-            assert artist.post(f"/api/v1/artist-orders/{artist_order.pk}/accept/").status_code == 200
+            assert (
+                artist.post(
+                    f"/api/v1/artist-orders/{artist_order.pk}/accept/"
+                ).status_code
+                == 200
+            )
         run_twice(accepted)
         with django_capture_on_commit_callbacks() as shipped:
-            response = artist.post(f"/api/v1/artist-orders/{artist_order.pk}/ship/", SHIP, format="json")
+            response = artist.post(
+                f"/api/v1/artist-orders/{artist_order.pk}/ship/", SHIP, format="json"
+            )
             assert response.status_code == 200
         run_twice(shipped)
         # The worker retries every send, and the history posts again.
@@ -58,7 +64,9 @@ class TestAcceptAndShip:
         assert len(mailoutbox) == 2
         assert [email.to for email in mailoutbox] == [["camille@example.com"]] * 2
 
-    def test_the_messages_read_the_change_in_each_readers_language(self, camille, potter):
+    def test_the_messages_read_the_change_in_each_readers_language(
+        self, camille, potter
+    ):
         from messaging.rendering import system_text
 
         artist_order = make_artist_order(buyer=camille, artist=potter, state="shipped")
@@ -90,7 +98,15 @@ class TestEveryTransition:
             ("accepted", ["order_accepted"]),
             ("shipped", ["order_accepted", "order_shipped"]),
             ("delivered", ["order_accepted", "order_shipped", "order_delivered"]),
-            ("completed", ["order_accepted", "order_shipped", "order_delivered", "order_completed"]),
+            (
+                "completed",
+                [
+                    "order_accepted",
+                    "order_shipped",
+                    "order_delivered",
+                    "order_completed",
+                ],
+            ),
             ("refused", ["order_refused"]),
             ("cancelled", ["order_cancelled"]),
         ],
@@ -113,12 +129,21 @@ class TestEveryTransition:
         from orders import services as order_services
 
         artist_order = make_artist_order(buyer=camille, artist=potter, state="shipped")
-        order_services.artist_order_report_not_received(artist_order=artist_order, by=camille, note="Nothing came")
-        order_services.artist_order_reship(
-            artist_order=artist_order, by=potter.user, carrier="DHL", tracking_number="JD0002"
+        order_services.artist_order_report_not_received(
+            artist_order=artist_order, by=camille, note="Nothing came"
         )
-        order_services.artist_order_report_not_received(artist_order=artist_order, by=camille)
-        order_services.artist_order_refund_lost(artist_order=artist_order, by=potter.user)
+        order_services.artist_order_reship(
+            artist_order=artist_order,
+            by=potter.user,
+            carrier="DHL",
+            tracking_number="JD0002",
+        )
+        order_services.artist_order_report_not_received(
+            artist_order=artist_order, by=camille
+        )
+        order_services.artist_order_refund_lost(
+            artist_order=artist_order, by=potter.user
+        )
 
         assert system_events(artist_order)[2:] == [
             "not_received_reported",

@@ -20,15 +20,21 @@ class Command(BaseCommand):
             result = demo.seed()
         else:
             # The demo orders' confirmation emails would flood the console.
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            with override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+            ):
                 result = demo.seed()
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo marketplace ready ({result['orders_placed']} new demo orders)."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo marketplace ready ({result['orders_placed']} new demo orders)."
+            )
+        )
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         self.stdout.write("  buyer      buyer        (English)")
         self.stdout.write("  buyer      acheteuse    (French)")
         for artist in result["artists"]:
             self.stdout.write(f"  artist     {artist.user.username:<12} {artist.name}")
         self.stdout.write("  staff      staff        /admin/")
-        self.stdout.write("Discount codes: WELCOME10 (10 % off), CLAIRE5 (5 € off Atelier Claire from 30 €)")
+        self.stdout.write(
+            "Discount codes: WELCOME10 (10 % off), CLAIRE5 (5 € off Atelier Claire from 30 €)"
+        )
