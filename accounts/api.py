@@ -10,6 +10,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from artists.selectors import artist_for_user
+
 from .lockout import lockout_message
 from .models import Language, User
 from .services import Role, user_register, user_update_profile
@@ -43,7 +45,7 @@ class AccountSerializer(serializers.ModelSerializer):
         return user.is_artist
 
     def get_artist(self, user) -> str | None:
-        artist = user.artist_or_none
+        artist = artist_for_user(user)
         return artist.slug if artist is not None else None
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from artists.selectors import artist_for_user
 from marketplace.errors import DomainError
 
 from ..forms import OutboxPasswordResetForm, ProfileForm, SignupForm
@@ -126,7 +127,7 @@ def home(request):
     return render(
         request,
         "accounts/user_home.html",
-        {"form": form, "artist": user.artist_or_none},
+        {"form": form, "artist": artist_for_user(user)},
     )
 
 
