@@ -23,8 +23,8 @@ def _base() -> QuerySet[ReturnRequest]:
     """Requests with what their pages and the API show. The rows every
     request has come in the same query; the others (the shop, the refund,
     the wanted replacement, photos, history) in one query each for the
-    page: a join of eleven tables cost PostgreSQL several milliseconds of
-    planning on every list."""
+    page, because one join of eleven tables was slow to plan
+    (docs/performance.md)."""
     return ReturnRequest.objects.select_related(
         "artist_order__order",
         "artist_order__artist__user",
