@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 
 from .factories import make_artist, make_variant
+from .helpers import add, logged_in
 
 
 @pytest.fixture
@@ -40,3 +41,27 @@ def three_variants(three_artists):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def _report_at_once(settings):
+    """A parcel may be reported as not received as soon as it is shipped
+    (the API lifecycle and dashboard order modules use it on every test:
+    ``pytestmark = pytest.mark.usefixtures("_report_at_once")``)."""
+    settings.NOT_RECEIVED_AFTER_DAYS = 0
+
+
+@pytest.fixture
+def artist_client(artist):
+    return logged_in(artist.user)
+
+
+@pytest.fixture
+def full_cart(buyer_api, three_variants):
+    """2 bowls (potter), 2 scarves (weaver, free shipping from 50 €) and 3
+    copper rings (smith, shipped from Belgium)."""
+    bowl, scarf, ring = three_variants
+    add(buyer_api, bowl, 2)
+    add(buyer_api, scarf, 2)
+    add(buyer_api, ring, 3)
+    return three_variants

@@ -3,7 +3,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
-from tests.orders.factories import make_artist
+from tests.orders.factories import make_artist, make_artist_order
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +41,15 @@ def staff(db):
 def staff_client(client, staff):
     client.force_login(staff)
     return client
+
+
+@pytest.fixture
+def twins(camille, potter):
+    """Two identical paid artist orders of the same buyer and shop."""
+    weaver = make_artist("weaver", name="Brins de Laine")
+    first = make_artist_order(buyer=camille, artist=potter, price="45.00", quantity=2)
+    second = make_artist_order(buyer=camille, artist=weaver, price="45.00", quantity=2)
+    return first, second
 
 
 def api_as(user):

@@ -1,24 +1,21 @@
-"""The returns part of the seller dashboard: the queues (overview block and
-returns page), the list with its state filter, one request with the actions
+"""The returns part of the seller dashboard, one request: the actions
 allowed now (accept with instructions, reject with a reason, receive,
-refund with the computed amount prefilled, ship a replacement, convert to a
-refund), its conversation, who may open or post each page, and the query
-budget of the queue."""
+refund with the computed amount prefilled, ship a replacement, convert to
+a refund), its conversation, and the buyer's money moved once."""
 
 import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from marketplace.notifications.models import Notification
 from messaging.models import Message
 from orders.models import Refund
 from returns.models import ReturnRequest
-from tests.factories import UserFactory
 
-from .factories import make_line, make_return, staff_user
+from .factories import make_return
+from .helpers import action, messages_on, page
 
 ARTIST_BUTTONS = [
     "action-accept",
@@ -30,171 +27,8 @@ ARTIST_BUTTONS = [
 ]
 
 
-def logged_in(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def messages_on(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
 def buttons_on(html: str) -> set[str]:
     return {name for name in ARTIST_BUTTONS if f'data-testid="{name}"' in html}
-
-
-def page(return_request):
-    return reverse("dashboard:return", kwargs={"pk": return_request.pk})
-
-
-def action(name, return_request):
-    return reverse(f"dashboard:return_{name}", kwargs={"pk": return_request.pk})
-
-
-@pytest.fixture
-def artist_client(artist):
-    return logged_in(artist.user)
-
-
-@pytest.fixture
-def line(buyer, artist):
-    return make_line(buyer=buyer, artist=artist, quantity=2, price="30.00")
-
-
-def new_line(buyer, artist, **kwargs):
-    return make_line(buyer=buyer, artist=artist, **kwargs)
-
-
-# Queues -----------------------------------------------------------------------------
-
-
-class TestQueues:
-    def test_sorts_what_needs_the_artist_into_new_awaiting_receipt_and_to_refund(
-        self, artist_client, buyer, artist
-    ):
-        new = make_return(
-            line=new_line(buyer, artist), state="requested", reason="damaged"
-        )
-        accepted = make_return(
-            line=new_line(buyer, artist), state="accepted", reason="changed_mind"
-        )
-        sent = make_return(
-            line=new_line(buyer, artist), state="in_transit", reason="changed_mind"
-        )
-        received = make_return(
-            line=new_line(buyer, artist), state="received", reason="changed_mind"
-        )
-        done = make_return(
-            line=new_line(buyer, artist), state="refunded", reason="changed_mind"
-        )
-
-        html = artist_client.get(reverse("dashboard:returns")).content.decode()
-
-        def queue(name):
-            return re.search(
-                rf'data-testid="return-queue-{name}".*?</ul>', html, re.S
-            ).group(0)
-
-        assert page(new) in queue("new") and "artist's fault" in queue("new")
-        assert page(accepted) in queue("awaiting_receipt")
-        assert page(sent) in queue("awaiting_receipt")
-        assert page(received) in queue("to_refund")
-        for name in ("new", "awaiting_receipt", "to_refund"):
-            assert page(done) not in queue(name)
-        assert page(done) in re.search(
-            r'data-testid="return-list".*?</table>', html, re.S
-        ).group(0)
-
-    def test_the_overview_shows_the_queues_too(self, artist_client, buyer, artist):
-        new = make_return(line=new_line(buyer, artist), reason="damaged")
-
-        html = artist_client.get(reverse("dashboard:home")).content.decode()
-
-        block = re.search(
-            r'data-testid="home-return-queues".*?</section>', html, re.S
-        ).group(0)
-        assert page(new) in block
-        assert 'data-testid="dash-returns-link"' in html
-
-    def test_says_when_nothing_waits(self, artist_client):
-        home = artist_client.get(reverse("dashboard:home")).content.decode()
-        returns = artist_client.get(reverse("dashboard:returns")).content.decode()
-
-        assert 'data-testid="return-queues-empty"' in home
-        assert 'data-testid="return-queues-empty"' in returns
-
-    def test_never_shows_another_shops_requests(
-        self, artist_client, buyer, other_artist
-    ):
-        theirs = make_return(line=new_line(buyer, other_artist), reason="damaged")
-
-        html = artist_client.get(reverse("dashboard:returns")).content.decode()
-
-        assert page(theirs) not in html
-
-    def test_the_state_filter_narrows_the_list(self, artist_client, buyer, artist):
-        requested = make_return(line=new_line(buyer, artist), reason="changed_mind")
-        rejected = make_return(
-            line=new_line(buyer, artist), state="rejected", reason="changed_mind"
-        )
-
-        html = artist_client.get(
-            reverse("dashboard:returns") + "?state=rejected"
-        ).content.decode()
-
-        listed = re.search(r'data-testid="return-list".*?</table>', html, re.S).group(0)
-        assert page(rejected) in listed
-        assert page(requested) not in listed
-
-    def test_an_unknown_state_filter_shows_everything(
-        self, artist_client, buyer, artist
-    ):
-        requested = make_return(line=new_line(buyer, artist), reason="changed_mind")
-
-        response = artist_client.get(reverse("dashboard:returns") + "?state=lost")
-
-        assert response.status_code == 200
-        assert page(requested) in response.content.decode()
-
-
-class TestQueueBudget:
-    @pytest.mark.parametrize("size", [1, 10])
-    def test_the_returns_page_costs_the_same_whatever_its_size(
-        self, artist_client, buyer, artist, size, django_assert_max_num_queries
-    ):
-        states = ["requested", "accepted", "in_transit", "received", "refunded"]
-        for index in range(size):
-            make_return(
-                line=new_line(buyer, artist, quantity=1),
-                state=states[index % len(states)],
-                reason="changed_mind",
-            )
-
-        with django_assert_max_num_queries(12):
-            response = artist_client.get(reverse("dashboard:returns"))
-
-        assert response.status_code == 200
-        assert response.content.decode().count('data-testid="return-row"') == size
-
-    @pytest.mark.parametrize("size", [1, 10])
-    def test_the_overview_block_costs_the_same_whatever_its_size(
-        self, artist_client, buyer, artist, size, django_assert_max_num_queries
-    ):
-        for _ in range(size):
-            make_return(line=new_line(buyer, artist, quantity=1), reason="changed_mind")
-
-        with django_assert_max_num_queries(20):
-            response = artist_client.get(reverse("dashboard:home"))
-
-        assert response.status_code == 200
-        assert response.content.decode().count('data-testid="return-queue-row"') == min(
-            size, 5
-        )
-
-
-# One request ------------------------------------------------------------------------
 
 
 class TestRequestPage:
@@ -485,87 +319,6 @@ class TestArtistActions:
         assert response.status_code == 200
         assert messages_on(response)
         assert ReturnRequest.objects.get(pk=return_request.pk).state == "withdrawn"
-
-
-# Who may open or post what ------------------------------------------------------------
-
-ROLES = ["buyer", "other_buyer", "artist", "other_artist", "staff", "anonymous"]
-OPEN = {
-    "artist": 200,
-    "buyer": 404,
-    "other_buyer": 404,
-    "other_artist": 404,
-    "staff": 404,
-    "anonymous": "login",
-}
-ACT = {**OPEN, "artist": 302}
-PAGES = {
-    # Another artist opens its own (empty) returns page.
-    "returns": ("get", "requested", None, "return", {**OPEN, "other_artist": 200}),
-    "return": ("get", "requested", None, "return", OPEN),
-    "accept": ("post", "requested", {"instructions": "3 rue du Four"}, "return", ACT),
-    "reject": ("post", "requested", {"reason": "No."}, "return", ACT),
-    "receive": ("post", "accepted", {}, "return", ACT),
-    "refund": ("post", "received", {"refund-amount": "30.00"}, "return", ACT),
-    "ship_replacement": (
-        "post",
-        "received",
-        {"replacement-carrier": "DHL", "replacement-tracking_number": "1"},
-        "exchange",
-        ACT,
-    ),
-    "convert_to_refund": (
-        "post",
-        "received",
-        {"convert-amount": "30.00"},
-        "exchange",
-        ACT,
-    ),
-    "message": ("post", "requested", {"body": "Hello"}, "return", ACT),
-}
-
-
-@pytest.fixture
-def people(buyer, artist, other_artist):
-    return {
-        "buyer": buyer,
-        "other_buyer": UserFactory(username="other-buyer"),
-        "artist": artist.user,
-        "other_artist": other_artist.user,
-        "staff": staff_user(),
-        "anonymous": None,
-    }
-
-
-class TestWhoMayOpenWhat:
-    @pytest.mark.parametrize("role", ROLES)
-    @pytest.mark.parametrize("name", list(PAGES))
-    def test_only_the_shops_artist_gets_in(self, people, buyer, artist, name, role):
-        method, state, body, kind, expected = PAGES[name]
-        line = make_line(buyer=buyer, artist=artist, quantity=1, price="30.00")
-        return_request = make_return(
-            line=line, state=state, kind=kind, reason="changed_mind"
-        )
-        if name == "returns":
-            path = reverse("dashboard:returns")
-        elif name == "return":
-            path = page(return_request)
-        else:
-            path = action(name, return_request)
-
-        client = logged_in(people[role])
-        response = client.get(path) if method == "get" else client.post(path, body)
-
-        want = expected[role]
-        if want == "login":
-            assert response.status_code == 302
-            assert response.url.startswith(reverse("accounts:login"))
-        else:
-            assert response.status_code == want
-        if want != 302:
-            assert ReturnRequest.objects.get(pk=return_request.pk).state == state
-        if want == 200 and role == "other_artist":
-            assert page(return_request) not in response.content.decode()
 
 
 def test_the_refund_of_a_return_moves_the_buyers_money_once(artist_client, line, buyer):

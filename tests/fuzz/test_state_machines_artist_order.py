@@ -1,35 +1,31 @@
-"""Hypothesis state machines of the artist order and of the return request:
-random sequences of the real services (who acts, on which object, in which
-order, with which amounts), checking after every step that
+"""Hypothesis state machine of the artist order: random sequences of the
+real services (checkout, accept, refuse, time out, cancel, ship, deliver,
+complete, not received, reship, lost parcel, staff refund/cancel/delivery,
+the provider paying or declining refunds) by the right and the wrong
+people, checking after every step that
 
 - refunds never add up to more than what was paid, and ``refunded`` is the
   sum of the non-failed refunds;
 - the stock never goes negative, and stock + pieces held by orders is
   constant (what was taken is held or given back);
-- each state is reached only by its transitions: a service that succeeds
-  moves the object along the design's table and writes one history row
-  from the state before to the state after; the history chains from the
-  first state to the current one without a gap; a refused call (409, 400,
-  403) changes nothing.
+- each state is reached only along the design's table, with one history
+  row per move chaining from the first state without a gap; a refused call
+  (409, 400, 403) changes nothing.
 
-``FUZZ_MACHINE_EXAMPLES`` sets how many runs (``make stress``: 200).
+How many runs: ``FUZZ_MACHINE_EXAMPLES`` (tests/fuzz/machines.py).
 """
 
-import os
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
-    RuleBasedStateMachine,
     initialize,
     invariant,
     rule,
@@ -37,7 +33,7 @@ from hypothesis.stateful import (
 )
 
 from artists.models import Variant
-from marketplace.errors import Conflict, DomainError, PaymentDeclined
+from marketplace.errors import DomainError
 from orders.models import (
     ArtistOrder,
     ArtistOrderState,
@@ -65,84 +61,24 @@ from orders.services.staff import (
     artist_order_staff_confirm_delivery,
     artist_order_staff_refund,
 )
-from returns import services as returns
-from returns.models import ReturnRequest, ReturnState
 from tests.factories import UserFactory
 from tests.orders.factories import ADDRESS, make_artist, make_variant
-from tests.returns.factories import make_line
+
+from .machines import (
+    REFUSED,
+    Isolated,
+    assert_history_chains,
+    assert_money_safe,
+    machine_settings,
+    report,
+)
 
 # On PostgreSQL only (as in production): CI runs it once, in its PostgreSQL run.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
-REFUSED = (Conflict, DomainError, PermissionDenied, PaymentDeclined)
+
 S = ArtistOrderState
-R = ReturnState
 
-
-def runs() -> int:
-    if os.environ.get("FUZZ_MACHINE_EXAMPLES"):
-        return int(os.environ["FUZZ_MACHINE_EXAMPLES"])
-    return 200 if os.environ.get("STRESS_ROUNDS") else 20
-
-
-def machine_settings():
-    # The same runs every time in CI (a failure reproduces; no flaky
-    # coverage); fresh random runs under make stress.
-    return settings(
-        derandomize=not os.environ.get("STRESS_ROUNDS"),
-        max_examples=runs(),
-        stateful_step_count=40,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-
-
-def assert_money_safe(artist_orders) -> None:
-    for artist_order in artist_orders:
-        artist_order.refresh_from_db()
-        live = artist_order.refunds.exclude(status=RefundStatus.FAILED)
-        total = live.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
-        assert total == artist_order.refunded, (
-            artist_order.pk,
-            total,
-            artist_order.refunded,
-        )
-        assert artist_order.refunded <= artist_order.paid, artist_order.pk
-
-
-def assert_history_chains(obj, first_state) -> list:
-    rows = list(
-        obj.history.order_by("at", "id").values_list(
-            "transition", "from_state", "to_state"
-        )
-    )
-    state = first_state
-    for _transition, from_state, to_state in rows:
-        assert from_state == state, (obj.pk, rows)
-        state = to_state
-    assert state == obj.state, (obj.pk, rows, obj.state)
-    return rows
-
-
-class Isolated(RuleBasedStateMachine):
-    """Each run in a savepoint rolled back at its end: runs cannot see each
-    other's rows. ``seen`` counts the moves made and refused (printed)."""
-
-    seen: Counter = Counter()
-
-    def __init__(self):
-        super().__init__()
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
-        self.run_id = Isolated.counter = getattr(Isolated, "counter", 0) + 1
-
-    def teardown(self):
-        transaction.set_rollback(True)
-        self._atomic.__exit__(None, None, None)
-
-
-# ---------------------------------------------------------------- artist orders
 
 # transition → {from state: to state}, from design.md's table (a cancellation
 # request and the not-received report and reship keep the state).
@@ -491,14 +427,6 @@ class ArtistOrderMachine(Isolated):
                 assert ORDER_MOVES[transition].get(from_state) == to_state, rows
 
 
-def report(name, seen: Counter) -> None:
-    done = sum(count for label, count in seen.items() if label.endswith(" done"))
-    print(
-        f"[fuzz] {name}: {runs()} runs, {done} moves made, {sum(seen.values()) - done} refused; "
-        + ", ".join(f"{label}: {count}" for label, count in sorted(seen.items()))
-    )
-
-
 def test_the_artist_order_state_machine_keeps_money_stock_and_history_straight():
     ArtistOrderMachine.seen = Counter()
 
@@ -516,324 +444,3 @@ def test_the_artist_order_state_machine_keeps_money_stock_and_history_straight()
         assert ArtistOrderMachine.seen[f"{transition} done"], (
             f"no run reached {transition}"
         )
-
-
-# ---------------------------------------------------------------- returns
-
-RETURN_MOVES = {
-    "request": {"": R.REQUESTED},
-    "accept": {R.REQUESTED: R.ACCEPTED, R.ESCALATED: R.ACCEPTED},
-    "reject": {R.REQUESTED: R.REJECTED},
-    "ship_back": {R.ACCEPTED: R.IN_TRANSIT},
-    "receive": {R.ACCEPTED: R.RECEIVED, R.IN_TRANSIT: R.RECEIVED},
-    "refund": {R.RECEIVED: R.REFUNDED},
-    "ship_replacement": {R.RECEIVED: R.REPLACEMENT_SHIPPED},
-    "convert_to_refund": {R.RECEIVED: R.REFUNDED},
-    "escalate": {R.REJECTED: R.ESCALATED, R.REQUESTED: R.ESCALATED},
-    "staff_refund": {R.ESCALATED: R.REFUNDED},
-    "staff_close": {R.ESCALATED: R.CLOSED},
-    "withdraw": {R.REQUESTED: R.WITHDRAWN, R.ACCEPTED: R.WITHDRAWN},
-    "expire": {R.ACCEPTED: R.EXPIRED},
-}
-HOLDS_QUANTITY = [
-    R.REQUESTED,
-    R.ACCEPTED,
-    R.IN_TRANSIT,
-    R.RECEIVED,
-    R.REFUNDED,
-    R.REPLACEMENT_SHIPPED,
-    R.ESCALATED,
-]
-LINE_QUANTITY = 4
-
-
-class ReturnMachine(Isolated):
-    requests = Bundle("return_requests")
-
-    @initialize(reason=st.sampled_from(["changed_mind", "wrong_size", "other"]))
-    def delivered_line(self, reason):
-        n = self.run_id
-        self.buyer = UserFactory(
-            username=f"r{n}-buyer", email=f"r{n}-buyer@example.com"
-        )
-        self.artist = make_artist(f"r{n}-potter")
-        self.staff = UserFactory(
-            username=f"r{n}-staff", email=f"r{n}-staff@example.com", is_staff=True
-        )
-        self.line = make_line(
-            buyer=self.buyer, artist=self.artist, quantity=LINE_QUANTITY, price="24.00"
-        )
-        self.reason = reason
-        self.request_ids: list[int] = []
-
-    def who(self, name):
-        return {
-            "buyer": self.buyer,
-            "artist": self.artist.user,
-            "staff": self.staff,
-            "system": None,
-        }[name]
-
-    @rule(
-        target=requests,
-        quantity=st.integers(min_value=0, max_value=LINE_QUANTITY + 1),
-        kind=st.sampled_from(["return", "exchange"]),
-    )
-    def create(self, quantity, kind):
-        held_before = self.held()
-        try:
-            with transaction.atomic():
-                rr = returns.return_request_create(
-                    buyer=self.buyer,
-                    line=self.line,
-                    quantity=quantity,
-                    kind=kind,
-                    reason=self.reason,
-                    desired_text="The same in blue" if kind == "exchange" else "",
-                )
-        except REFUSED:
-            assert quantity < 1 or held_before + quantity > LINE_QUANTITY
-            return -1
-        assert rr.state == R.REQUESTED and held_before + quantity <= LINE_QUANTITY
-        self.request_ids.append(rr.pk)
-        return rr.pk
-
-    def held(self) -> int:
-        return (
-            ReturnRequest.objects.filter(
-                line=self.line, state__in=HOLDS_QUANTITY
-            ).aggregate(total=Sum("quantity"))["total"]
-            or 0
-        )
-
-    def step(self, request_id, transition, call):
-        if request_id < 0:
-            return
-        before = ReturnRequest.objects.get(pk=request_id)
-        history_before = before.history.count()
-        artist_order = ArtistOrder.objects.get(pk=before.artist_order_id)
-        try:
-            with transaction.atomic():
-                call(ReturnRequest.objects.get(pk=request_id))
-        except REFUSED:
-            self.seen[f"{transition} refused"] += 1
-            after = ReturnRequest.objects.get(pk=request_id)
-            assert (
-                after.state == before.state and after.history.count() == history_before
-            )
-            assert (
-                ArtistOrder.objects.get(pk=artist_order.pk).refunded
-                == artist_order.refunded
-            )
-            return
-        after = ReturnRequest.objects.get(pk=request_id)
-        self.seen[f"{transition} done"] += 1
-        new = list(
-            after.history.order_by("at", "id").values_list(
-                "transition", "from_state", "to_state"
-            )
-        )[history_before:]
-        assert len(new) == 1, new
-        done = new[0][0]
-        assert done == transition or (transition, done) in {
-            ("staff_decide", "staff_refund"),
-            ("staff_decide", "staff_close"),
-            ("staff_decide", "accept"),
-            ("refund", "staff_refund"),
-        }, (transition, done)
-        assert RETURN_MOVES[done].get(before.state) == after.state, (
-            done,
-            before.state,
-            after.state,
-        )
-        assert new[0][1:] == (before.state, after.state)
-
-    @rule(
-        rr=requests, steps=st.integers(min_value=1, max_value=4), path=st.integers(0, 5)
-    )
-    def advance(self, rr, steps, path):
-        """The next ``steps`` of a return going one of its usual ways (the
-        other rules try everything anywhere)."""
-        if rr < 0:
-            return
-        for _step in range(steps):
-            request = ReturnRequest.objects.get(pk=rr)
-            if request.state == R.REQUESTED:
-                self.accept(rr, "artist") if path else self.reject(rr, "artist")
-            elif request.state == R.ACCEPTED:
-                self.ship_back(rr, "buyer") if path != 1 else self.receive(rr, "artist")
-            elif request.state == R.IN_TRANSIT:
-                self.receive(rr, "artist")
-            elif request.state == R.RECEIVED and request.kind == "exchange":
-                self.ship_replacement(rr) if path % 2 else self.convert_to_refund(
-                    rr, None
-                )
-            elif request.state == R.RECEIVED:
-                self.refund(rr, "artist", None, "")
-            elif request.state == R.REJECTED:
-                self.escalate(rr, "buyer", 0)
-            elif request.state == R.ESCALATED:
-                self.staff_decide(rr, ("refund", "accept", "close")[path % 3], None)
-
-    @rule(rr=requests, by=st.sampled_from(["artist", "staff", "buyer"]))
-    def accept(self, rr, by):
-        self.step(
-            rr,
-            "accept",
-            lambda r: returns.return_request_accept(
-                return_request=r, by=self.who(by), instructions="Lyon."
-            ),
-        )
-
-    @rule(rr=requests, by=st.sampled_from(["artist", "buyer"]))
-    def reject(self, rr, by):
-        self.step(
-            rr,
-            "reject",
-            lambda r: returns.return_request_reject(
-                return_request=r, by=self.who(by), reason="Worn."
-            ),
-        )
-
-    @rule(rr=requests, by=st.sampled_from(["buyer", "artist"]))
-    def ship_back(self, rr, by):
-        self.step(
-            rr,
-            "ship_back",
-            lambda r: returns.return_request_ship_back(
-                return_request=r,
-                by=self.who(by),
-                carrier="Colissimo",
-                tracking_number="8R1",
-            ),
-        )
-
-    @rule(rr=requests, by=st.sampled_from(["artist", "staff", "buyer"]))
-    def receive(self, rr, by):
-        self.step(
-            rr,
-            "receive",
-            lambda r: returns.return_request_receive(return_request=r, by=self.who(by)),
-        )
-
-    @rule(
-        rr=requests,
-        by=st.sampled_from(["artist", "staff"]),
-        amount=st.sampled_from([None, "1.00", "24.00", "500.00", "-3"]),
-        note=st.sampled_from(["", "Scratched."]),
-    )
-    def refund(self, rr, by, amount, note):
-        self.step(
-            rr,
-            "refund",
-            lambda r: returns.return_request_refund(
-                return_request=r, by=self.who(by), amount=amount, note=note
-            ),
-        )
-
-    @rule(rr=requests)
-    def ship_replacement(self, rr):
-        self.step(
-            rr,
-            "ship_replacement",
-            lambda r: returns.return_request_ship_replacement(
-                return_request=r,
-                by=self.artist.user,
-                carrier="Colissimo",
-                tracking_number="8R2",
-            ),
-        )
-
-    @rule(rr=requests, amount=st.sampled_from([None, "10.00"]))
-    def convert_to_refund(self, rr, amount):
-        self.step(
-            rr,
-            "convert_to_refund",
-            lambda r: returns.return_request_convert_to_refund(
-                return_request=r,
-                by=self.artist.user,
-                amount=amount,
-                note="Out of stock.",
-            ),
-        )
-
-    @rule(
-        rr=requests,
-        by=st.sampled_from(["buyer", "system"]),
-        days=st.sampled_from([0, 10]),
-    )
-    def escalate(self, rr, by, days):
-        now = timezone.now() + timedelta(days=days)
-        self.step(
-            rr,
-            "escalate",
-            lambda r: returns.return_request_escalate(
-                return_request=r,
-                by=self.who(by),
-                message="Please look." if by == "buyer" else "",
-                now=now,
-            ),
-        )
-
-    @rule(
-        rr=requests,
-        decision=st.sampled_from(["accept", "refund", "close"]),
-        amount=st.sampled_from([None, "5.00", "96.00", "1000.00"]),
-    )
-    def staff_decide(self, rr, decision, amount):
-        self.step(
-            rr,
-            "staff_decide",
-            lambda r: returns.return_request_staff_decide(
-                return_request=r,
-                by=self.staff,
-                decision=decision,
-                instructions="Lyon.",
-                amount=amount,
-                note="Decided.",
-            ),
-        )
-
-    @rule(rr=requests, by=st.sampled_from(["buyer", "artist"]))
-    def withdraw(self, rr, by):
-        self.step(
-            rr,
-            "withdraw",
-            lambda r: returns.return_request_withdraw(
-                return_request=r, by=self.who(by)
-            ),
-        )
-
-    @rule(rr=requests, days=st.sampled_from([1, 400]))
-    def expire(self, rr, days):
-        now = timezone.now() + timedelta(days=days)
-        self.step(
-            rr,
-            "expire",
-            lambda r: returns.return_request_expire(return_request=r, now=now),
-        )
-
-    @invariant()
-    def quantities_money_and_history_are_straight(self):
-        if not hasattr(self, "line"):
-            return
-        assert self.held() <= LINE_QUANTITY
-        assert_money_safe([self.line.artist_order])
-        for rr in ReturnRequest.objects.filter(pk__in=self.request_ids):
-            rows = assert_history_chains(rr, "")
-            for transition, from_state, to_state in rows:
-                assert RETURN_MOVES[transition].get(from_state) == to_state, rows
-            if rr.state == R.REFUNDED:
-                assert (
-                    rr.refund is not None and rr.refund.amount == rr.refund_amount > 0
-                )
-
-
-def test_the_return_request_state_machine_keeps_quantities_money_and_history_straight():
-    ReturnMachine.seen = Counter()
-
-    run_state_machine_as_test(ReturnMachine, settings=machine_settings())
-
-    report("return request machine", ReturnMachine.seen)
-    for transition in ("accept", "reject", "ship_back", "receive", "withdraw"):
-        assert ReturnMachine.seen[f"{transition} done"], f"no run reached {transition}"
