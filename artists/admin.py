@@ -43,19 +43,7 @@ class ArtistAdmin(admin.ModelAdmin):
         (_("Approval"), {"fields": ["approved_at", "approved_by"]}),
         (
             _("Terms of sale"),
-            {
-                "fields": [
-                    "return_window_days",
-                    "accepts_exchanges",
-                    "refunds_original_shipping",
-                    "return_postage_paid_by",
-                    "processing_days",
-                    "shipping_domestic",
-                    "shipping_eu",
-                    "shipping_world",
-                    "free_shipping_over",
-                ]
-            },
+            {"fields": list(services.TERMS_FIELDS)},
         ),
         (
             _("Holiday"),

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Artist, Item, Variant
+from .services import TERMS_FIELDS
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2}
@@ -57,17 +58,7 @@ class ArtistTermsForm(forms.ModelForm):
 
     class Meta:
         model = Artist
-        fields = [
-            "return_window_days",
-            "accepts_exchanges",
-            "refunds_original_shipping",
-            "return_postage_paid_by",
-            "processing_days",
-            "shipping_domestic",
-            "shipping_eu",
-            "shipping_world",
-            "free_shipping_over",
-        ]
+        fields = list(TERMS_FIELDS)
         widgets = {"return_postage_paid_by": forms.RadioSelect}
 
 

@@ -6,8 +6,10 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.admin import ReadOnlyAdmin
 
-class LogEntryAdmin(admin.ModelAdmin):
+
+class LogEntryAdmin(ReadOnlyAdmin):
     """Who did what in the admin, never edited."""
 
     list_display = [
@@ -43,12 +45,3 @@ class LogEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("change"))
     def message(self, entry):
         return entry.get_change_message()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

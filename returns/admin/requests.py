@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.admin import (
+    ReadOnlyInline,
     TransitionAdminMixin,
     admin_link,
     age,
@@ -31,10 +32,8 @@ from .transitions import ORDER_OF_BUTTONS, RETURN_TRANSITIONS
 R = ReturnState
 
 
-class ReturnEventInline(admin.TabularInline):
+class ReturnEventInline(ReadOnlyInline):
     model = ReturnEvent
-    extra = 0
-    can_delete = False
     fields = ("at", "from_state", "to_state", "transition", "by", "note")
     readonly_fields = fields
     ordering = ("at", "id")
@@ -44,20 +43,9 @@ class ReturnEventInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReturnPhotoInline(admin.TabularInline):
+class ReturnPhotoInline(ReadOnlyInline):
     model = ReturnPhoto
-    extra = 0
-    can_delete = False
     fields = ("preview", "created_at")
     readonly_fields = fields
 
@@ -67,15 +55,6 @@ class ReturnPhotoInline(admin.TabularInline):
         return format_html(
             '<a href="{}"><img src="{}" alt="" style="height:90px"></a>', url, url
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OpenFilter(admin.SimpleListFilter):

@@ -19,7 +19,6 @@ from ..models import ReturnRequest, ReturnState
 from ..rules import includes_shipping, is_staff, return_refund_amount, ship_back_due_at
 from .steps import (
     TEXT_MAX_LENGTH,
-    announce,
     artist_user_of,
     buyer_of,
     changing,
@@ -64,15 +63,16 @@ def accept_locked(
         ship_back_deadline=deadline,
         at=now,
     )
-    log(
-        rr, from_state=from_state, transition="accept", by=by, at=now, note=instructions
-    )
     due_at = ship_back_due_at(rr)
-    announce(
+    log(
         rr,
-        event="return_accepted",
+        from_state=from_state,
         transition="accept",
-        deadline=due_at.date().isoformat() if due_at else "",
+        by=by,
+        at=now,
+        note=instructions,
+        event="return_accepted",
+        context={"deadline": due_at.date().isoformat() if due_at else ""},
     )
     email(rr, recipient=buyer_of(rr), event="return_accepted")
     if note_decision:
@@ -137,8 +137,16 @@ def return_request_reject(
             reason=reason,
             at=now,
         )
-        log(rr, from_state=from_state, transition="reject", by=by, at=now, note=reason)
-        announce(rr, event="return_rejected", transition="reject", reason=reason)
+        log(
+            rr,
+            from_state=from_state,
+            transition="reject",
+            by=by,
+            at=now,
+            note=reason,
+            event="return_rejected",
+            context={"reason": reason},
+        )
         email(rr, recipient=buyer_of(rr), event="return_rejected")
     return return_request
 
@@ -155,8 +163,14 @@ def return_request_receive(*, return_request: ReturnRequest, by) -> ReturnReques
         from_state = run_transition(
             rr, rr.receive, conflict=conflict, saved=("received_at",), at=now
         )
-        log(rr, from_state=from_state, transition="receive", by=by, at=now)
-        announce(rr, event="return_received", transition="receive")
+        log(
+            rr,
+            from_state=from_state,
+            transition="receive",
+            by=by,
+            at=now,
+            event="return_received",
+        )
         email(rr, recipient=buyer_of(rr), event="return_received")
     return return_request
 
@@ -237,13 +251,13 @@ def refund_locked(
         by=by,
         at=now,
         note=history_note,
+        event=(
+            "return_converted_to_refund"
+            if transition == "convert_to_refund"
+            else "return_refunded"
+        ),
+        context={"amount": str(refund.amount)},
     )
-    event = (
-        "return_converted_to_refund"
-        if transition == "convert_to_refund"
-        else "return_refunded"
-    )
-    announce(rr, event=event, transition=transition, amount=str(refund.amount))
     return refund
 
 
@@ -358,13 +372,8 @@ def return_request_ship_replacement(
             by=by,
             at=now,
             note=f"{carrier} {tracking_number}",
-        )
-        announce(
-            rr,
             event="return_replacement_shipped",
-            transition="ship_replacement",
-            carrier=carrier,
-            tracking_number=tracking_number,
+            context={"carrier": carrier, "tracking_number": tracking_number},
         )
         email(rr, recipient=buyer_of(rr), event="return_replacement_shipped")
     return return_request

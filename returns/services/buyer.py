@@ -15,7 +15,6 @@ from ..models import ReturnRequest, ReturnState
 from ..rules import answer_due_at, pieces_taken_again
 from .steps import (
     TEXT_MAX_LENGTH,
-    announce,
     artist_user_of,
     buyer_of,
     changing,
@@ -59,13 +58,8 @@ def return_request_ship_back(
             by=by,
             at=now,
             note=f"{carrier} {tracking_number}",
-        )
-        announce(
-            rr,
             event="return_shipped_back",
-            transition="ship_back",
-            carrier=carrier,
-            tracking_number=tracking_number,
+            context={"carrier": carrier, "tracking_number": tracking_number},
         )
         email(rr, recipient=artist_user_of(rr), event="return_shipped_back")
     return return_request
@@ -83,8 +77,14 @@ def return_request_withdraw(*, return_request: ReturnRequest, by) -> ReturnReque
         from_state = run_transition(
             rr, rr.withdraw, conflict=conflict, saved=("closed_at",), at=now
         )
-        log(rr, from_state=from_state, transition="withdraw", by=by, at=now)
-        announce(rr, event="return_withdrawn", transition="withdraw")
+        log(
+            rr,
+            from_state=from_state,
+            transition="withdraw",
+            by=by,
+            at=now,
+            event="return_withdrawn",
+        )
         email(rr, recipient=artist_user_of(rr), event="return_withdrawn")
     return return_request
 
@@ -144,8 +144,15 @@ def return_request_escalate(
             at=at,
         )
         note = message or _("No answer from the artist in time.")
-        log(rr, from_state=from_state, transition="escalate", by=by, at=at, note=note)
-        announce(rr, event="return_escalated", transition="escalate")
+        log(
+            rr,
+            from_state=from_state,
+            transition="escalate",
+            by=by,
+            at=at,
+            note=note,
+            event="return_escalated",
+        )
         email(
             rr,
             recipient=artist_user_of(rr),

@@ -26,7 +26,7 @@ from ..models import (
     ReturnRequest,
 )
 from ..rules import answer_due_at
-from .steps import TEXT_MAX_LENGTH, announce, artist_user_of, email, log
+from .steps import TEXT_MAX_LENGTH, artist_user_of, email, log
 
 logger = logging.getLogger(__name__)
 
@@ -245,14 +245,8 @@ def return_request_create(
                 by=buyer,
                 at=now,
                 note=comment,
-            )
-            announce(
-                return_request,
                 event="return_requested",
-                transition="request",
-                kind=kind,
-                quantity=quantity,
-                title=line.title,
+                context={"kind": kind, "quantity": quantity, "title": line.title},
             )
             email(
                 return_request,

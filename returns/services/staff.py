@@ -19,7 +19,6 @@ from ..rules import ship_back_due_at
 from .artist import accept_locked, staff_refund_locked
 from .steps import (
     TEXT_MAX_LENGTH,
-    announce,
     artist_user_of,
     buyer_of,
     changing,
@@ -50,8 +49,14 @@ def return_request_expire(*, return_request: ReturnRequest, now=None) -> ReturnR
         from_state = run_transition(
             rr, rr.expire, conflict=conflict, saved=("closed_at",), at=at
         )
-        log(rr, from_state=from_state, transition="expire", by=None, at=at)
-        announce(rr, event="return_expired", transition="expire")
+        log(
+            rr,
+            from_state=from_state,
+            transition="expire",
+            by=None,
+            at=at,
+            event="return_expired",
+        )
         email(rr, recipient=buyer_of(rr), event="return_expired")
     return return_request
 
@@ -107,8 +112,8 @@ def return_request_staff_decide(
             by=by,
             at=now,
             note=note,
+            event="return_closed",
         )
-        announce(rr, event="return_closed", transition="staff_close")
         for recipient in (buyer_of(rr), artist_user_of(rr)):
             email(
                 rr,

@@ -1,6 +1,6 @@
 """The steps every return request service shares: lock the artist order
 then the request, check who asks, refuse a stale or impossible change,
-write the history row, announce the change (the thread's system message)
+write the history row and announce the change (the thread's system message),
 and email the people concerned (``marketplace.transitions`` runs the
 transition itself).
 
@@ -158,10 +158,15 @@ def log(
     transition: str,
     by,
     at,
+    event: str,
     note: str = "",
+    context: dict | None = None,
 ) -> ReturnEvent:
-    """The history row of a change (``by`` None is the system)."""
-    return ReturnEvent.objects.create(
+    """The history row of a change (``by`` None is the system), and its
+    announcement to the apps that follow return requests
+    (``hooks.status_changed``: the system message ``event`` of the request's
+    thread, with ``context``), once per transition."""
+    row = ReturnEvent.objects.create(
         request=return_request,
         from_state=from_state,
         to_state=return_request.state,
@@ -170,20 +175,13 @@ def log(
         at=at,
         note=note,
     )
-
-
-def announce(
-    return_request: ReturnRequest, *, event: str, transition: str, **context
-) -> None:
-    """Tell the apps that follow return requests of the change
-    (``hooks.status_changed``: the system message of the request's thread),
-    once per transition."""
     hooks.status_changed(
         return_request=return_request,
         event=event,
-        context=context,
+        context=context or {},
         dedupe_key=f"return:{return_request.pk}:{transition}",
     )
+    return row
 
 
 def email(
