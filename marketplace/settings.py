@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "artists",
     "orders",
     "returns",
+    "payouts",
     "dashboard",
     "demo",
 ]
@@ -220,6 +221,8 @@ DUE_JOBS = [
     "returns.jobs.escalate_unanswered_returns",
     "returns.jobs.expire_unshipped_returns",
     "artists.jobs.send_back_in_stock_alerts",
+    "payouts.jobs.run_payouts",
+    "payouts.jobs.retry_pending_payouts",
     "marketplace.notifications.services.sweep_pending",
 ]
 CELERY_BEAT_SCHEDULE = {
@@ -243,7 +246,19 @@ RETURN_ANSWER_DAYS = env.float("RETURN_ANSWER_DAYS", default=3)
 # An order left awaiting payment this long (a crash between reserving stock
 # and paying) is failed and its stock released by the periodic jobs.
 PAYMENT_TIMEOUT_MINUTES = env.float("PAYMENT_TIMEOUT_MINUTES", default=30)
+# Money (api.md): the default commission until staff sets one in the admin,
+# and the smallest available balance a payout run pays.
+COMMISSION_RATE = env.str("COMMISSION_RATE", default="0.12")
+PAYOUT_MINIMUM = env.str("PAYOUT_MINIMUM", default="10.00")
 MARKETPLACE_COUNTRY = env.str("MARKETPLACE_COUNTRY", default="FR")
+# The marketplace as the intermediary named on every receipt: its legal name
+# and postal address (lines separated by newlines, or "\n" in the variable).
+MARKETPLACE_NAME = env.str("MARKETPLACE_NAME", default="Atelier")
+MARKETPLACE_ADDRESS = env.str(
+    "MARKETPLACE_ADDRESS",
+    default="10 rue des Artisans\n75011 Paris\nFrance",
+    multiline=True,
+)
 PAYMENT_PROVIDERS = {"test": "orders.payments.TestPaymentProvider"}
 
 # Messages: emails about new messages wait this long, so that several

@@ -19,3 +19,13 @@ refund_paid = Hook("orders.refund_paid")
 #: function returns a ``Q`` on ``ArtistOrder`` of those it holds back from
 #: ``completed`` (``returns``: a return request still running).
 completion_holds = Hook("orders.completion_holds")
+
+#: Money moved on an artist order, called in the transaction that moves it,
+#: so that what is written (``payouts``: the ledger entries) is written with
+#: the change or not at all. ``payment_recorded`` with ``artist_order`` once
+#: it is paid; ``refund_recorded`` with ``refund`` once it is counted on its
+#: artist order (whose row the refund holds locked); ``refund_failed`` with
+#: ``refund`` once the provider refused it for good and its amount is free.
+payment_recorded = Hook("orders.payment_recorded")
+refund_recorded = Hook("orders.refund_recorded")
+refund_failed = Hook("orders.refund_failed")

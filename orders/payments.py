@@ -40,6 +40,15 @@ class RefundResult:
     message: str = ""
 
 
+@dataclass(frozen=True)
+class PayoutResult:
+    """The outcome of a payout to an artist: ``ok`` when the provider sent it."""
+
+    ok: bool
+    reference: str = ""
+    message: str = ""
+
+
 class PaymentProvider(ABC):
     """What checkout and refunds need from a payment provider."""
 
@@ -62,6 +71,14 @@ class PaymentProvider(ABC):
     ) -> RefundResult:
         """Refund ``amount`` euros of the captured payment ``payment_reference``."""
 
+    @abstractmethod
+    def payout(
+        self, *, amount: Decimal, destination: str, idempotency_key: str
+    ) -> PayoutResult:
+        """Send ``amount`` euros to an artist (``destination``). A refusal is a
+        result with ``ok=False``; an exception means the provider could not
+        be reached (the payout is tried again with the same key)."""
+
 
 def _key_digest(prefix: str, key: str) -> str:
     return f"{prefix}_{hashlib.sha256(key.encode()).hexdigest()[:24]}"
@@ -73,6 +90,10 @@ class TestPaymentProvider(PaymentProvider):
     Token ``ok`` pays, ``fail`` is declined, any other token is declined with
     a message saying which tokens exist. Results are remembered per
     idempotency key, so a retried call returns the first answer.
+
+    Payouts work the same way: ``payouts_paid`` lists ``(destination,
+    idempotency_key, amount)`` of each payout sent, once per key;
+    ``payout_outage`` and ``payout_decline`` make them fail.
 
     Refunds are idempotent per payment and key too: ``refunds_paid`` lists
     ``(payment_reference, idempotency_key, amount)`` of each refund paid,
@@ -93,11 +114,15 @@ class TestPaymentProvider(PaymentProvider):
 
     refund_outage = False
     refund_decline = False
+    payout_outage = False
+    payout_decline = False
 
     _lock = threading.Lock()
     _charges: dict[str, PaymentResult] = {}
     _refunds: dict[tuple[str, str], RefundResult] = {}
     refunds_paid: list[tuple[str, str, Decimal]] = []
+    _payouts: dict[str, PayoutResult] = {}
+    payouts_paid: list[tuple[str, str, Decimal]] = []
 
     def charge(self, *, amount, token, reference, idempotency_key) -> PaymentResult:
         with self._lock:
@@ -141,6 +166,28 @@ class TestPaymentProvider(PaymentProvider):
                     (str(payment_reference), idempotency_key, Decimal(amount))
                 )
             self._refunds[remembered] = result
+            return result
+
+
+    def payout(self, *, amount, destination, idempotency_key) -> PayoutResult:
+        with self._lock:
+            if idempotency_key in self._payouts:
+                return self._payouts[idempotency_key]
+            if self.payout_outage:
+                raise ConnectionError(
+                    "test provider: payouts are unreachable (payout_outage)"
+                )
+            if self.payout_decline or amount <= 0:
+                return PayoutResult(
+                    ok=False, message=_("The bank refused the transfer.")
+                )
+            result = PayoutResult(
+                ok=True, reference=_key_digest("test_po", idempotency_key)
+            )
+            type(self).payouts_paid.append(
+                (str(destination), idempotency_key, Decimal(amount))
+            )
+            self._payouts[idempotency_key] = result
             return result
 
 

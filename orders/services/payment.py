@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.notifications.services import notify
 
+from .. import hooks
 from ..emails import new_order_context, order_confirmation_context
 from ..models import (
     ArtistOrder,
@@ -87,6 +88,7 @@ def record_payment(
                     "updated_at",
                 ]
             )
+            hooks.payment_recorded(artist_order=artist_order)
             log_transition(
                 artist_order=artist_order,
                 from_state=ArtistOrderState.AWAITING_PAYMENT,

@@ -133,6 +133,7 @@ def refund_create(
                     created_by=by,
                     note=str(note or "")[:2000],
                 )
+                hooks.refund_recorded(refund=refund)
         except IntegrityError:
             existing = Refund.objects.filter(idempotency_key=key).first()
             if existing is not None:
@@ -284,6 +285,7 @@ def refund_mark_failed(*, refund: Refund, message: str = "") -> bool:
                     F("refunded") - amount_value, 2, output_field=MONEY_FIELD
                 )
             )
+            hooks.refund_failed(refund=refund)
             logger.error(
                 "Refund %s (%s) failed: %s", refund.pk, refund.idempotency_key, message
             )

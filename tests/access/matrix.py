@@ -170,6 +170,9 @@ MATRIX: dict[str, Rule] = {
     # Buyer's account pages.
     "account:order": page_of_buyer("order_number"),
     "account:order_cancel": page_of_buyer("order_number", method="post"),
+    # Staff open receipts from the order's admin page (and the API).
+    "account:order_receipt": page_of_buyer("order_number"),
+    "account:order_receipt_pdf": page_of_buyer("order_number"),
     "account:artist_order_cancel": page_of_buyer("order_and_part", method="post"),
     "account:artist_order_confirm_delivery": page_of_buyer(
         "order_and_part", method="post"
@@ -200,6 +203,9 @@ MATRIX: dict[str, Rule] = {
     "dashboard:item_photo_delete": page_of_artist("item_photo", method="post"),
     "dashboard:variant_edit": page_of_artist("variant"),
     "dashboard:order": page_of_artist("artist_order"),
+    "dashboard:payout": page_of_artist("payout"),
+    # Each artist's own statement of the month: the path names no one's object.
+    "dashboard:money_statement": page_of_artist("month", other_artist=OK),
     "dashboard:order_accept": page_of_artist("artist_order", method="post"),
     "dashboard:order_refuse": page_of_artist("artist_order", method="post"),
     "dashboard:order_ship": page_of_artist("artist_order", method="post"),
@@ -280,6 +286,16 @@ MATRIX: dict[str, Rule] = {
         owning_artist=404,
         other_artist=404,
         staff=404,
+        anonymous=401,
+    ),
+    "api-order-receipt": rule(
+        "order_number",
+        api=True,
+        owner_buyer=OK,
+        other_buyer=404,
+        owning_artist=404,
+        other_artist=404,
+        staff=OK,
         anonymous=401,
     ),
     "api-order-cancel": rule(

@@ -14,6 +14,7 @@ from PIL import Image
 from marketplace.storage import private_storage
 from messaging.services import thread_start
 from orders.models import Cart, CartLine
+from payouts.services.runs import payout_run
 from tests.factories import UserFactory
 from tests.orders.factories import make_artist, make_artist_order, make_variant
 from tests.returns.factories import make_line, make_return
@@ -82,7 +83,12 @@ def build_world() -> World:
     )
     assert private_storage().exists(cart_line.personalisation_photo.name)
 
+    make_artist_order(buyer=buyer, artist=artist, state="completed")
+    payout = payout_run(artist_ids=[artist.pk]).payouts.get()
+
     world.kwargs = {
+        "payout": {"pk": payout.pk},
+        "month": {"month": "2026-01"},
         "artist_slug": {"slug": artist.slug},
         "item": {"pk": item.pk},
         "item_photo": {"pk": item.pk, "photo_pk": item_photo.pk},

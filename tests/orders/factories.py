@@ -94,6 +94,7 @@ def make_artist_order(
     ``state`` through the lifecycle services, as a real one would be: paid
     (stock taken, captured payment, history row), then accepted, shipped, delivered... The
     order's totals grow with each artist order added to it."""
+    from orders import hooks as order_hooks
     from orders import services as order_services
     from orders.services.history import log_transition
 
@@ -147,6 +148,7 @@ def make_artist_order(
     )
     artist_order.pay(at=now, acceptance_deadline=now + timedelta(hours=72))
     artist_order.save()
+    order_hooks.payment_recorded(artist_order=artist_order)
     log_transition(
         artist_order=artist_order, from_state="awaiting_payment", transition="pay"
     )

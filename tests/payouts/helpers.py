@@ -1,0 +1,138 @@
+"""Shared by the money tests: completed artist orders, payout runs, the
+ledger invariants."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.test import TestCase
+
+from orders.payments import TestPaymentProvider
+from payouts.models import (
+    Account,
+    EntryKind,
+    LedgerEntry,
+    LedgerTransaction,
+    Payout,
+    PayoutStatus,
+)
+from payouts.selectors import balance_for
+from payouts.services.runs import payout_run
+from tests.factories import UserFactory
+from tests.orders.factories import make_artist, make_artist_order
+
+ZERO = Decimal("0.00")
+
+
+def buyer(username="camille"):
+    return UserFactory(username=username, email=f"{username}@example.com")
+
+
+def completed(artist, *, buyer_user=None, price="45.00", quantity=2):
+    """A completed artist order of ``artist``: quantity × price + 5 € shipping."""
+    return make_artist_order(
+        buyer=buyer_user or buyer(f"b{LedgerEntry.objects.count()}{artist.pk}"),
+        artist=artist,
+        state="completed",
+        price=price,
+        quantity=quantity,
+    )
+
+
+def artist_with_orders(username="potter", *, states=("completed",), price="45.00"):
+    artist = make_artist(username)
+    orders = [
+        make_artist_order(
+            buyer=buyer(f"{username}-b{index}"),
+            artist=artist,
+            state=state,
+            price=price,
+            quantity=2,
+        )
+        for index, state in enumerate(states)
+    ]
+    return artist, orders
+
+
+def owed(artist) -> Decimal:
+    return (
+        LedgerEntry.objects.filter(artist=artist, account=Account.ARTIST).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )
+
+
+def paid_out(artist) -> Decimal:
+    return -(
+        LedgerEntry.objects.filter(
+            artist=artist,
+            account=Account.ARTIST,
+            kind__in=[EntryKind.PAYOUT, EntryKind.PAYOUT_FAILED],
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+
+
+def assert_ledger_balanced():
+    """Every transaction sums to zero, and so does the whole ledger."""
+    unbalanced = (
+        LedgerEntry.objects.values("transaction_id")
+        .annotate(total=Sum("amount"))
+        .exclude(total=0)
+    )
+    assert list(unbalanced) == []
+    total = LedgerEntry.objects.aggregate(total=Sum("amount"))["total"] or ZERO
+    assert total == ZERO
+    assert not LedgerTransaction.objects.filter(entries__isnull=True).exists()
+
+
+PAYOUT_KINDS = Q(kind__in=[EntryKind.PAYOUT, EntryKind.PAYOUT_FAILED])
+
+
+def assert_never_paid_twice():
+    """No artist order was paid out more than it ever earned (its sale less
+    the commission taken at payment, plus adjustments on it), and every
+    payout's entries match its amount and status."""
+    per_order = (
+        LedgerEntry.objects.filter(account=Account.ARTIST, artist_order__isnull=False)
+        .values("artist_order_id")
+        .annotate(
+            sale=Sum("amount", filter=Q(kind=EntryKind.SALE)),
+            commission=Sum(
+                "amount", filter=Q(kind=EntryKind.COMMISSION, transaction__kind="payment")
+            ),
+            adjustments=Sum("amount", filter=Q(kind=EntryKind.ADJUSTMENT)),
+            paid=Sum("amount", filter=PAYOUT_KINDS),
+        )
+    )
+    for row in per_order:
+        ceiling = (row["sale"] or ZERO) + (row["commission"] or ZERO)
+        ceiling += row["adjustments"] or ZERO
+        assert -(row["paid"] or ZERO) <= ceiling, row
+    for payout in Payout.objects.all():
+        sent = LedgerEntry.objects.filter(
+            transaction__payout=payout,
+            transaction__kind="payout",
+            account=Account.ARTIST,
+        ).aggregate(total=Sum("amount"))["total"]
+        assert -(sent or ZERO) == payout.amount
+        failed = LedgerEntry.objects.filter(
+            transaction__payout=payout, transaction__kind="payout_failed"
+        ).exists()
+        assert failed == (payout.status == PayoutStatus.FAILED)
+
+
+def run(**kwargs):
+    """A payout run, with what it queues after the commit done at once (the
+    provider's answers included), as the worker would."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return payout_run(**kwargs)
+
+
+__all__ = [
+    "TestPaymentProvider",
+    "balance_for",
+    "run",
+]
