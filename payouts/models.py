@@ -24,7 +24,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,17 @@ RATE = {
     "decimal_places": 4,
     "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
 }
+
+
+def money_sum(field: str = "amount", **kwargs) -> Round:
+    """``Sum(field)`` rounded to the cent in the database: SQLite adds
+    decimals as floats, where 57.30 - 6.88 - 50.42 is not 0, and a sum
+    compared with 0 (``exclude(owed=0)``) must be exact."""
+    return Round(
+        Sum(field, **kwargs),
+        2,
+        output_field=models.DecimalField(**MONEY),
+    )
 
 
 class Account(models.TextChoices):

@@ -20,7 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from marketplace.money import ZERO
+from marketplace.money import ZERO, to_money
 from orders.models import (
     ArtistOrder,
     ArtistOrderState,
@@ -31,7 +31,7 @@ from orders.models import (
 )
 from returns.models import OPEN_STATES, ReturnRequest
 
-from .models import Account, EntryKind, LedgerEntry, Payout, PayoutAccount
+from .models import Account, EntryKind, LedgerEntry, Payout, PayoutAccount, money_sum
 from .services.ledger import default_rate
 
 PAYOUT_KINDS = (EntryKind.PAYOUT, EntryKind.PAYOUT_FAILED)
@@ -89,16 +89,19 @@ def unpaid_by_artist_order(*, artist_ids, artist_order_ids=None) -> dict:
     )
     if artist_order_ids is not None:
         entries = entries.filter(
-            Q(artist_order_id__in=list(artist_order_ids))
-            | Q(artist_order__isnull=True)
+            Q(artist_order_id__in=list(artist_order_ids)) | Q(artist_order__isnull=True)
         )
     rows = (
         entries.values("artist_id", "artist_order_id")
-        .annotate(owed=Sum("amount"))
+        .annotate(owed=money_sum())
         .exclude(owed=0)
         .order_by()
     )
-    return {(row["artist_id"], row["artist_order_id"]): row["owed"] for row in rows}
+    return {
+        (row["artist_id"], row["artist_order_id"]): to_money(row["owed"])
+        for row in rows
+        if to_money(row["owed"])
+    }
 
 
 @dataclass
@@ -146,10 +149,10 @@ def balance_for(*, artist) -> Balance:
         held_by_staff=bool(account and account.held),
         hold_reason=account.hold_reason if account and account.held else "",
     )
-    balance.paid_out = -(
+    balance.paid_out = -to_money(
         LedgerEntry.objects.filter(
             artist=artist, account=Account.ARTIST, kind__in=PAYOUT_KINDS
-        ).aggregate(total=Sum("amount"))["total"]
+        ).aggregate(total=money_sum())["total"]
         or ZERO
     )
     owed = unpaid_by_artist_order(artist_ids=[artist.pk])
@@ -195,7 +198,9 @@ def balance_for(*, artist) -> Balance:
         balance.on_hold += available
     else:
         balance.available = available
-    balance.holds.sort(key=lambda hold: hold.artist_order.pk if hold.artist_order else 0)
+    balance.holds.sort(
+        key=lambda hold: hold.artist_order.pk if hold.artist_order else 0
+    )
     return balance
 
 
@@ -279,19 +284,24 @@ def payout_parts(payout: Payout) -> list[PayoutPart]:
         ).values("artist_order_id", "amount")
     }
     ids = [pk for pk in paid if pk is not None]
-    sums = LedgerEntry.objects.filter(
-        account=Account.ARTIST, artist_order_id__in=ids
-    ).values("artist_order_id").annotate(
-        sale=Sum("amount", filter=Q(kind=EntryKind.SALE)),
-        commission=Sum(
-            "amount",
-            filter=Q(kind__in=[EntryKind.COMMISSION, EntryKind.COMMISSION_REVERSAL]),
-        ),
-        refunds=Sum(
-            "amount", filter=Q(kind__in=[EntryKind.REFUND, EntryKind.REFUND_FAILED])
-        ),
-        adjustments=Sum("amount", filter=Q(kind=EntryKind.ADJUSTMENT)),
-    ).order_by()
+    sums = (
+        LedgerEntry.objects.filter(account=Account.ARTIST, artist_order_id__in=ids)
+        .values("artist_order_id")
+        .annotate(
+            sale=money_sum("amount", filter=Q(kind=EntryKind.SALE)),
+            commission=Sum(
+                "amount",
+                filter=Q(
+                    kind__in=[EntryKind.COMMISSION, EntryKind.COMMISSION_REVERSAL]
+                ),
+            ),
+            refunds=Sum(
+                "amount", filter=Q(kind__in=[EntryKind.REFUND, EntryKind.REFUND_FAILED])
+            ),
+            adjustments=money_sum("amount", filter=Q(kind=EntryKind.ADJUSTMENT)),
+        )
+        .order_by()
+    )
     by_order = {row["artist_order_id"]: row for row in sums}
     orders = ArtistOrder.objects.select_related("order").in_bulk(ids)
     parts = []
@@ -299,11 +309,11 @@ def payout_parts(payout: Payout) -> list[PayoutPart]:
         row = by_order.get(order_id, {})
         part = PayoutPart(
             artist_order=orders.get(order_id),
-            sale=row.get("sale") or ZERO,
-            commission=-(row.get("commission") or ZERO),
-            refunds=-(row.get("refunds") or ZERO),
-            adjustments=row.get("adjustments") or ZERO,
-            paid=-paid[order_id],
+            sale=to_money(row.get("sale") or ZERO),
+            commission=-to_money(row.get("commission") or ZERO),
+            refunds=-to_money(row.get("refunds") or ZERO),
+            adjustments=to_money(row.get("adjustments") or ZERO),
+            paid=-to_money(paid[order_id]),
         )
         part.net = part.sale - part.commission - part.refunds + part.adjustments
         if order_id is None:
@@ -316,17 +326,25 @@ def payout_parts(payout: Payout) -> list[PayoutPart]:
 def commission_by_month() -> list[dict]:
     """Commission the marketplace kept, per month, newest first: taken,
     given back with refunds, and net."""
-    return list(
+    rows = list(
         LedgerEntry.objects.filter(account=Account.COMMISSION)
         .annotate(month=TruncMonth("created_at"))
         .values("month")
         .annotate(
-            taken=Sum("amount", filter=Q(kind=EntryKind.COMMISSION, amount__gt=0)),
-            reversed=Sum("amount", filter=~Q(kind=EntryKind.COMMISSION, amount__gt=0)),
-            net=Sum("amount"),
+            taken=money_sum(
+                "amount", filter=Q(kind=EntryKind.COMMISSION, amount__gt=0)
+            ),
+            reversed=money_sum(
+                "amount", filter=~Q(kind=EntryKind.COMMISSION, amount__gt=0)
+            ),
+            net=money_sum(),
         )
         .order_by("-month")
     )
+    for row in rows:
+        for key in ("taken", "reversed", "net"):
+            row[key] = to_money(row[key] or ZERO)
+    return rows
 
 
 def artist_balance_annotations() -> dict:
@@ -337,7 +355,7 @@ def artist_balance_annotations() -> dict:
     ).values("artist_id")
 
     def total(entries):
-        return Subquery(entries.annotate(total=Sum("amount")).values("total")[:1])
+        return Subquery(entries.annotate(total=money_sum()).values("total")[:1])
 
     free = Q(artist_order__isnull=True) | Q(
         artist_order__state=ArtistOrderState.COMPLETED

@@ -6,14 +6,13 @@ from __future__ import annotations
 import csv
 import datetime
 
-from django.db.models import Sum
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.money import ZERO
+from marketplace.money import ZERO, to_money
 
-from .models import Account, LedgerEntry
+from .models import Account, LedgerEntry, money_sum
 from .selectors import ledger_for, month_bounds
 
 HEADER = ("date", "kind", "order", "artist_order", "description", "amount", "balance")
@@ -23,13 +22,23 @@ def statement_rows(*, artist, month: datetime.date) -> list[tuple]:
     """The rows of ``month``'s statement, oldest first, each with the balance
     after it; the first row is the opening balance, the last the closing."""
     start, _end = month_bounds(month)
-    opening = (
+    opening = to_money(
         LedgerEntry.objects.filter(
             artist=artist, account=Account.ARTIST, created_at__lt=start
-        ).aggregate(total=Sum("amount"))["total"]
+        ).aggregate(total=money_sum())["total"]
         or ZERO
     )
-    rows = [(start.date().isoformat(), "opening_balance", "", "", _("Opening balance"), "", f"{opening:.2f}")]
+    rows = [
+        (
+            start.date().isoformat(),
+            "opening_balance",
+            "",
+            "",
+            _("Opening balance"),
+            "",
+            f"{opening:.2f}",
+        )
+    ]
     balance = opening
     for entry in ledger_for(artist=artist, month=month).order_by("created_at", "id"):
         balance += entry.amount
@@ -45,8 +54,20 @@ def statement_rows(*, artist, month: datetime.date) -> list[tuple]:
                 f"{balance:.2f}",
             )
         )
-    end_day = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
-    rows.append((end_day.date().isoformat(), "closing_balance", "", "", _("Closing balance"), "", f"{balance:.2f}"))
+    end_day = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(
+        days=1
+    )
+    rows.append(
+        (
+            end_day.date().isoformat(),
+            "closing_balance",
+            "",
+            "",
+            _("Closing balance"),
+            "",
+            f"{balance:.2f}",
+        )
+    )
     return rows
 
 

@@ -91,7 +91,9 @@ def _rate(value) -> Decimal | None:
     try:
         rate = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise DomainError(_("Enter a rate such as 0.12 for 12 %."), field="rate") from None
+        raise DomainError(
+            _("Enter a rate such as 0.12 for 12 %."), field="rate"
+        ) from None
     if not rate.is_finite() or rate < 0 or rate > 1:
         raise DomainError(_("A rate is between 0 and 1 (0.12 = 12 %)."), field="rate")
     return rate.quantize(Decimal("0.0001"))

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from ..models import (
     Payout,
     PayoutAccount,
     TransactionKind,
+    money_sum,
 )
 from ..rules import commission_of, commission_reversal
 
@@ -137,10 +138,10 @@ def _commission_so_far(artist_order_id: int) -> tuple[Decimal, Decimal]:
     totals = LedgerEntry.objects.filter(
         account=A.COMMISSION, artist_order_id=artist_order_id
     ).aggregate(
-        taken=Sum("amount", filter=Q(kind=K.COMMISSION)),
-        kept=Sum("amount"),
+        taken=money_sum("amount", filter=Q(kind=K.COMMISSION)),
+        kept=money_sum(),
     )
-    return totals["taken"] or ZERO, totals["kept"] or ZERO
+    return to_money(totals["taken"] or ZERO), to_money(totals["kept"] or ZERO)
 
 
 def record_refund(*, refund: Refund) -> LedgerTransaction | None:

@@ -20,7 +20,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +38,7 @@ from ..models import (
     PayoutAccount,
     PayoutRun,
     PayoutStatus,
+    money_sum,
 )
 from ..rules import MAX_FAILED_PAYOUTS, payout_backoff
 from ..selectors import holds_of, unpaid_by_artist_order, with_holds
@@ -63,7 +64,7 @@ def _owing_artists(artist_ids=None) -> list[int]:
         entries = entries.filter(artist_id__in=list(artist_ids))
     rows = (
         entries.values("artist_id", "artist_order_id")
-        .annotate(owed=Sum("amount"))
+        .annotate(owed=money_sum())
         .exclude(owed=0)
         .order_by()
         .values_list("artist_id", flat=True)
@@ -85,11 +86,13 @@ def payout_run(
     artists = _owing_artists(artist_ids)
     for start in range(0, len(artists), BATCH_SIZE):
         _pay_batch(
-            run=run, artist_ids=artists[start : start + BATCH_SIZE], now=now,
+            run=run,
+            artist_ids=artists[start : start + BATCH_SIZE],
+            now=now,
             retry_of=retry_of,
         )
     totals = Payout.objects.filter(run=run).aggregate(
-        count=Count("id"), total=Sum("amount")
+        count=Count("id"), total=money_sum()
     )
     PayoutRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(),
@@ -129,15 +132,21 @@ def _pay_batch(*, run: PayoutRun, artist_ids: list[int], now, retry_of) -> int:
                 retry_of is not None
                 or (
                     account.failed_payouts < MAX_FAILED_PAYOUTS
-                    and (account.next_attempt_at is None or account.next_attempt_at <= now)
+                    and (
+                        account.next_attempt_at is None
+                        or account.next_attempt_at <= now
+                    )
                 )
             )
         ]
         if not eligible:
             return 0
-        owing = LedgerEntry.objects.filter(
-            account=Account.ARTIST, artist_id__in=eligible
-        ).values("artist_order_id").annotate(owed=Sum("amount")).exclude(owed=0)
+        owing = (
+            LedgerEntry.objects.filter(account=Account.ARTIST, artist_id__in=eligible)
+            .values("artist_order_id")
+            .annotate(owed=money_sum())
+            .exclude(owed=0)
+        )
         locked = list(
             ArtistOrder.objects.select_for_update()
             .filter(
@@ -154,7 +163,8 @@ def _pay_batch(*, run: PayoutRun, artist_ids: list[int], now, retry_of) -> int:
             if holds_of(ao)
         }
         owed = unpaid_by_artist_order(
-            artist_ids=eligible, artist_order_ids=[pk for pk in locked if pk not in held]
+            artist_ids=eligible,
+            artist_order_ids=[pk for pk in locked if pk not in held],
         )
         parts: dict[int, dict] = {}
         for (artist_id, order_id), amount in owed.items():
@@ -165,7 +175,8 @@ def _pay_batch(*, run: PayoutRun, artist_ids: list[int], now, retry_of) -> int:
                     artist_id=artist_id,
                     run=run,
                     amount=sum(artist_parts.values(), ZERO),
-                    next_attempt_at=now,
+                    # Sent at once, even by a run "as of" a later moment.
+                    next_attempt_at=min(now, timezone.now()),
                     retry_of=retry_of,
                     created_at=now,
                 ),
@@ -317,9 +328,7 @@ def payout_retry(*, payout: Payout, by) -> Payout:
         holds the artist's payouts, or nothing is available to pay.
     """
     if payout.status != PayoutStatus.FAILED:
-        raise Conflict(
-            _("Only a failed payout can be retried."), state=payout.status
-        )
+        raise Conflict(_("Only a failed payout can be retried."), state=payout.status)
     if Payout.objects.filter(artist_id=payout.artist_id, pk__gt=payout.pk).exists():
         raise Conflict(
             _("A later payout to this artist exists: look at that one."),
@@ -334,7 +343,9 @@ def payout_retry(*, payout: Payout, by) -> Payout:
     created = Payout.objects.filter(run=run, artist_id=payout.artist_id).first()
     if created is None:
         raise Conflict(
-            _("Nothing to pay this artist now: the available balance is under the minimum."),
+            _(
+                "Nothing to pay this artist now: the available balance is under the minimum."
+            ),
             state=payout.status,
         )
     return created

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.test import TestCase
 
+from marketplace.money import to_money
 from orders.payments import TestPaymentProvider
 from payouts.models import (
     Account,
@@ -16,6 +17,7 @@ from payouts.models import (
     LedgerTransaction,
     Payout,
     PayoutStatus,
+    money_sum,
 )
 from payouts.selectors import balance_for
 from payouts.services.runs import payout_run
@@ -56,21 +58,21 @@ def artist_with_orders(username="potter", *, states=("completed",), price="45.00
 
 
 def owed(artist) -> Decimal:
-    return (
+    return to_money(
         LedgerEntry.objects.filter(artist=artist, account=Account.ARTIST).aggregate(
-            total=Sum("amount")
+            total=money_sum()
         )["total"]
         or ZERO
     )
 
 
 def paid_out(artist) -> Decimal:
-    return -(
+    return -to_money(
         LedgerEntry.objects.filter(
             artist=artist,
             account=Account.ARTIST,
             kind__in=[EntryKind.PAYOUT, EntryKind.PAYOUT_FAILED],
-        ).aggregate(total=Sum("amount"))["total"]
+        ).aggregate(total=money_sum())["total"]
         or ZERO
     )
 
@@ -79,11 +81,11 @@ def assert_ledger_balanced():
     """Every transaction sums to zero, and so does the whole ledger."""
     unbalanced = (
         LedgerEntry.objects.values("transaction_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=money_sum())
         .exclude(total=0)
     )
     assert list(unbalanced) == []
-    total = LedgerEntry.objects.aggregate(total=Sum("amount"))["total"] or ZERO
+    total = to_money(LedgerEntry.objects.aggregate(total=money_sum())["total"] or ZERO)
     assert total == ZERO
     assert not LedgerTransaction.objects.filter(entries__isnull=True).exists()
 
@@ -99,25 +101,26 @@ def assert_never_paid_twice():
         LedgerEntry.objects.filter(account=Account.ARTIST, artist_order__isnull=False)
         .values("artist_order_id")
         .annotate(
-            sale=Sum("amount", filter=Q(kind=EntryKind.SALE)),
+            sale=money_sum("amount", filter=Q(kind=EntryKind.SALE)),
             commission=Sum(
-                "amount", filter=Q(kind=EntryKind.COMMISSION, transaction__kind="payment")
+                "amount",
+                filter=Q(kind=EntryKind.COMMISSION, transaction__kind="payment"),
             ),
-            adjustments=Sum("amount", filter=Q(kind=EntryKind.ADJUSTMENT)),
-            paid=Sum("amount", filter=PAYOUT_KINDS),
+            adjustments=money_sum("amount", filter=Q(kind=EntryKind.ADJUSTMENT)),
+            paid=money_sum("amount", filter=PAYOUT_KINDS),
         )
     )
     for row in per_order:
-        ceiling = (row["sale"] or ZERO) + (row["commission"] or ZERO)
-        ceiling += row["adjustments"] or ZERO
-        assert -(row["paid"] or ZERO) <= ceiling, row
+        ceiling = to_money(row["sale"] or ZERO) + to_money(row["commission"] or ZERO)
+        ceiling += to_money(row["adjustments"] or ZERO)
+        assert -to_money(row["paid"] or ZERO) <= ceiling, row
     for payout in Payout.objects.all():
         sent = LedgerEntry.objects.filter(
             transaction__payout=payout,
             transaction__kind="payout",
             account=Account.ARTIST,
-        ).aggregate(total=Sum("amount"))["total"]
-        assert -(sent or ZERO) == payout.amount
+        ).aggregate(total=money_sum())["total"]
+        assert -to_money(sent or ZERO) == payout.amount
         failed = LedgerEntry.objects.filter(
             transaction__payout=payout, transaction__kind="payout_failed"
         ).exists()
