@@ -139,3 +139,20 @@ __all__ = [
     "balance_for",
     "run",
 ]
+
+
+def assert_each_payout_paid_what_was_owed():
+    """Entry by entry, in the order they were written (the order of the
+    artist order's lock), each payout leaves nothing owed on each artist
+    order it pays: it paid exactly what was owed then, never more, so no
+    artist order is paid twice."""
+    running: dict = {}
+    for order_id, kind, amount, txn in (
+        LedgerEntry.objects.filter(account=Account.ARTIST)
+        .order_by("id")
+        .values_list("artist_order_id", "kind", "amount", "transaction_id")
+    ):
+        key = order_id or ("adjustments", txn)
+        running[order_id] = running.get(order_id, ZERO) + amount
+        if kind == EntryKind.PAYOUT and order_id is not None:
+            assert running[order_id] == ZERO, (key, running[order_id])
