@@ -20,6 +20,8 @@ from marketplace.images import make_thumbnail
 from orders import services as order_services
 from orders.models import Cart, DiscountCode
 
+from .money import seed_money
+
 PASSWORD = "demo-pass-2026"  # noqa: S105 - the published demo password
 
 
@@ -386,4 +388,12 @@ def seed() -> dict:
     ensure_user(username="acheteuse", email="acheteuse@atelier.test", language="fr")
     artists = seed_shops()
     orders = seed_orders(buyer=buyer)
-    return {"staff": staff, "buyer": buyer, "artists": artists, "orders_placed": orders}
+    louise, _ = ensure_user(username="louise", email="louise@atelier.test")
+    payouts = seed_money(buyer=louise)
+    return {
+        "staff": staff,
+        "buyer": buyer,
+        "artists": artists,
+        "orders_placed": orders,
+        "payouts": payouts,
+    }

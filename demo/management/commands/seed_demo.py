@@ -34,6 +34,9 @@ class Command(BaseCommand):
         self.stdout.write("  buyer      acheteuse    (French)")
         for artist in result["artists"]:
             self.stdout.write(f"  artist     {artist.user.username:<12} {artist.name}")
+        self.stdout.write(
+            "  buyer      louise       (English; her orders give the artists money to show)"
+        )
         self.stdout.write("  staff      staff        /admin/")
         self.stdout.write(
             "Discount codes: WELCOME10 (10 % off), CLAIRE5 (5 € off Atelier Claire from 30 €)"
