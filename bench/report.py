@@ -121,6 +121,44 @@ def report(context: dict) -> str:
             f"{fmt(s.get('sql_ms'), 1)} | {fmt(b.get('sql_ms'), 1)} | {fmt(s.get('db_ms'), 1)} | {fmt(b.get('db_ms'), 1)} "
             f"| {fmt(row['slowdown'], 2)}× | {status_mark(row['ok'] if row['slowdown'] is not None else None)} |"
         )
+    money = context.get("money")
+    if money:
+        lines += [
+            "",
+            "## Money: the payout run and the money page",
+            "",
+            "The payout run over completed artist orders spread across 1,000 artists (every",
+            "artist paid once per run), and its SQL queries per batch of artists:",
+            "",
+            "| artist orders | payouts | seconds | ms per artist order | queries | batches | queries per batch |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in money["runs"]:
+            lines.append(
+                f"| {row['artist_orders']:,} | {row['payouts']:,} | {fmt(row['seconds'], 2)} | "
+                f"{fmt(row['per_order_ms'], 3)} | {row['queries']} | {row['batches']} | {fmt(row['per_batch'], 1)} |"
+            )
+        ratio = money["run_ratio"]
+        lines += [
+            "",
+            f"Time per artist order, large run against small: {fmt(ratio, 2)}× "
+            f"({status_mark(ratio is not None and ratio <= 1.5)} roughly flat).",
+            "",
+            "The artist's money page (its own history the same, about a thousand entries),",
+            "in-process, median of 15 requests:",
+            "",
+            "| ledger entries in the database | ms | queries |",
+            "|---:|---:|---:|",
+        ]
+        for row in money["pages"]:
+            lines.append(
+                f"| {row['entries']:,} | {fmt(row['ms'], 1)} | {row['queries']} |"
+            )
+        page_ratio = money["page_ratio"]
+        lines += [
+            "",
+            f"Slowdown: {fmt(page_ratio, 2)}× ({status_mark(page_ratio is not None and page_ratio <= 1.5)} within 1.5×).",
+        ]
     for label, plans in volume["plans"].items():
         lines += [
             "",

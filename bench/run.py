@@ -8,7 +8,9 @@ settings, and measure side by side in one run:
 - emails sent per second by the notification task against a no-op task, with
   a real Celery worker and Redis;
 - the seller dashboard and order list with 1k and 1M artist orders in the
-  database, with the query plans of their slowest queries.
+  database, with the query plans of their slowest queries;
+- the payout run at 1k and 100k completed artist orders across 1k artists,
+  and the money page with 1k and 1M ledger entries (``bench.money``).
 
 Prints the tables and writes them to bench/results/latest.md. The sections
 live in ``bench.pages``, ``bench.checkout_emails`` and ``bench.volume``, the
@@ -107,6 +109,10 @@ def main() -> int:
         queries = measure_queries(data)
         log("checkout")
         checkout_rows = measure_checkout(data)
+        log("money: payout runs and the money page")
+        from bench.money import measure_money
+
+        money = measure_money(log=log)
         # The emails before the pages and the big volume: measured after a
         # million rows were bulk-inserted, both tasks run slower.
         log(f"emails (load average {os.getloadavg()[0]:.1f})")
@@ -139,6 +145,7 @@ def main() -> int:
                 "checkout": checkout_rows,
                 "emails": emails,
                 "volume": volume,
+                "money": money,
                 "elapsed": time.monotonic() - started,
                 "load": (load_before, os.getloadavg()[0]),
             }
