@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from marketplace.notifications.emails import render
 from marketplace.notifications.models import Notification
 from orders.models import ArtistOrder, ArtistOrderState
 from orders.payments import TestPaymentProvider
@@ -220,3 +221,21 @@ def test_the_payout_emails_are_in_the_artist_language(monkeypatch):
     email = Notification.objects.get(event="payout_sent")
     assert email.language == "fr"
     assert email.context["amount"] == "83,60"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_payout_emails_render(monkeypatch, language):
+    artist = make_artist(f"maker-{language}", language=language)
+    complete(artist, "a")
+    monkeypatch.setattr(TestPaymentProvider, "payout_decline", True)
+    run()
+    monkeypatch.setattr(TestPaymentProvider, "payout_decline", False)
+    run(now=timezone.now() + timedelta(hours=2))
+    for event in ("payout_failed", "payout_sent"):
+        subject, text, html = render(Notification.objects.get(event=event))
+        assert "83" in subject
+        assert "/dashboard/money/" in text
+        assert "<a href=" in html
+    subject, text, _html = render(Notification.objects.get(event="payout_sent"))
+    if language == "fr":
+        assert "83,60" in subject
