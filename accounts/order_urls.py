@@ -4,7 +4,7 @@ from django.urls import path
 
 from orders.views import personalisation_photo
 
-from .views import orders
+from .views import orders, receipts
 
 app_name = "account"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("orders/", orders.order_list, name="orders"),
     path("orders/<str:number>/", orders.order_detail, name="order"),
     path("orders/<str:number>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<str:number>/receipt/", receipts.order_receipt, name="order_receipt"),
+    path(
+        "orders/<str:number>/receipt.pdf",
+        receipts.order_receipt_pdf,
+        name="order_receipt_pdf",
+    ),
     path(
         "orders/<str:number>/parts/<int:pk>/cancel/",
         orders.artist_order_cancel,

@@ -40,6 +40,7 @@ class ArtistAdmin(admin.ModelAdmin):
     actions = ["approve_selected"]
     fieldsets = [
         (None, {"fields": ["user", "name", "slug", "story", "location", "country"]}),
+        (_("Seller on receipts"), {"fields": ["legal_name", "business_address"]}),
         (_("Approval"), {"fields": ["approved_at", "approved_by"]}),
         (
             _("Terms of sale"),

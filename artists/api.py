@@ -130,12 +130,19 @@ class ArtistSerializer(serializers.ModelSerializer):
 
 
 class ShopSerializer(ArtistSerializer):
-    """The caller's own shop: what buyers see, plus its approval."""
+    """The caller's own shop: what buyers see, plus its approval and the
+    seller printed on receipts (empty: the shop name and its location)."""
 
     is_approved = serializers.BooleanField(read_only=True)
 
     class Meta(ArtistSerializer.Meta):
-        fields = [*ArtistSerializer.Meta.fields, "is_approved", "approved_at"]
+        fields = [
+            *ArtistSerializer.Meta.fields,
+            "is_approved",
+            "approved_at",
+            "legal_name",
+            "business_address",
+        ]
         read_only_fields = ["slug", "approved_at"]
 
 
@@ -309,7 +316,6 @@ class StockAlertCreateView(generics.GenericAPIView):
 # --- the caller's shop ------------------------------------------------------------------
 
 
-PROFILE_FIELDS = ("name", "story", "location", "country")
 HOLIDAY_FIELDS = ("holiday_start_date", "holiday_end_date", "holiday_message")
 
 
@@ -336,7 +342,8 @@ class ShopView(ArtistAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         with transaction.atomic():
-            profile = {key: data[key] for key in PROFILE_FIELDS if key in data}
+            profile_fields = services.PROFILE_FIELDS
+            profile = {key: data[key] for key in profile_fields if key in data}
             if profile:
                 services.artist_update_profile(artist=artist, **profile)
             terms = {key: data[key] for key in services.TERMS_FIELDS if key in data}

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Artist, Item, Variant
-from .services import TERMS_FIELDS
+from .services import PROFILE_FIELDS, TERMS_FIELDS
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2}
@@ -28,8 +28,11 @@ class PhotoForm(forms.Form):
 class ArtistProfileForm(forms.ModelForm):
     class Meta:
         model = Artist
-        fields = ["name", "story", "location", "country"]
-        widgets = {"story": forms.Textarea(attrs={"rows": 8})}
+        fields = list(PROFILE_FIELDS)
+        widgets = {
+            "story": forms.Textarea(attrs={"rows": 8}),
+            "business_address": forms.Textarea(attrs={"rows": 4}),
+        }
 
 
 class ArtistTermsForm(forms.ModelForm):

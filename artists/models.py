@@ -35,6 +35,25 @@ class Artist(models.Model):
     story = models.TextField(_("story"), blank=True)
     location = models.CharField(_("location"), max_length=120, blank=True)
     country = CountryField(_("ships from"), default="FR")
+    # Who sells, as printed on the buyers' receipts (the marketplace is only
+    # the intermediary): empty, the receipt falls back to the shop's name and
+    # its location.
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Your name or your business's, as printed on your buyers' receipts. Leave empty to use the shop name."
+        ),
+    )
+    business_address = models.TextField(
+        _("business address"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Your postal address, as printed on your buyers' receipts. Leave empty to show only your location."
+        ),
+    )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, receipt_api
 
 urlpatterns = [
     path("cart/", api.CartView.as_view(), name="api-cart"),
@@ -16,6 +16,11 @@ urlpatterns = [
         "orders/<str:number>/cancel/",
         api.OrderCancelView.as_view(),
         name="api-order-cancel",
+    ),
+    path(
+        "orders/<str:number>/receipt/",
+        receipt_api.OrderReceiptView.as_view(),
+        name="api-order-receipt",
     ),
     path("artist-orders/", api.ArtistOrderListView.as_view(), name="api-artist-orders"),
     path(

@@ -28,6 +28,8 @@ from .models import (
     NotReceivedStatus,
     Order,
     OrderLine,
+    Payment,
+    PaymentStatus,
     Refund,
 )
 
@@ -165,6 +167,39 @@ def order_get_for_buyer(*, buyer, number: str) -> Order:
     :raises Http404: when it is not the buyer's.
     """
     order = orders_for_buyer(buyer=buyer).filter(number=str(number)).first()
+    if order is None:
+        raise Http404
+    return order
+
+
+def order_get_for_receipt(*, user, number: str, role: str = "buyer") -> Order:
+    """An order with what its receipt shows (artist orders with their shop,
+    lines and refunds; the captured payment as ``captured_payments``): one
+    of ``user``'s orders, or any order for staff asking with ``role="staff"``.
+
+    :raises Http404: for an order that is not the caller's.
+    """
+    orders = Order.objects.select_related("buyer").prefetch_related(
+        Prefetch(
+            "artist_orders",
+            queryset=ArtistOrder.objects.select_related("artist")
+            .prefetch_related(
+                Prefetch("lines", queryset=OrderLine.objects.order_by("id")),
+                Prefetch(
+                    "refunds", queryset=Refund.objects.order_by("created_at", "id")
+                ),
+            )
+            .order_by("artist__name", "id"),
+        ),
+        Prefetch(
+            "payments",
+            queryset=Payment.objects.filter(status=PaymentStatus.CAPTURED),
+            to_attr="captured_payments",
+        ),
+    )
+    if not (role == "staff" and user.is_staff):
+        orders = orders.filter(buyer=user)
+    order = orders.filter(number=str(number)).first()
     if order is None:
         raise Http404
     return order

@@ -20,6 +20,7 @@ from .items import (
     variant_update,
 )
 from .shops import (
+    PROFILE_FIELDS,
     SHOP_NAME_MAX_LENGTH,
     TERMS_FIELDS,
     artist_add_photo,
@@ -35,6 +36,7 @@ from .steps import MAX_PHOTOS
 
 __all__ = [
     "MAX_PHOTOS",
+    "PROFILE_FIELDS",
     "SHOP_NAME_MAX_LENGTH",
     "TERMS_FIELDS",
     "artist_add_photo",

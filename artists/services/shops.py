@@ -27,6 +27,15 @@ from .steps import (
 
 SHOP_NAME_MAX_LENGTH = 120
 SLUG_MAX_LENGTH = 80
+# The shop's profile: its public page, and the seller its receipts print.
+PROFILE_FIELDS = (
+    "name",
+    "story",
+    "location",
+    "country",
+    "legal_name",
+    "business_address",
+)
 TERMS_FIELDS = (
     "return_window_days",
     "accepts_exchanges",
@@ -97,8 +106,11 @@ def artist_update_profile(
     story: str | None = None,
     location: str | None = None,
     country: str | None = None,
+    legal_name: str | None = None,
+    business_address: str | None = None,
 ) -> Artist:
-    """Change the public profile of a shop.
+    """Change the profile of a shop: what buyers see on its page, and who
+    sells as its receipts print it (legal name and business address).
 
     :raises DomainError: for an empty name, a too long text or an unknown country.
     """
@@ -110,6 +122,8 @@ def artist_update_profile(
             "story": story,
             "location": location,
             "country": country,
+            "legal_name": legal_name,
+            "business_address": business_address,
         }.items()
         if value is not None
     }

@@ -4,6 +4,12 @@ numbering, as staff reads them."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +29,8 @@ from ..models import (
     OrderNumberCounter,
     Payment,
 )
+from ..receipts import build_receipt, receipt_pdf_response
+from ..selectors import order_get_for_receipt
 
 # Orders ------------------------------------------------------------------------------
 
@@ -92,6 +100,7 @@ class OrderAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "status_display",
+        "receipt_links",
     ]
     # The shipping address stays editable: support may fix a typo before
     # the parcel leaves. Nothing else is.
@@ -102,6 +111,7 @@ class OrderAdmin(admin.ModelAdmin):
                 "fields": [
                     "number",
                     "status_display",
+                    "receipt_links",
                     "buyer",
                     "email",
                     "language",
@@ -148,6 +158,76 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"))
     def status_display(self, order):
         return order.status_label
+
+    # The buyer's receipt: staff open any order's, page or PDF ----------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/receipt/",
+                self.admin_site.admin_view(self.receipt_view),
+                name="{}_{}_receipt".format(*info),
+            ),
+            path(
+                "<path:object_id>/receipt.pdf",
+                self.admin_site.admin_view(self.receipt_pdf_view),
+                name="{}_{}_receipt_pdf".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _receipt_url(self, order, suffix=""):
+        info = self.opts.app_label, self.opts.model_name, suffix
+        return reverse(
+            "admin:{}_{}_receipt{}".format(*info),
+            args=[order.pk],
+            current_app=self.admin_site.name,
+        )
+
+    @admin.display(description=_("receipt"))
+    def receipt_links(self, order):
+        if order.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}" data-testid="admin-receipt">{}</a> · <a href="{}">{}</a>',
+            self._receipt_url(order),
+            gettext("Receipt"),
+            self._receipt_url(order, "_pdf"),
+            gettext("PDF"),
+        )
+
+    def _receipt_of(self, request, object_id):
+        order = self.get_object(request, unquote(object_id))
+        if order is None:
+            raise Http404
+        if not self.has_view_permission(request, order):
+            raise PermissionDenied
+        order = order_get_for_receipt(
+            user=request.user, number=order.number, role="staff"
+        )
+        return order, build_receipt(order)
+
+    def receipt_view(self, request, object_id):
+        order, receipt = self._receipt_of(request, object_id)
+        back_url = reverse(
+            "admin:orders_order_change",
+            args=[order.pk],
+            current_app=self.admin_site.name,
+        )
+        return render(
+            request,
+            "orders/order_receipt.html",
+            {
+                "receipt": receipt,
+                "back_url": back_url,
+                "pdf_url": self._receipt_url(order, "_pdf"),
+            },
+        )
+
+    def receipt_pdf_view(self, request, object_id):
+        _order, receipt = self._receipt_of(request, object_id)
+        return receipt_pdf_response(receipt)
 
     def has_add_permission(self, request):
         return False

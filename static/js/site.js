@@ -8,6 +8,8 @@
      (the item page).
    - [data-field="shop_name"] with role radios: the shop name is shown only
      to future artists (the sign-up page).
+   - <button data-print hidden>: shown, and prints the page (the receipt);
+     without JavaScript the browser's own print command does the same.
 */
 (function () {
   "use strict";
@@ -38,6 +40,11 @@
     roleRadios.forEach(function (radio) { radio.addEventListener("change", toggleShopName); });
     toggleShopName();
   }
+
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();
 
 /* The return request form (templates/returns/return_request_form.html):
