@@ -319,6 +319,9 @@ SPECTACULAR_SETTINGS = {
         "ReturnReasonEnum": "returns.models.ReturnReason.choices",
         "ReturnKindEnum": "returns.models.ReturnKind.choices",
         "ReturnActionEnum": "returns.serializers.ACTIONS",
+        "PayoutStatusEnum": "payouts.models.PayoutStatus.choices",
+        "LedgerEntryKindEnum": "payouts.models.EntryKind.choices",
+        "HoldReasonEnum": "payouts.serializers.HOLD_REASONS",
     },
     # Swagger UI and ReDoc from the installed sidecar package, not a CDN: the
     # docs work offline and under the Content-Security-Policy below.

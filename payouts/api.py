@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
@@ -116,7 +116,17 @@ class StatementView(ArtistAPIView):
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
 
     @extend_schema(
+        operation_id="v1_shop_statements_retrieve",
         summary="The monthly statement (CSV) of the caller's ledger.",
+        parameters=[
+            OpenApiParameter(
+                "month",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                pattern=r"^\d{4}-\d{2}$",
+                description="The month, YYYY-MM (in the marketplace's time zone).",
+            )
+        ],
         responses={(200, CSV_CONTENT_TYPE): OpenApiTypes.STR},
     )
     def get(self, request, month):
@@ -192,6 +202,9 @@ def _hold_schema(summary: str):
 
 
 class StaffHoldPayoutsView(StaffPayoutHoldBaseView):
+    """Stop paying a shop until released; the reason is logged and shown to
+    its artist. 409 when its payouts are held already."""
+
     service = staticmethod(payouts_hold)
 
     @_hold_schema("Hold an artist's payouts, with the reason (staff).")
@@ -200,6 +213,9 @@ class StaffHoldPayoutsView(StaffPayoutHoldBaseView):
 
 
 class StaffReleasePayoutsView(StaffPayoutHoldBaseView):
+    """Pay a shop again from the next run; the reason is logged. 409 when its
+    payouts are not held."""
+
     service = staticmethod(payouts_release)
 
     @_hold_schema("Release an artist's held payouts, with the reason (staff).")

@@ -10,7 +10,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .models import EntryKind, LedgerEntry
@@ -55,16 +54,20 @@ def month_or_none(value: str) -> datetime.date | None:
         return None
 
 
-@extend_schema_field(OpenApiTypes.STR)
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{4}-\d{2}$",
+        "example": "2026-03",
+        "description": "A month, YYYY-MM (in the marketplace's time zone).",
+    }
+)
 class MonthFilter(filters.Filter):
     field_class = MonthField
 
 
 class LedgerEntryFilter(filters.FilterSet):
-    month = MonthFilter(
-        method="filter_month",
-        help_text="Only the entries of this month, YYYY-MM (the marketplace's time zone).",
-    )
+    month = MonthFilter(method="filter_month")
     kind = filters.ChoiceFilter(choices=EntryKind.choices)
 
     class Meta:

@@ -6,12 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
-from marketplace.money import ZERO
+from marketplace.money import ZERO, to_money
 from orders.models import ArtistOrder
 
-from .models import Account, EntryKind, LedgerEntry, Payout, TransactionKind
+from .models import (
+    Account,
+    EntryKind,
+    LedgerEntry,
+    Payout,
+    TransactionKind,
+    money_sum,
+)
 from .selectors import PayoutPart
 
 
@@ -32,18 +39,16 @@ def parts_by_payout(payouts: Iterable[Payout]) -> dict[int, list[PayoutPart]]:
         LedgerEntry.objects.filter(account=Account.ARTIST, artist_order_id__in=ids)
         .values("artist_order_id")
         .annotate(
-            sale=Sum("amount", filter=Q(kind=EntryKind.SALE)),
-            commission=Sum(
-                "amount",
+            sale=money_sum(filter=Q(kind=EntryKind.SALE)),
+            commission=money_sum(
                 filter=Q(
                     kind__in=[EntryKind.COMMISSION, EntryKind.COMMISSION_REVERSAL]
                 ),
             ),
-            refunds=Sum(
-                "amount",
+            refunds=money_sum(
                 filter=Q(kind__in=[EntryKind.REFUND, EntryKind.REFUND_FAILED]),
             ),
-            adjustments=Sum("amount", filter=Q(kind=EntryKind.ADJUSTMENT)),
+            adjustments=money_sum(filter=Q(kind=EntryKind.ADJUSTMENT)),
         )
         .order_by()
     )
@@ -63,11 +68,11 @@ def parts_by_payout(payouts: Iterable[Payout]) -> dict[int, list[PayoutPart]]:
 def _part(order_id, amount, row: dict, artist_order) -> PayoutPart:
     part = PayoutPart(
         artist_order=artist_order,
-        sale=row.get("sale") or ZERO,
-        commission=-(row.get("commission") or ZERO),
-        refunds=-(row.get("refunds") or ZERO),
-        adjustments=row.get("adjustments") or ZERO,
-        paid=-amount,
+        sale=to_money(row.get("sale") or ZERO),
+        commission=-to_money(row.get("commission") or ZERO),
+        refunds=-to_money(row.get("refunds") or ZERO),
+        adjustments=to_money(row.get("adjustments") or ZERO),
+        paid=-to_money(amount),
     )
     part.net = part.sale - part.commission - part.refunds + part.adjustments
     if order_id is None:

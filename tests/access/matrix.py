@@ -120,21 +120,31 @@ def api_artist_action(fill, data=None):
     )
 
 
-def api_of_artist(fill, method="get", data=None):
+def api_of_artist(fill, method="get", data=None, **overrides):
     """The shop endpoints: for artists only (403 to users without a shop,
     whatever the object), another shop's object is a 404."""
-    return rule(
-        fill,
-        method=method,
-        data=data,
-        api=True,
-        owner_buyer=403,
-        other_buyer=403,
-        owning_artist=OK if method == "get" else SKIP,
-        other_artist=404,
-        staff=403,
-        anonymous=401,
-    )
+    expect = {
+        "owner_buyer": 403,
+        "other_buyer": 403,
+        "owning_artist": OK if method == "get" else SKIP,
+        "other_artist": 404,
+        "staff": 403,
+        "anonymous": 401,
+    }
+    return rule(fill, method=method, data=data, api=True, **{**expect, **overrides})
+
+
+def api_of_staff(fill, data=None, **overrides):
+    """Staff actions on a shop: 403 to everyone else, whatever the shop."""
+    expect = {
+        "owner_buyer": 403,
+        "other_buyer": 403,
+        "owning_artist": 403,
+        "other_artist": 403,
+        "staff": SKIP,
+        "anonymous": 401,
+    }
+    return rule(fill, method="post", data=data, api=True, **{**expect, **overrides})
 
 
 TRACKING = {"carrier": "Colissimo", "tracking_number": "6A000000001"}
@@ -254,16 +264,18 @@ MATRIX: dict[str, Rule] = {
         "item", method="post", data={"name": "Large", "stock": 2}
     ),
     "api-shop-variant": api_of_artist("variant"),
-    "api-staff-artist-approve": rule(
-        "artist_slug",
-        method="post",
-        api=True,
-        owner_buyer=403,
-        other_buyer=403,
-        owning_artist=403,
-        other_artist=403,
-        staff=SKIP,
-        anonymous=401,
+    "api-staff-artist-approve": api_of_staff("artist_slug"),
+    # API: money. Each artist's own statement of the month (the path names no
+    # one's object).
+    "api-shop-payout": api_of_artist("payout"),
+    "api-shop-statement": api_of_artist("month", other_artist=OK),
+    # Refused callers go first: staff's release finds the payouts not held
+    # (409), then staff's hold holds them.
+    "api-staff-artist-hold-payouts": api_of_staff(
+        "artist_slug", {"reason": "Bank details missing."}, staff=OK
+    ),
+    "api-staff-artist-release-payouts": api_of_staff(
+        "artist_slug", {"reason": "Bank details received."}, staff=409
     ),
     # API: cart and orders.
     "api-cart-line": rule(

@@ -18,6 +18,13 @@ from orders.models import (
     OrderLine,
     Refund,
 )
+from payouts.models import (
+    LedgerEntry,
+    Payout,
+    PayoutAccount,
+    PayoutHoldEvent,
+    PayoutRun,
+)
 from returns.models import ReturnEvent, ReturnRequest
 from tests.access.world import build_world
 
@@ -41,6 +48,11 @@ WATCHED = [
     ArtistPhoto,
     Variant,
     StockAlert,
+    LedgerEntry,
+    Payout,
+    PayoutRun,
+    PayoutAccount,
+    PayoutHoldEvent,
 ]
 
 

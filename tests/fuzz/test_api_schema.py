@@ -89,6 +89,11 @@ def real_parameters(path: str, world) -> dict:
         ),
         ("/api/v1/orders/{", {"number": kwargs["order_number"]["number"]}),
         (
+            "/api/v1/shop/payouts/{",
+            {"pk": kwargs["payout"]["pk"], "id": kwargs["payout"]["pk"]},
+        ),
+        ("/api/v1/shop/statements/{", {"month": kwargs["month"]["month"]}),
+        (
             "/api/v1/artist-orders/{",
             {"pk": kwargs["artist_order"]["pk"], "id": kwargs["artist_order"]["pk"]},
         ),
