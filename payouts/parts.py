@@ -1,10 +1,11 @@
-"""What many payouts paid, artist order by artist order, in four queries
-whatever their number: ``selectors.payout_parts`` for a page of payouts (the
-API's list), with the same figures."""
+"""What payouts paid, artist order by artist order, in four queries whatever
+their number (``selectors.payout_parts`` for one, the API's list for a page)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q
 
@@ -19,7 +20,19 @@ from .models import (
     TransactionKind,
     money_sum,
 )
-from .selectors import PayoutPart
+
+
+@dataclass
+class PayoutPart:
+    """One artist order in a payout (``artist_order`` None: adjustments)."""
+
+    artist_order: ArtistOrder | None
+    sale: Decimal = ZERO
+    commission: Decimal = ZERO
+    refunds: Decimal = ZERO
+    adjustments: Decimal = ZERO
+    net: Decimal = ZERO
+    paid: Decimal = ZERO
 
 
 def parts_by_payout(payouts: Iterable[Payout]) -> dict[int, list[PayoutPart]]:

@@ -14,7 +14,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
 )
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -32,6 +31,7 @@ from orders.models import (
 from returns.models import OPEN_STATES, ReturnRequest
 
 from .models import Account, EntryKind, LedgerEntry, Payout, PayoutAccount, money_sum
+from .parts import PayoutPart, parts_by_payout
 from .services.ledger import default_rate
 
 PAYOUT_KINDS = (EntryKind.PAYOUT, EntryKind.PAYOUT_FAILED)
@@ -231,9 +231,11 @@ def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.date
 def parse_month(value: str | None) -> datetime.date | None:
     """``YYYY-MM`` as the first day of that month; None when malformed."""
     try:
-        return datetime.datetime.strptime(str(value or ""), "%Y-%m").date()  # noqa: DTZ007
+        month = datetime.datetime.strptime(str(value or ""), "%Y-%m").date()  # noqa: DTZ007
     except ValueError:
         return None
+    # Months whose bounds cannot be written (year 1, year 9999) name nothing.
+    return month if 1900 <= month.year <= 9000 else None
 
 
 def ledger_months(*, artist) -> list[datetime.date]:
@@ -260,67 +262,11 @@ def payout_get_for_artist(*, artist, pk) -> Payout:
         raise Http404 from None
 
 
-@dataclass
-class PayoutPart:
-    artist_order: ArtistOrder | None
-    sale: Decimal = ZERO
-    commission: Decimal = ZERO
-    refunds: Decimal = ZERO
-    adjustments: Decimal = ZERO
-    net: Decimal = ZERO
-    paid: Decimal = ZERO
-
-
 def payout_parts(payout: Payout) -> list[PayoutPart]:
     """What ``payout`` paid, artist order by artist order: each one's sale,
     commission (net of reversals), refunds, net earnings and the part paid
     in this payout (less than the net when earlier payouts paid the rest)."""
-    paid = {
-        row["artist_order_id"]: row["amount"]
-        for row in LedgerEntry.objects.filter(
-            transaction__payout=payout,
-            transaction__kind="payout",
-            account=Account.ARTIST,
-        ).values("artist_order_id", "amount")
-    }
-    ids = [pk for pk in paid if pk is not None]
-    sums = (
-        LedgerEntry.objects.filter(account=Account.ARTIST, artist_order_id__in=ids)
-        .values("artist_order_id")
-        .annotate(
-            sale=money_sum("amount", filter=Q(kind=EntryKind.SALE)),
-            commission=Sum(
-                "amount",
-                filter=Q(
-                    kind__in=[EntryKind.COMMISSION, EntryKind.COMMISSION_REVERSAL]
-                ),
-            ),
-            refunds=Sum(
-                "amount", filter=Q(kind__in=[EntryKind.REFUND, EntryKind.REFUND_FAILED])
-            ),
-            adjustments=money_sum("amount", filter=Q(kind=EntryKind.ADJUSTMENT)),
-        )
-        .order_by()
-    )
-    by_order = {row["artist_order_id"]: row for row in sums}
-    orders = ArtistOrder.objects.select_related("order").in_bulk(ids)
-    parts = []
-    for order_id in sorted(paid, key=lambda pk: (pk is None, pk or 0)):
-        row = by_order.get(order_id, {})
-        part = PayoutPart(
-            artist_order=orders.get(order_id),
-            sale=to_money(row.get("sale") or ZERO),
-            commission=-to_money(row.get("commission") or ZERO),
-            refunds=-to_money(row.get("refunds") or ZERO),
-            adjustments=to_money(row.get("adjustments") or ZERO),
-            paid=-to_money(paid[order_id]),
-        )
-        part.net = part.sale - part.commission - part.refunds + part.adjustments
-        if order_id is None:
-            part.adjustments = part.paid
-            part.net = part.paid
-        parts.append(part)
-    return parts
+    return parts_by_payout([payout])[payout.pk]
 
 
 def commission_by_month() -> list[dict]:

@@ -103,10 +103,14 @@ def test_the_ledger_by_month_and_its_statement(artist, artist_client):
     )
     run()
     month = timezone.localdate().strftime("%Y-%m")
-    html = artist_client.get(reverse("dashboard:money"), {"month": month}).content.decode()
+    html = artist_client.get(
+        reverse("dashboard:money"), {"month": month}
+    ).content.decode()
     assert html.count('data-testid="entry"') == 3  # sale, commission, payout
     assert reverse("dashboard:money_statement", args=[month]) in html
-    empty = artist_client.get(reverse("dashboard:money"), {"month": "2001-01"}).content.decode()
+    empty = artist_client.get(
+        reverse("dashboard:money"), {"month": "2001-01"}
+    ).content.decode()
     assert 'data-testid="no-entries"' in empty
     wrong = artist_client.get(reverse("dashboard:money"), {"month": "soon"})
     assert wrong.status_code == 200
@@ -125,6 +129,17 @@ def test_the_ledger_by_month_and_its_statement(artist, artist_client):
     ]
     assert rows[-1][-1] == "0.00"
     assert (
-        artist_client.get(reverse("dashboard:money_statement", args=["2026-13"])).status_code
+        artist_client.get(
+            reverse("dashboard:money_statement", args=["2026-13"])
+        ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01"])
+def test_a_month_out_of_range_is_refused_not_a_500(artist_client, month):
+    page = artist_client.get(reverse("dashboard:money"), {"month": month})
+    assert page.status_code == 200
+    assert "Choose a month from the list." in page.content.decode()
+    csv_page = artist_client.get(reverse("dashboard:money_statement", args=[month]))
+    assert csv_page.status_code == 404
