@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from payouts.models import Payout
 from payouts.services.holds import payouts_hold
 from tests.factories import UserFactory
 from tests.orders.factories import make_artist, make_artist_order
@@ -143,3 +144,22 @@ def test_a_month_out_of_range_is_refused_not_a_500(artist_client, month):
     assert "Choose a month from the list." in page.content.decode()
     csv_page = artist_client.get(reverse("dashboard:money_statement", args=[month]))
     assert csv_page.status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_money_page_costs_the_same_whatever_its_size(
+    artist, artist_client, size, django_assert_max_num_queries
+):
+    for index in range(size):
+        make_artist_order(buyer=buyer(f"s{index}"), artist=artist, state="completed")
+        make_artist_order(buyer=buyer(f"p{index}"), artist=artist, state="shipped")
+        run()
+    line = make_line(buyer=buyer("r"), artist=artist, state="completed")
+    make_return(line=line, state="requested")
+    with django_assert_max_num_queries(16):
+        response = artist_client.get(reverse("dashboard:money"))
+    assert response.status_code == 200
+    payout = Payout.objects.filter(artist=artist).first()
+    with django_assert_max_num_queries(12):
+        page = artist_client.get(reverse("dashboard:payout", args=[payout.pk]))
+    assert page.content.decode().count('data-testid="payout-part"') == 1
