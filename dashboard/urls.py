@@ -26,9 +26,7 @@ urlpatterns = [
     path("variants/<int:pk>/", items.variant_edit, name="variant_edit"),
     path("money/", money.money, name="money"),
     path("money/payouts/<int:pk>/", money.payout_detail, name="payout"),
-    path(
-        "money/statements/<str:month>.csv", money.statement, name="money_statement"
-    ),
+    path("money/statements/<str:month>.csv", money.statement, name="money_statement"),
     path("orders/", orders.order_list, name="orders"),
     path("orders/<int:pk>/", orders.order_detail, name="order"),
     path("orders/<int:pk>/accept/", orders.order_accept, name="order_accept"),

@@ -33,7 +33,9 @@ def payouts_left_to_staff() -> QuerySet[Payout]:
     """Failed payouts that the runs no longer retry: the artist's payouts
     failed ``MAX_FAILED_PAYOUTS`` times in a row and this one is the
     artist's latest. Oldest failure first."""
-    later = Payout.objects.filter(artist_id=OuterRef("artist_id"), pk__gt=OuterRef("pk"))
+    later = Payout.objects.filter(
+        artist_id=OuterRef("artist_id"), pk__gt=OuterRef("pk")
+    )
     return (
         Payout.objects.filter(
             status=PayoutStatus.FAILED,

@@ -1,11 +1,12 @@
 """The escalation queue: what waits on the marketplace team, oldest first.
 
-Six kinds of rows, each read with one query (plus one count), whatever the
+Seven kinds of rows, each read with one query (plus one count), whatever the
 number of rows: escalated return requests, artist orders whose acceptance
 deadline has passed or is near, open not-received reports, cancellation
 requests the artist has left open too long, flagged messages still shown,
-and refunds the provider declined for good (until staff marks them handled)
-or still pending after many attempts.
+refunds the provider declined for good (until staff marks them handled)
+or still pending after many attempts, and payouts the provider refused so
+many times in a row that the runs leave them to staff.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from orders.models import (
     RefundStatus,
 )
 from orders.services.refunds import ALERT_AFTER_ATTEMPTS
+from payouts.admin_queries import payouts_left_to_staff
 from returns.models import ReturnRequest, ReturnState
 
 ROW_LIMIT = 200
@@ -46,6 +48,7 @@ KINDS = {
     "cancellation": gettext_lazy("Cancellation requests waiting"),
     "messages": gettext_lazy("Flagged messages"),
     "refunds": gettext_lazy("Refunds failed or stuck"),
+    "payouts": gettext_lazy("Payouts failed, left to staff"),
 }
 
 
@@ -157,6 +160,12 @@ def refunds_failed_or_stuck(now) -> QuerySet:
     )
 
 
+def payouts_failed(now) -> QuerySet:
+    """The artist's latest payout, failed ``MAX_FAILED_PAYOUTS`` times in a
+    row: the runs no longer retry it (``payouts.admin_queries``)."""
+    return payouts_left_to_staff()
+
+
 QUERIES = {
     "returns": escalated_returns,
     "acceptance": acceptances_due,
@@ -164,6 +173,7 @@ QUERIES = {
     "cancellation": waiting_cancellation_requests,
     "messages": flagged_messages,
     "refunds": refunds_failed_or_stuck,
+    "payouts": payouts_failed,
 }
 
 
@@ -304,6 +314,29 @@ def _refund_row(refund, now) -> Row:
     )
 
 
+def _payout_row(payout, now) -> Row:
+    account = payout.artist.payout_account
+    detail = _("Refused %(count)s times in a row: %(error)s") % {
+        "count": account.failed_payouts,
+        "error": payout.last_error or _("no error recorded"),
+    }
+    if account.held:
+        detail = _("%(detail)s (payouts held by staff)") % {"detail": detail}
+    return Row(
+        kind="payouts",
+        title=_("Payout #%(id)s — %(artist)s, %(amount)s €")
+        % {"id": payout.pk, "artist": payout.artist.name, "amount": payout.amount},
+        detail=truncatechars(detail, 160),
+        since=payout.failed_at or payout.updated_at,
+        url=_change_url(payout),
+        links=[
+            (_("artist balance"), _change_url(account)),
+            (_("artist"), _change_url(payout.artist)),
+        ],
+        overdue=True,
+    )
+
+
 ROW_BUILDERS = {
     "returns": _return_row,
     "acceptance": _acceptance_row,
@@ -311,6 +344,7 @@ ROW_BUILDERS = {
     "cancellation": _cancellation_row,
     "messages": _message_row,
     "refunds": _refund_row,
+    "payouts": _payout_row,
 }
 
 

@@ -29,10 +29,12 @@ def money(request):
     month_error = bool(month_value) and month is None
     balance = selectors.balance_for(artist=artist)
     entries = selectors.ledger_for(artist=artist, month=month)
-    entries_page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    payouts_page = Paginator(selectors.payouts_for(artist=artist), PAYOUTS_PER_PAGE).get_page(
-        request.GET.get("payouts_page")
+    entries_page = Paginator(entries, ENTRIES_PER_PAGE).get_page(
+        request.GET.get("page")
     )
+    payouts_page = Paginator(
+        selectors.payouts_for(artist=artist), PAYOUTS_PER_PAGE
+    ).get_page(request.GET.get("payouts_page"))
     return render(
         request,
         "dashboard/money.html",

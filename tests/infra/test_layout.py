@@ -16,6 +16,7 @@ APPS = (
     "orders",
     "returns",
     "messaging",
+    "payouts",
     "accounts",
     "staff",
     "dashboard",

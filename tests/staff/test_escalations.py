@@ -137,6 +137,7 @@ class TestEscalationQueue:
             "cancellation": 1,
             "messages": 2,
             "refunds": 0,
+            "payouts": 0,
         }
         assert QUEUE in index.content.decode()
 
