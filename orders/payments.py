@@ -168,7 +168,6 @@ class TestPaymentProvider(PaymentProvider):
             self._refunds[remembered] = result
             return result
 
-
     def payout(self, *, amount, destination, idempotency_key) -> PayoutResult:
         with self._lock:
             if idempotency_key in self._payouts:
