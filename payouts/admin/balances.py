@@ -21,10 +21,10 @@ from marketplace.admin import (
 )
 from marketplace.money import ZERO, to_money
 
-from ..admin_queries import accounts_create_missing
 from ..models import Payout, PayoutAccount, PayoutHoldEvent
 from ..rules import MAX_FAILED_PAYOUTS
 from ..selectors import balance_for, payout_accounts_for_staff, payouts_for
+from ..services import holds
 from ..services.ledger import default_rate
 from .display import euros, percent, table
 from .transitions import BALANCE_TRANSITIONS
@@ -129,7 +129,7 @@ class PayoutAccountAdmin(TransitionAdminMixin, ReadOnlyAdmin):
 
     def changelist_view(self, request, extra_context=None):
         # One row per artist: an artist paid by no run yet has no account.
-        accounts_create_missing()
+        holds.accounts_create_missing()
         return super().changelist_view(request, extra_context)
 
     # Columns -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from artists.models import Artist
 from marketplace.errors import Conflict, DomainError
 from marketplace.transitions import clean_text
 
@@ -22,6 +23,21 @@ REASON_MAX_LENGTH = 2000
 def _require_staff(by) -> None:
     if not (by is not None and by.is_authenticated and by.is_active and by.is_staff):
         raise PermissionDenied(_("Only the marketplace team can do this."))
+
+
+def accounts_create_missing() -> int:
+    """Create the payout account of every artist that has none yet (as a
+    payout run does for the artists it pays), so that the balance list has
+    one row per artist. Idempotent and safe to race. Returns how many
+    artists had none."""
+    missing = list(
+        Artist.objects.filter(payout_account__isnull=True).values_list("pk", flat=True)
+    )
+    if missing:
+        PayoutAccount.objects.bulk_create(
+            [PayoutAccount(artist_id=pk) for pk in missing], ignore_conflicts=True
+        )
+    return len(missing)
 
 
 def account_get_or_create(*, artist) -> PayoutAccount:
