@@ -18,6 +18,13 @@ from .selectors import ledger_for, month_bounds
 HEADER = ("date", "kind", "order", "artist_order", "description", "amount", "balance")
 
 
+def _cell(text) -> str:
+    """A text cell that a spreadsheet will not run as a formula (a staff
+    note starting with "=" stays text)."""
+    text = str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def statement_rows(*, artist, month: datetime.date) -> list[tuple]:
     """The rows of ``month``'s statement, oldest first, each with the balance
     after it; the first row is the opening balance, the last the closing."""
@@ -49,7 +56,7 @@ def statement_rows(*, artist, month: datetime.date) -> list[tuple]:
                 entry.kind,
                 artist_order.order.number if artist_order else "",
                 artist_order.pk if artist_order else "",
-                entry.transaction.memo or entry.get_kind_display(),
+                _cell(entry.transaction.memo or entry.get_kind_display()),
                 f"{entry.amount:.2f}",
                 f"{balance:.2f}",
             )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from payouts.models import Payout
-from payouts.services.holds import payouts_hold
+from payouts.services.holds import adjustment_create, payouts_hold
 from tests.factories import UserFactory
 from tests.orders.factories import make_artist, make_artist_order
 from tests.orders.helpers import logged_in
@@ -163,3 +163,12 @@ def test_the_money_page_costs_the_same_whatever_its_size(
     with django_assert_max_num_queries(12):
         page = artist_client.get(reverse("dashboard:payout", args=[payout.pk]))
     assert page.content.decode().count('data-testid="payout-part"') == 1
+
+
+def test_a_note_in_the_statement_is_never_a_formula(artist, artist_client):
+    staff = UserFactory(username="support", email="s@example.com", is_staff=True)
+    adjustment_create(artist=artist, amount="5.00", reason="=HYPERLINK(1)", by=staff)
+    month = timezone.localdate().strftime("%Y-%m")
+    response = artist_client.get(reverse("dashboard:money_statement", args=[month]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[2][4] == "'=HYPERLINK(1)"
