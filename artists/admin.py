@@ -1,6 +1,9 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+
+from marketplace.admin import StaffTransition, TransitionAdminMixin
 
 from . import services
 from .models import Artist, ArtistPhoto, Item, ItemPhoto, StockAlert, Variant
@@ -29,9 +32,26 @@ class ArtistPhotoInline(admin.TabularInline):
     readonly_fields = ["thumbnail"]
 
 
+def _approve(request, obj, data):
+    services.artist_approve(artist=obj, by=request.user)
+    return gettext(
+        "Shop %(name)s approved: buyers can see it and its artist was emailed."
+    ) % {"name": obj.name}
+
+
+APPROVE = StaffTransition(
+    name="approve",
+    label=_("Approve"),
+    run=_approve,
+    help_text=_(
+        "The shop becomes visible to buyers with its items, and its artist is emailed."
+    ),
+)
+
+
 @admin.register(Artist)
-class ArtistAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "user", "approved_at", "country"]
+class ArtistAdmin(TransitionAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "shop_address", "user", "approved_at", "country"]
     list_filter = [ApprovedFilter, "country"]
     search_fields = ["name", "slug", "user__email", "user__username"]
     readonly_fields = ["approved_at", "approved_by", "created_at", "updated_at"]
@@ -52,6 +72,37 @@ class ArtistAdmin(admin.ModelAdmin):
         ),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("shop address (URL)"), ordering="slug")
+    def shop_address(self, obj):
+        """The shop's public page (a link once buyers can see it)."""
+        url = obj.get_absolute_url()
+        if not obj.is_approved:
+            return url
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def available_transitions(self, request, obj):
+        """An Approve button while the shop awaits approval (the same service
+        as the API's ``staff/artists/{slug}/approve/``)."""
+        return [] if obj.is_approved else [APPROVE]
+
+    def transition_summary(self, obj):
+        return [
+            (_("Shop"), obj.name),
+            (_("Artist"), f"{obj.user.get_username()} <{obj.user.email}>"),
+            (_("Opened on"), obj.created_at),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Unlike the records with transition buttons, a shop stays editable.
+        extra_context = {
+            "show_save": True,
+            "show_save_and_continue": True,
+            "show_save_and_add_another": True,
+            "show_delete_link": True,
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description=_("Approve selected shops"), permissions=["change"])
     def approve_selected(self, request, queryset):

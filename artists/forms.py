@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Artist, Item, Variant
-from .services import PROFILE_FIELDS, TERMS_FIELDS
+from .services import PROFILE_FIELDS, SHOP_NAME_MAX_LENGTH, TERMS_FIELDS
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2}
@@ -22,6 +22,17 @@ class PhotoForm(forms.Form):
         label=_("Photo"),
         help_text=_("JPEG, PNG or WebP, at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": PHOTO_ACCEPT}),
+    )
+
+
+class ShopOpenForm(forms.Form):
+    """Open a shop on an existing account (a buyer becoming an artist)."""
+
+    shop_name = forms.CharField(
+        label=_("Shop name"),
+        max_length=SHOP_NAME_MAX_LENGTH,
+        help_text=_("You can change it later. Buyers see it on your pieces."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
 
 

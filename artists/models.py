@@ -28,9 +28,12 @@ class Artist(models.Model):
     """An artist's shop: its public page and its terms of sale."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="artist"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="artist",
+        verbose_name=_("user"),
     )
-    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    slug = models.SlugField(_("shop address (URL)"), max_length=80, unique=True)
     name = models.CharField(_("shop name"), max_length=120)
     story = models.TextField(_("story"), blank=True)
     location = models.CharField(_("location"), max_length=120, blank=True)
@@ -214,7 +217,12 @@ class ItemQuerySet(models.QuerySet):
 
 
 class Item(models.Model):
-    artist = models.ForeignKey(Artist, on_delete=models.PROTECT, related_name="items")
+    artist = models.ForeignKey(
+        Artist,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("artist"),
+    )
     title = models.CharField(_("title"), max_length=160)
     description = models.TextField(_("description"), blank=True)
     price = models.DecimalField(

@@ -82,7 +82,11 @@ def item_detail(request, pk):
             "variants": variants,
             "price": prices[0],
             "price_varies": len(prices) > 1,
-            "default_variant": in_stock[0] if in_stock else None,
+            # Only an item with a single option comes pre-selected: with
+            # several, the buyer must choose (design.md, Catalog).
+            "default_variant": (
+                variants[0] if len(variants) == 1 and in_stock else None
+            ),
             "any_in_stock": bool(in_stock),
             "alerted_ids": selectors.waiting_alert_variant_ids(
                 user=request.user, item=item

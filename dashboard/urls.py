@@ -8,6 +8,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("open-shop/", home.shop_open, name="shop_open"),
     path("shop/", shop.shop, name="shop"),
     path(
         "shop/photos/<int:pk>/delete/", shop.shop_photo_delete, name="shop_photo_delete"

@@ -128,6 +128,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
+# Dates with the month's name in both languages (marketplace/formats/).
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 USE_I18N = True
 USE_TZ = True
 

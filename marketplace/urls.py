@@ -1,10 +1,22 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico on every page that names no icon (the
+    admin's, a PDF): send them to the static one (its hashed name)."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.ico")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("", include("artists.urls")),
     path("accounts/", include("accounts.urls")),
     path("account/returns/", include("accounts.return_urls")),

@@ -1,13 +1,19 @@
 """Staff workplace for conversations: every thread readable, messages hidden
-or flagged through the services (each action recorded with its author), the
-log of staff actions read-only."""
+or flagged through the services (each action recorded with its author), a
+reported message's decision (dismiss the report, or hide the message) as
+buttons on its page, the log of staff actions read-only."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.template.defaultfilters import truncatechars
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from marketplace.admin import StaffTransition, TransitionAdminMixin
 from marketplace.errors import DomainError
 
 from . import services
@@ -36,14 +42,21 @@ class FlaggedFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("open", _("Flagged, still shown")),
+            ("open", _("Flagged, waiting for a decision")),
+            ("dismissed", _("Report dismissed")),
             ("yes", _("Flagged")),
             ("no", _("Not flagged")),
         ]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
-            return queryset.filter(flagged_at__isnull=False, hidden_at__isnull=True)
+            return queryset.filter(
+                flagged_at__isnull=False,
+                hidden_at__isnull=True,
+                flag_dismissed_at__isnull=True,
+            )
+        if self.value() == "dismissed":
+            return queryset.filter(flag_dismissed_at__isnull=False)
         if self.value() == "yes":
             return queryset.filter(flagged_at__isnull=False)
         if self.value() == "no":
@@ -137,7 +150,13 @@ class ThreadAdmin(admin.ModelAdmin):
         "artist_order__order__number",
     ]
     date_hierarchy = "last_message_at"
-    list_select_related = ["buyer", "artist", "artist_order__order", "item"]
+    list_select_related = [
+        "buyer",
+        "artist",
+        "artist_order__order",
+        "item",
+        "return_request",
+    ]
     readonly_fields = [
         "kind",
         "buyer",
@@ -182,8 +201,63 @@ class ThreadAdmin(admin.ModelAdmin):
         )
 
 
+class DismissReportForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (kept in the staff log)"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        label=_(
+            "Reason (kept in the staff log; participants only see that it is hidden)"
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        max_length=500,
+        required=False,
+    )
+
+
+def _dismiss(request, obj, data):
+    services.message_flag_dismiss(message=obj, by=request.user, note=data["note"])
+    return gettext("The report is dismissed: the message stays shown.")
+
+
+def _hide_one(request, obj, data):
+    services.message_hide(message=obj, by=request.user, reason=data["reason"])
+    return gettext("The message is hidden.")
+
+
+MESSAGE_TRANSITIONS = {
+    "dismiss_report": StaffTransition(
+        name="dismiss_report",
+        label=_("Dismiss the report…"),
+        run=_dismiss,
+        form_class=DismissReportForm,
+        help_text=_(
+            "The message breaks no rule: it stays shown and leaves the "
+            "escalation queue. Your name, the time and your note are kept."
+        ),
+    ),
+    "hide": StaffTransition(
+        name="hide",
+        label=_("Hide the message…"),
+        run=_hide_one,
+        form_class=HideForm,
+        danger=True,
+        help_text=_(
+            "The message is kept for the record; the participants read that "
+            "the marketplace team hid it."
+        ),
+    ),
+}
+
+
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(TransitionAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "thread",
@@ -210,6 +284,7 @@ class MessageAdmin(admin.ModelAdmin):
         "thread__buyer",
         "thread__artist_order__order",
         "thread__item",
+        "thread__return_request",
         "author",
     ]
     readonly_fields = [
@@ -225,7 +300,11 @@ class MessageAdmin(admin.ModelAdmin):
         "hidden_reason",
         "flagged_at",
         "flagged_by",
+        "flagged_category",
         "flagged_reason",
+        "flag_dismissed_at",
+        "flag_dismissed_by",
+        "flag_dismissed_note",
         "dedupe_key",
         "created_at",
     ]
@@ -238,6 +317,42 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def available_transitions(self, request, obj):
+        names = []
+        if obj.report_is_open:
+            names.append("dismiss_report")
+        if obj.hidden_at is None and not obj.system:
+            names.append("hide")
+        return [MESSAGE_TRANSITIONS[name] for name in names]
+
+    def transition_summary(self, obj):
+        return [
+            (_("Conversation"), str(obj.thread)),
+            (_("Author"), obj.author or _("system")),
+            (_("Message"), truncatechars(_text(obj), 300)),
+            (
+                _("Reported"),
+                _("by %(who)s on %(when)s: %(why)s")
+                % {
+                    "who": obj.flagged_by,
+                    "when": date_format(
+                        timezone.localtime(obj.flagged_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                    "why": " — ".join(
+                        part
+                        for part in (
+                            obj.get_flagged_category_display(),
+                            obj.flagged_reason,
+                        )
+                        if part
+                    )
+                    or "—",
+                }
+                if obj.flagged_at
+                else "—",
+            ),
+        ]
 
     @admin.display(description=_("message"))
     def text(self, message):

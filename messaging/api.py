@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -133,12 +134,14 @@ class MessageSerializer(serializers.ModelSerializer):
 
     def get_author_name(self, message) -> str:
         if message.system:
-            return str(_("Update"))
+            return pgettext("message label", "Update")
         if message.is_staff_post:
             return str(_("Atelier team"))
         thread = message.thread
         if message.author_id == thread.artist.user_id:
             return thread.artist.name
+        if message.author_id == thread.buyer_id:
+            return thread.buyer_name
         return message.author.get_full_name() or message.author.username
 
     def get_body(self, message) -> str:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.errors import DomainError
 from marketplace.forms import DomainErrorFormMixin
 
-from .models import MAX_PHOTOS_PER_MESSAGE
+from .models import MAX_PHOTOS_PER_MESSAGE, ReportReason
 from .ratelimit import MessageBurstExceeded, check_message_burst
 from .services import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
@@ -67,6 +67,23 @@ class ContactForm(MessageForm):
 
 class ModerationForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class ReportForm(forms.Form):
+    """A participant reports a message: why (required) and what to add."""
+
+    category = forms.ChoiceField(
+        label=_("Why do you report this message?"),
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you report this message.")},
+    )
+    details = forms.CharField(
+        label=_("Anything the team should know"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 def post_from_form(request, form, post):

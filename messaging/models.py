@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.storage import private_storage
@@ -131,15 +132,50 @@ class Thread(models.Model):
                 "number": self.artist_order.order.number
             }
         if self.kind == ThreadKind.RETURN_REQUEST:
+            return_request = self.return_request_or_none
+            if return_request is not None:
+                subject = (
+                    _("Exchange #%(id)s, order %(number)s")
+                    if return_request.kind == "exchange"
+                    else _("Return #%(id)s, order %(number)s")
+                )
+                # The thread keeps the request's artist order (selected with it).
+                artist_order = (
+                    self.artist_order
+                    if self.artist_order_id
+                    else return_request.artist_order
+                )
+                return str(subject) % {
+                    "id": return_request.pk,
+                    "number": artist_order.order.number,
+                }
             return str(_("Return request"))
         if self.kind == ThreadKind.ITEM and self.item_id:
             return self.item.title
         return str(_("Question to the shop"))
 
+    @property
+    def buyer_name(self) -> str:
+        """The buyer as the artist knows them: the name the order is shipped
+        to (as on the artist's orders), else the account's name."""
+        if self.artist_order_id:
+            return self.artist_order.order.shipping_name
+        return self.buyer.get_full_name() or self.buyer.username
+
     def is_participant(self, user) -> bool:
         return bool(user.is_authenticated) and (
             user.pk == self.buyer_id or user.pk == self.artist.user_id
         )
+
+
+class ReportReason(models.TextChoices):
+    """Why a participant reports a message to the marketplace team."""
+
+    ABUSE = "abuse", _("Insults, threats or harassment")
+    SPAM = "spam", _("Spam or advertising")
+    OFF_MARKETPLACE = "off_marketplace", _("Asks to pay or deal outside Atelier")
+    PERSONAL_DATA = "personal_data", _("Shares someone's private details")
+    OTHER = "other", _("Something else")
 
 
 class Message(models.Model):
@@ -185,6 +221,23 @@ class Message(models.Model):
         verbose_name=_("flagged by"),
     )
     flagged_reason = models.TextField(_("reason for flagging"), blank=True)
+    flagged_category = models.CharField(
+        _("reported as"), max_length=20, choices=ReportReason.choices, blank=True
+    )
+    # Staff's decision to leave a reported message shown (hiding it is the
+    # other decision): the report leaves the escalation queue.
+    flag_dismissed_at = models.DateTimeField(
+        _("report dismissed at"), null=True, blank=True
+    )
+    flag_dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("report dismissed by"),
+    )
+    flag_dismissed_note = models.TextField(_("note on the dismissal"), blank=True)
     # A retried worker posting the same state change finds this key taken.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
@@ -210,7 +263,9 @@ class Message(models.Model):
 
     def __str__(self):
         who = self.author or _("system")
-        return f"{who} @ {self.created_at:%Y-%m-%d %H:%M}"
+        # In the local time zone, as every time on the admin's pages.
+        when = timezone.localtime(self.created_at)
+        return f"{who} @ {date_format(when, 'SHORT_DATETIME_FORMAT')}"
 
     @property
     def is_hidden(self) -> bool:
@@ -219,6 +274,16 @@ class Message(models.Model):
     @property
     def is_flagged(self) -> bool:
         return self.flagged_at is not None
+
+    @property
+    def report_is_open(self) -> bool:
+        """Reported (or flagged by staff) and not decided yet: neither hidden
+        nor dismissed."""
+        return (
+            self.flagged_at is not None
+            and self.hidden_at is None
+            and self.flag_dismissed_at is None
+        )
 
 
 def message_photo_path(instance, filename):
@@ -276,6 +341,7 @@ class ThreadReadState(models.Model):
 class StaffActionKind(models.TextChoices):
     HIDE = "hide", _("hid a message")
     FLAG = "flag", _("flagged a message")
+    DISMISS_FLAG = "dismiss_flag", _("dismissed a report")
     SUSPEND = "suspend", _("suspended an account")
     REINSTATE = "reinstate", _("reinstated an account")
     STAFF_POST = "staff_post", _("posted as staff")

@@ -6,6 +6,7 @@ out: each repeats a history row the timeline already shows."""
 from __future__ import annotations
 
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -15,6 +16,9 @@ from returns import presenters as return_presenters
 from . import selectors
 from .models import Message, Thread, ThreadKind
 from .rendering import message_text
+
+# An order thread's row names this many of its pieces at most.
+ABOUT_TITLES = 3
 
 
 def attach_conversations(artist_orders) -> None:
@@ -109,3 +113,44 @@ def return_request_messages(
             )
         )
     return entries
+
+
+def inbox_rows(threads) -> list[Thread]:
+    """The threads of an inbox page, each with what its row shows: ``about``
+    (the pieces it is about: the order's items, the returned piece, the
+    item) and ``with_name`` (the other side: the shop for the buyer, the
+    buyer's name as on the orders for the artist). Two queries whatever the
+    number of rows."""
+    threads = list(threads)
+    prefetch_related_objects(threads, "artist_order__lines", "return_request__line")
+    for thread in threads:
+        thread.about = _thread_about(thread)
+        thread.with_name = (
+            thread.artist.name
+            if getattr(thread, "role_for_user", None) == "buyer"
+            else thread.buyer_name
+        )
+    return threads
+
+
+def _thread_about(thread) -> str:
+    return_request = thread.return_request_or_none
+    if return_request is not None:
+        line = return_request.line
+        return _("%(quantity)s × %(title)s") % {
+            "quantity": return_request.quantity,
+            "title": line.title,
+        }
+    if thread.kind == ThreadKind.ARTIST_ORDER and thread.artist_order_id:
+        titles = [line.title for line in thread.artist_order.lines.all()]
+        if len(titles) > ABOUT_TITLES:
+            more = len(titles) - ABOUT_TITLES + 1
+            titles = titles[: ABOUT_TITLES - 1] + [
+                ngettext("%(count)d more piece", "%(count)d more pieces", more)
+                % {"count": more}
+            ]
+        return ", ".join(titles)
+    if thread.kind == ThreadKind.ITEM and thread.item_id:
+        if thread.item.title != thread.display_subject:
+            return thread.item.title
+    return capfirst(thread.get_kind_display())

@@ -7,13 +7,16 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from marketplace.sentences import format_stored_values
+
 EVENT_NAME = re.compile(r"^[a-z0-9_]{1,60}$")
 
 
 def system_text(message, *, language: str | None = None) -> str:
     """The sentence of a system message, from
     ``templates/messaging/system/<event>.txt`` with its stored context, in
-    ``language`` (default: the active one)."""
+    ``language`` (default: the active one), its amounts and dates written
+    that language's way (``marketplace.sentences``)."""
     if language is not None:
         with translation.override(language):
             return system_text(message)
@@ -21,7 +24,8 @@ def system_text(message, *, language: str | None = None) -> str:
     if EVENT_NAME.match(event):
         try:
             text = render_to_string(
-                f"messaging/system/{event}.txt", dict(message.context or {})
+                f"messaging/system/{event}.txt",
+                format_stored_values(message.context or {}),
             )
         except TemplateDoesNotExist:
             text = ""

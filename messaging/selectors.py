@@ -45,9 +45,12 @@ def _participant_q(user, *, prefix: str = "", role: str | None = None) -> Q:
 def _unread_message_q(user, *, prefix: str, read_state: str) -> Q:
     """Messages (reached through ``prefix``) that ``user`` has not read: not
     written by ``user``, not hidden, newer than its read state (``read_state``
-    is a FilteredRelation of the user's read state of the thread)."""
+    is a FilteredRelation of the user's read state of the thread). System
+    messages (status updates) show in the thread but never count as
+    unread: they are not mail waiting for an answer."""
     return (
-        Q(**{f"{prefix}hidden_at__isnull": True})
+        Q(**{f"{prefix}system": False})
+        & Q(**{f"{prefix}hidden_at__isnull": True})
         & (Q(**{f"{prefix}author__isnull": True}) | ~Q(**{f"{prefix}author": user}))
         & (
             Q(**{f"{read_state}__last_read_at__isnull": True})
@@ -206,9 +209,14 @@ def existing_contact_thread(
 
 
 def flagged_messages() -> QuerySet[Message]:
-    """Flagged messages not hidden yet, oldest flag first (escalation queue)."""
+    """Flagged messages staff has not decided on yet (neither hidden nor the
+    report dismissed), oldest flag first (escalation queue)."""
     return (
-        Message.objects.filter(flagged_at__isnull=False, hidden_at__isnull=True)
+        Message.objects.filter(
+            flagged_at__isnull=False,
+            hidden_at__isnull=True,
+            flag_dismissed_at__isnull=True,
+        )
         .select_related("thread__artist", "thread__buyer", "author", "flagged_by")
         .order_by("flagged_at", "id")
     )

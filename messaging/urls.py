@@ -12,5 +12,10 @@ urlpatterns = [
     path("orders/<int:pk>/", views.contact_order, name="contact_order"),
     path("photos/<int:pk>/", views.message_photo, name="photo"),
     path("messages/<int:pk>/report/", views.message_report, name="report"),
+    path(
+        "messages/<int:pk>/report/withdraw/",
+        views.message_report_withdraw,
+        name="report_withdraw",
+    ),
     path("messages/<int:pk>/hide/", views.message_hide, name="hide"),
 ]

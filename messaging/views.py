@@ -21,8 +21,14 @@ from artists.models import Item
 from marketplace.errors import DomainError
 from orders.selectors import artist_order_get_for_user
 
-from . import selectors, services
-from .forms import ContactForm, MessageForm, ModerationForm, post_from_form
+from . import presenters, rules, selectors, services
+from .forms import (
+    ContactForm,
+    MessageForm,
+    ModerationForm,
+    ReportForm,
+    post_from_form,
+)
 from .selectors import Role
 
 
@@ -52,7 +58,7 @@ def inbox(request):
         request,
         "messaging/thread_list.html",
         {
-            "threads": page.object_list,
+            "threads": presenters.inbox_rows(page.object_list),
             "page": page,
             "role": role,
             "is_artist": request.user.is_artist,
@@ -73,7 +79,7 @@ def shop_inbox(request):
         request,
         "messaging/thread_list_shop.html",
         {
-            "threads": page.object_list,
+            "threads": presenters.inbox_rows(page.object_list),
             "page": page,
             "artist": artist,
             "dash_section": "messages",
@@ -242,22 +248,77 @@ def message_photo(request, pk):
     return response
 
 
-@require_POST
+def _message_url(message) -> str:
+    return f"{message.thread.get_absolute_url()}#message-{message.pk}"
+
+
 @login_required
 def message_report(request, pk):
-    """A participant reports an abusive message to the marketplace team."""
+    """A participant reports an abusive message to the marketplace team: a
+    page quoting it asks why, and sending the form confirms the report."""
     message = selectors.message_get_for_user(user=request.user, pk=pk)
-    form = ModerationForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if rules.may_withdraw_report(message, request.user):
+        messages.info(request, _("You have already reported this message."))
+        return redirect(_message_url(message))
+    if not rules.may_report(message, request.user):
+        if message.flag_dismissed_at is not None:
+            messages.info(
+                request, _("The marketplace team has already looked at this message.")
+            )
+        else:
+            messages.error(request, _("You cannot report this message."))
+        return redirect(_message_url(message))
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_flag(
+                message=message,
+                by=request.user,
+                reason=form.cleaned_data["details"],
+                category=form.cleaned_data["category"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you: the marketplace team will look at this message. "
+                    "Until it does, you can withdraw your report below the message."
+                ),
+            )
+        return redirect(_message_url(message))
+    thread = message.thread
+    shop = _shop_layout(request, thread)
+    return render(
+        request,
+        "messaging/message_report_shop.html"
+        if shop
+        else "messaging/message_report.html",
+        {
+            "message": message,
+            "thread": thread,
+            "form": form,
+            "artist": thread.artist if shop else None,
+            "dash_section": "messages",
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def message_report_withdraw(request, pk):
+    """Whoever reported a message takes the report back (until staff
+    decides)."""
+    message = selectors.message_get_for_user(user=request.user, pk=pk)
     try:
-        services.message_flag(message=message, by=request.user, reason=reason)
+        services.message_flag_withdraw(message=message, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request, _("Thank you: the marketplace team will look at this message.")
-        )
-    return redirect(f"{message.thread.get_absolute_url()}#message-{message.pk}")
+        messages.success(request, _("Your report is withdrawn."))
+    return redirect(_message_url(message))
 
 
 @require_POST

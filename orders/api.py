@@ -16,6 +16,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.errors import Conflict
+
 from . import selectors, services
 from .filters import ArtistOrderFilter
 from .models import ArtistOrder, Order
@@ -37,6 +39,7 @@ from .serializers import (
     PaymentDeclinedSerializer,
     RefuseInputSerializer,
     ReportNotReceivedInputSerializer,
+    ShipActionInputSerializer,
     ShipInputSerializer,
 )
 
@@ -316,19 +319,32 @@ class ArtistOrderRefuseView(ArtistOrderActionView):
 
 @extend_schema_view(
     post=_action_schema(
-        request=ShipInputSerializer, summary="Ship an artist order (artist)."
+        request=ShipActionInputSerializer,
+        summary="Ship an artist order (artist); over an open cancellation "
+        "request only with decline_cancellation: true (else a 409).",
     )
 )
 class ArtistOrderShipView(ArtistOrderActionView):
-    input_serializer_class = ShipInputSerializer
+    input_serializer_class = ShipActionInputSerializer
 
     def perform(self, *, artist_order, user, data):
-        services.artist_order_ship(
-            artist_order=artist_order,
-            by=user,
-            carrier=data["carrier"],
-            tracking_number=data["tracking_number"],
-        )
+        try:
+            services.artist_order_ship(
+                artist_order=artist_order,
+                by=user,
+                carrier=data["carrier"],
+                tracking_number=data["tracking_number"],
+                decline_cancellation=data["decline_cancellation"],
+            )
+        except services.CancellationRequestOpen as error:
+            raise Conflict(
+                _(
+                    "The buyer asked to cancel this order: shipping it declines "
+                    "their request. Send decline_cancellation: true to ship "
+                    "anyway, or refuse the order to refund the buyer."
+                ),
+                state=error.state,
+            ) from error
 
 
 @extend_schema_view(

@@ -142,6 +142,26 @@ class ShipForm(forms.Form):
     )
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=80)
 
+    def __init__(self, *args, open_cancellation: bool = False, **kwargs):
+        """With ``open_cancellation`` (the buyer asked to cancel), shipping
+        needs the artist's explicit confirmation that it declines the
+        request."""
+        super().__init__(*args, **kwargs)
+        if open_cancellation:
+            self.fields["decline_cancellation"] = forms.BooleanField(
+                label=_("I have read the buyer's request; ship anyway"),
+                help_text=_(
+                    "Shipping declines the buyer's cancellation request: they "
+                    "can return the piece once it arrives."
+                ),
+                error_messages={
+                    "required": _(
+                        "The buyer asked to cancel: tick the box to ship anyway, "
+                        "or refuse the order to refund them."
+                    )
+                },
+            )
+
 
 class CancelForm(forms.Form):
     reason = forms.CharField(

@@ -89,7 +89,7 @@ def timeline(artist_order, *, viewer, messages=()) -> list[TimelineEntry]:
                 label=str(label),
                 who=_who(event, artist_order, viewer=viewer),
                 at=event.at,
-                note=event.note,
+                note=event.note_text(),
                 transition=event.transition,
             )
         )

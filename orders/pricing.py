@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from artists.models import Artist
 from marketplace.money import ZERO, split_proportionally, to_money
+from marketplace.notifications.formatting import format_amount
 
 from .models import Cart, CartLine, DiscountCode, DiscountKind
 from .rules import (
@@ -27,7 +28,7 @@ from .rules import (
 
 
 def _format_money(amount: Decimal) -> str:
-    return str(to_money(amount))
+    return format_amount(to_money(amount))
 
 
 def discount_problem(

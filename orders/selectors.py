@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .models import (
+    PAYMENT_FAILED,
     ArtistOrder,
     ArtistOrderEvent,
     ArtistOrderState,
@@ -212,7 +213,9 @@ def last_order_for_buyer(*, buyer) -> Order | None:
 def artist_orders_visible_to(*, user, role: str | None = None) -> QuerySet[ArtistOrder]:
     """Artist orders ``user`` may read: those of its orders as a buyer, those
     of its shop as an artist (``role`` "buyer" or "artist" narrows to one
-    side; default both), every one for staff asking with ``role="staff"``."""
+    side; default both), every one for staff asking with ``role="staff"``.
+    An artist never sees an artist order whose payment failed: it was
+    never asked to accept it."""
     queryset = ArtistOrder.objects.select_related(
         "artist", "order", "order__buyer"
     ).prefetch_related(*artist_order_prefetches())
@@ -223,7 +226,7 @@ def artist_orders_visible_to(*, user, role: str | None = None) -> QuerySet[Artis
     if role in (None, "", "buyer"):
         condition |= Q(order__buyer=user)
     if role in (None, "", "artist") and artist is not None:
-        condition |= Q(artist=artist)
+        condition |= Q(artist=artist) & ~PAYMENT_FAILED
     return queryset.filter(condition)
 
 
@@ -255,11 +258,13 @@ def artist_order_get_for_buyer(*, buyer, number: str, pk) -> ArtistOrder:
 def artist_order_get_for_artist(*, artist, pk) -> ArtistOrder:
     """One of ``artist``'s artist orders, with everything its page shows.
 
-    :raises Http404: for another artist's artist order.
+    :raises Http404: for another artist's artist order, or one whose
+        payment failed.
     """
     try:
         return (
             ArtistOrder.objects.filter(artist=artist)
+            .exclude(PAYMENT_FAILED)
             .select_related("artist", "order", "order__buyer")
             .prefetch_related(*artist_order_prefetches())
             .get(pk=int(pk))
@@ -308,8 +313,10 @@ def artist_orders_for_dashboard(
     ``pieces`` (quantity bought), ``has_open_cancellation`` and
     ``has_open_report`` annotated: one query per page whatever its size.
     ``state`` narrows to one state, ``search`` to order numbers containing it."""
-    queryset = ArtistOrder.objects.filter(artist=artist).exclude(
-        state=ArtistOrderState.AWAITING_PAYMENT
+    queryset = (
+        ArtistOrder.objects.filter(artist=artist)
+        .exclude(state=ArtistOrderState.AWAITING_PAYMENT)
+        .exclude(PAYMENT_FAILED)
     )
     if state:
         queryset = queryset.filter(state=state)
@@ -335,7 +342,8 @@ def artist_dashboard_queues(*, artist, limit: int = DASHBOARD_QUEUE_SIZE) -> dic
     (and the full count): open cancellation requests, artist orders to
     accept (deadline first), to ship (dispatch date first; those with an
     open cancellation request are in the first queue) and open not-received
-    reports. Eight queries whatever the sizes."""
+    reports. Eight queries whatever the sizes. (An artist order whose
+    payment failed is in none of these states.)"""
     mine = ArtistOrder.objects.filter(artist=artist).select_related("order")
     cancellations = (
         CancellationRequest.objects.filter(

@@ -217,10 +217,23 @@ class OrderLineSerializer(serializers.ModelSerializer):
 class HistorySerializer(serializers.ModelSerializer):
     to = serializers.CharField(source="to_state")
     by = serializers.SerializerMethodField()
+    note = serializers.CharField(
+        source="note_text",
+        read_only=True,
+        help_text="The note in the caller's language (amounts and dates "
+        "written its way), around the free text a person typed.",
+    )
+    note_event = serializers.CharField(
+        read_only=True,
+        help_text="What the system noted (empty when the note is only free text).",
+    )
+    note_values = serializers.JSONField(
+        read_only=True, help_text="The values of ``note_event`` (amounts as text)."
+    )
 
     class Meta:
         model = ArtistOrderEvent
-        fields = ["to", "transition", "by", "at", "note"]
+        fields = ["to", "transition", "by", "at", "note", "note_event", "note_values"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -422,6 +435,12 @@ class RefuseInputSerializer(serializers.Serializer):
 class ShipInputSerializer(serializers.Serializer):
     carrier = serializers.CharField(max_length=80)
     tracking_number = serializers.CharField(max_length=80)
+
+
+class ShipActionInputSerializer(ShipInputSerializer):
+    decline_cancellation = serializers.BooleanField(
+        default=False, help_text="Ship over an open cancellation request (else 409)."
+    )
 
 
 class CancelInputSerializer(serializers.Serializer):

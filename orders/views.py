@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from artists.models import Variant
+from artists.models import Item, Variant
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
 from marketplace.forms import form_errors_text
 
@@ -52,7 +52,8 @@ def cart_detail(request):
 
 
 def _item_page(request, variant_id) -> str:
-    """Where to send the buyer back after a failed add: the item page."""
+    """Where to send the buyer back after a failed add: the item page (of the
+    variant, or of the form's ``item`` when no variant was chosen)."""
     try:
         variant = (
             Variant.objects.select_related("item").filter(pk=int(variant_id)).first()
@@ -61,6 +62,12 @@ def _item_page(request, variant_id) -> str:
         variant = None
     if variant is not None:
         return variant.item.get_absolute_url()
+    try:
+        item = Item.objects.filter(pk=int(request.POST.get("item", ""))).first()
+    except (TypeError, ValueError):
+        item = None
+    if item is not None:
+        return item.get_absolute_url()
     referer = request.META.get("HTTP_REFERER", "")
     if referer and url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -27,6 +27,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.db.models.functions import Round
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -291,6 +292,12 @@ class Payout(models.Model):
 
     def __str__(self):
         return _("Payout #%(id)s") % {"id": self.pk}
+
+    @property
+    def last_error_text(self) -> str:
+        """The provider's last answer, in the reader's language when it is one
+        of the messages the marketplace knows (the test provider's are)."""
+        return gettext(self.last_error) if self.last_error else ""
 
 
 class LedgerTransaction(AppendOnly):

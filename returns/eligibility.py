@@ -30,8 +30,10 @@ from orders.models import ArtistOrderState, OrderLine, RefundReason, RefundStatu
 from .models import (
     ARTIST_FAULT_REASONS,
     CHANGE_OF_MIND_REASONS,
+    OPEN_STATES,
     RELEASED_STATES,
     ReturnRequest,
+    ReturnState,
 )
 
 WITHDRAWAL_DAYS = 14
@@ -108,6 +110,30 @@ def _refunded_away(artist_order) -> bool:
     )
 
 
+def _held_why_not(line: OrderLine) -> str:
+    """Why no piece of ``line`` is left to return, once requests hold them
+    all: still running, or already refunded or exchanged (then there is no
+    deadline to give)."""
+    prefetched = getattr(line, "_prefetched_objects_cache", {}).get("return_requests")
+    requests = (
+        prefetched
+        if prefetched is not None
+        else ReturnRequest.objects.filter(line=line).only("state")
+    )
+    states = {r.state for r in requests if r.state not in RELEASED_STATES}
+    if states and states <= {ReturnState.REFUNDED}:
+        return _(
+            "Every piece of this line was returned and refunded: there is nothing "
+            "left to return."
+        )
+    if states and not states & OPEN_STATES:
+        return _(
+            "Every piece of this line was already returned or exchanged: there is "
+            "nothing left to return."
+        )
+    return _("Every piece of this line is already under a return request.")
+
+
 def line_eligibility(*, line: OrderLine, at=None) -> LineEligibility:
     """Whether ``line`` can be returned at ``at`` (default now), for which
     reasons, how many pieces, until when, and if not, why not (translated)."""
@@ -132,6 +158,11 @@ def line_eligibility(*, line: OrderLine, at=None) -> LineEligibility:
         )
 
     if artist_order.state not in RETURNABLE_ORDER_STATES:
+        if artist_order.payment_failed:
+            return refused(
+                _("The payment was declined: nothing was charged or sent."),
+                code="payment_declined",
+            )
         if artist_order.state in (ArtistOrderState.REFUSED, ArtistOrderState.CANCELLED):
             return refused(
                 _("This order was cancelled and refunded: there is nothing to return."),
@@ -166,7 +197,7 @@ def line_eligibility(*, line: OrderLine, at=None) -> LineEligibility:
         reasons |= set(ARTIST_FAULT_REASONS)
     if returnable_quantity <= 0:
         return refused(
-            _("Every piece of this line is already under a return request."),
+            _held_why_not(line),
             code="quantity",
             change_of_mind_until=change_of_mind_until,
             fault_until=fault_until,

@@ -11,9 +11,11 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from artists.models import Variant
 from marketplace.forms import DomainErrorFormMixin
+from marketplace.notifications.formatting import format_amount
 from orders.forms import ShipForm
 
 from .models import ARTIST_FAULT_REASONS, ReturnKind, ReturnReason
@@ -141,6 +143,19 @@ class ReturnRequestForm(DomainErrorFormMixin, forms.Form):
         self.fields["reason"].widget.attrs["data-photo-reasons"] = " ".join(
             sorted(str(r) for r in ARTIST_FAULT_REASONS)
         )
+        # The label says when photos are required (templates/includes/form.html
+        # shows ``requirement`` instead of "optional"; the page script says
+        # "required" once such a reason is chosen).
+        photos = self.fields["photos"]
+        fault_only = allowed and allowed <= ARTIST_FAULT_REASONS
+        if fault_only or (
+            self.is_bound and self.data.get("reason") in ARTIST_FAULT_REASONS
+        ):
+            photos.requirement = pgettext_lazy("form field", "required")
+        else:
+            photos.requirement = _(
+                "required if the piece is wrong, damaged or not as described"
+            )
         most = max(eligibility.returnable_quantity, 1)
         quantity = self.fields["quantity"]
         quantity.max_value = most
@@ -256,7 +271,7 @@ class RefundForm(DomainErrorFormMixin, forms.Form):
             self.add_error(
                 "note",
                 _("Say why you refund less than %(amount)s €.")
-                % {"amount": self.computed},
+                % {"amount": format_amount(self.computed)},
             )
         return data
 

@@ -324,6 +324,11 @@ class ReturnPhoto(models.Model):
 class ReturnEvent(TransitionRecord):
     """The history of a return request: one row per transition."""
 
+    NOTE_SENTENCES = {
+        "refunded": _("%(amount)s € refunded."),
+        "no_answer_in_time": _("No answer from the artist in time."),
+    }
+
     request = models.ForeignKey(
         ReturnRequest,
         on_delete=models.CASCADE,

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from orders.tracking import tracking_url
 
@@ -34,8 +34,10 @@ TRANSITION_LABELS = {
     "reject": gettext_lazy("Rejected by the artist"),
     "ship_back": gettext_lazy("Sent back"),
     "receive": gettext_lazy("Received by the artist: the refund can start"),
-    "refund": gettext_lazy("Refunded"),
-    "refund_received": gettext_lazy("Refunded"),
+    # Labels of a request ("la demande", feminine in French): a context of
+    # their own, apart from the "Refunded" of an amount.
+    "refund": pgettext_lazy("return request", "Refunded"),
+    "refund_received": pgettext_lazy("return request", "Refunded"),
     "ship_replacement": gettext_lazy("Replacement shipped"),
     "convert_to_refund": gettext_lazy("Refunded instead of replaced"),
     "escalate": gettext_lazy("Sent to the marketplace team"),
@@ -55,7 +57,7 @@ STEP_LABELS = {
     S.ACCEPTED: gettext_lazy("Accepted"),
     S.IN_TRANSIT: gettext_lazy("Sent back"),
     S.RECEIVED: gettext_lazy("Received"),
-    S.REFUNDED: gettext_lazy("Refunded"),
+    S.REFUNDED: pgettext_lazy("return request", "Refunded"),
     S.REPLACEMENT_SHIPPED: gettext_lazy("Replacement shipped"),
     S.REJECTED: gettext_lazy("Rejected"),
     S.ESCALATED: gettext_lazy("With the marketplace team"),
@@ -153,7 +155,7 @@ def timeline(return_request, *, viewer, messages=()) -> list[TimelineEntry]:
                 at=event.at,
                 who=who_is(event.by_id, return_request, viewer=viewer),
                 label=str(label),
-                note=event.note,
+                note=event.note_text(),
                 transition=event.transition,
             )
         )

@@ -32,10 +32,23 @@ TEXT_MAX = 2000
 class ReturnHistorySerializer(serializers.ModelSerializer):
     to = serializers.CharField(source="to_state")
     by = serializers.SerializerMethodField()
+    note = serializers.CharField(
+        source="note_text",
+        read_only=True,
+        help_text="The note in the caller's language (amounts and dates "
+        "written its way), around the free text a person typed.",
+    )
+    note_event = serializers.CharField(
+        read_only=True,
+        help_text="What the system noted (empty when the note is only free text).",
+    )
+    note_values = serializers.JSONField(
+        read_only=True, help_text="The values of ``note_event`` (amounts as text)."
+    )
 
     class Meta:
         model = ReturnEvent
-        fields = ["to", "transition", "by", "at", "note"]
+        fields = ["to", "transition", "by", "at", "note", "note_event", "note_values"]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -1,7 +1,7 @@
 """The escalation queue: what waits on the marketplace team, oldest first.
 
-Seven kinds of rows, each read with one query (plus one count), whatever the
-number of rows: escalated return requests, artist orders whose acceptance
+Eight kinds of rows, each read with one query (plus one count), whatever the
+number of rows: shops awaiting approval, escalated return requests, artist orders whose acceptance
 deadline has passed or is near, open not-received reports, cancellation
 requests the artist has left open too long, flagged messages still shown,
 refunds the provider declined for good (until staff marks them handled)
@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from artists.models import Artist
+from marketplace.notifications.formatting import format_amount
 from messaging.models import Message
 from messaging.rendering import system_text
 from orders.models import (
@@ -42,6 +44,7 @@ from returns.models import ReturnRequest, ReturnState
 ROW_LIMIT = 200
 
 KINDS = {
+    "shops": gettext_lazy("Shops awaiting approval"),
     "returns": gettext_lazy("Escalated return requests"),
     "acceptance": gettext_lazy("Acceptances overdue or due soon"),
     "not_received": gettext_lazy("Parcels reported as not received"),
@@ -91,12 +94,31 @@ def _change_url(obj) -> str:
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
+def _transition_url(obj, action: str) -> str:
+    """The page of a transition button of ``obj``'s admin page."""
+    opts = obj._meta
+    return reverse(
+        f"admin:{opts.app_label}_{opts.model_name}_transition",
+        kwargs={"object_id": obj.pk, "action": action},
+    )
+
+
 def _user_url(user_id) -> str:
     opts = get_user_model()._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[user_id])
 
 
 # Querysets (the one query of each kind) ------------------------------------------------
+
+
+def shops_awaiting_approval(now) -> QuerySet:
+    """New shops staff has not approved yet (of accounts not suspended),
+    oldest first: buyers cannot see them until then."""
+    return (
+        Artist.objects.filter(approved_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
 
 
 def escalated_returns(now) -> QuerySet:
@@ -137,8 +159,14 @@ def waiting_cancellation_requests(now) -> QuerySet:
 
 
 def flagged_messages(now) -> QuerySet:
+    """Messages reported (or flagged by staff) and not decided yet: neither
+    hidden nor their report dismissed."""
     return (
-        Message.objects.filter(flagged_at__isnull=False, hidden_at__isnull=True)
+        Message.objects.filter(
+            flagged_at__isnull=False,
+            hidden_at__isnull=True,
+            flag_dismissed_at__isnull=True,
+        )
         .select_related("thread__artist", "thread__buyer", "author", "flagged_by")
         .order_by("flagged_at", "id")
     )
@@ -167,6 +195,7 @@ def payouts_failed(now) -> QuerySet:
 
 
 QUERIES = {
+    "shops": shops_awaiting_approval,
     "returns": escalated_returns,
     "acceptance": acceptances_due,
     "not_received": open_not_received_reports,
@@ -178,6 +207,22 @@ QUERIES = {
 
 
 # Rows -----------------------------------------------------------------------------------
+
+
+def _shop_row(artist, now) -> Row:
+    where = f" ({artist.location})" if artist.location else ""
+    return Row(
+        kind="shops",
+        title=_("Shop %(name)s%(where)s — %(user)s")
+        % {"name": artist.name, "where": where, "user": artist.user.email},
+        detail=_("Opened and waiting: buyers cannot see it until it is approved."),
+        since=artist.created_at,
+        url=_change_url(artist),
+        links=[
+            (_("approve"), _transition_url(artist, "approve")),
+            (_("artist"), _user_url(artist.user_id)),
+        ],
+    )
 
 
 def _return_row(rr, now) -> Row:
@@ -220,7 +265,7 @@ def _acceptance_row(artist_order, now) -> Row:
         % {
             "number": artist_order.order.number,
             "artist": artist_order.artist.name,
-            "total": artist_order.total,
+            "total": format_amount(artist_order.total),
         },
         detail=detail,
         since=artist_order.paid_at or artist_order.created_at,
@@ -265,18 +310,23 @@ def _message_row(message, now) -> Row:
     thread = message.thread
     text = system_text(message) if message.system else message.body
     author = message.author.email if message.author_id else _("system")
-    links = [(_("conversation"), thread.get_absolute_url())]
+    links = [
+        (_("dismiss the report"), _transition_url(message, "dismiss_report")),
+        (_("hide"), _transition_url(message, "hide")),
+        (_("conversation"), thread.get_absolute_url()),
+    ]
     if message.author_id:
         links.append((_("author"), _user_url(message.author_id)))
+    why = " — ".join(
+        str(part)
+        for part in (message.get_flagged_category_display(), message.flagged_reason)
+        if part
+    )
     return Row(
         kind="messages",
         title=_("Message from %(author)s — %(buyer)s ↔ %(artist)s")
         % {"author": author, "buyer": thread.buyer.email, "artist": thread.artist.name},
-        detail=truncatechars(
-            f"“{text}”"
-            + (f" — {message.flagged_reason}" if message.flagged_reason else ""),
-            200,
-        ),
+        detail=truncatechars(f"“{text}”" + (f" — {why}" if why else ""), 200),
         since=message.flagged_at,
         url=_change_url(message),
         links=links,
@@ -301,7 +351,7 @@ def _refund_row(refund, now) -> Row:
             "id": refund.pk,
             "number": order.number,
             "artist": artist_order.artist.name,
-            "amount": refund.amount,
+            "amount": format_amount(refund.amount),
         },
         detail=truncatechars(detail, 160),
         since=refund.updated_at or refund.created_at,
@@ -325,7 +375,11 @@ def _payout_row(payout, now) -> Row:
     return Row(
         kind="payouts",
         title=_("Payout #%(id)s — %(artist)s, %(amount)s €")
-        % {"id": payout.pk, "artist": payout.artist.name, "amount": payout.amount},
+        % {
+            "id": payout.pk,
+            "artist": payout.artist.name,
+            "amount": format_amount(payout.amount),
+        },
         detail=truncatechars(detail, 160),
         since=payout.failed_at or payout.updated_at,
         url=_change_url(payout),
@@ -338,6 +392,7 @@ def _payout_row(payout, now) -> Row:
 
 
 ROW_BUILDERS = {
+    "shops": _shop_row,
     "returns": _return_row,
     "acceptance": _acceptance_row,
     "not_received": _report_row,

@@ -145,6 +145,13 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """Where to go without a ``next``: an artist to the seller
+        dashboard, anyone else to the account page."""
+        if self.request.user.is_authenticated and self.request.user.is_artist:
+            return reverse("dashboard:home")
+        return super().get_default_redirect_url()
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # The preference also outlives the session (after logging out).

@@ -20,7 +20,9 @@ from django.views.decorators.http import require_POST
 
 from marketplace.errors import Conflict, DomainError
 from marketplace.forms import form_errors_text, refused_message
+from marketplace.notifications.formatting import format_amount
 from messaging.presenters import artist_order_messages, attach_conversations
+from messaging.services import artist_order_threads_mark_read
 from orders import rules, selectors, services
 from orders.forms import CancelForm, NotReceivedForm
 from orders.presenters import decorate_artist_order
@@ -53,6 +55,7 @@ def order_detail(request, number):
             messages=artist_order_messages(artist_order, viewer=request.user),
         )
     attach_line_eligibility(artist_orders)
+    artist_order_threads_mark_read(artist_orders=artist_orders, user=request.user)
     return render(
         request,
         "orders/order_detail.html",
@@ -134,7 +137,10 @@ def artist_order_cancel(request, number, pk):
             _(
                 "Your order from %(artist)s is cancelled. You will be refunded %(amount)s €."
             )
-            % {"artist": artist_order.artist.name, "amount": refundable},
+            % {
+                "artist": artist_order.artist.name,
+                "amount": format_amount(refundable),
+            },
         )
     else:
         messages.success(

@@ -19,9 +19,12 @@ from django.views.decorators.http import require_POST
 
 from marketplace.errors import Conflict, DomainError
 from marketplace.forms import add_domain_error, refused_message
+from marketplace.notifications.formatting import format_amount
 from messaging.presenters import artist_order_messages, attach_conversations
+from messaging.services import artist_order_threads_mark_read
 from orders import rules, selectors, services
 from orders.forms import DashboardOrderFilterForm, RefuseForm, ShipForm
+from orders.models import CancellationStatus
 from orders.presenters import decorate_artist_order
 from orders.tracking import known_carriers
 
@@ -84,6 +87,7 @@ def _detail_page(
         side="artist",
         messages=artist_order_messages(artist_order, viewer=request.user),
     )
+    artist_order_threads_mark_read(artist_orders=[artist_order], user=request.user)
     return render(
         request,
         "dashboard/order_detail.html",
@@ -92,7 +96,10 @@ def _detail_page(
             "ao": artist_order,
             "order": artist_order.order,
             "refuse_form": refuse_form or RefuseForm(),
-            "ship_form": ship_form or ShipForm(prefix="ship"),
+            "ship_form": ship_form
+            or ShipForm(
+                prefix="ship", open_cancellation=bool(artist_order.open_cancellation)
+            ),
             "reship_form": reship_form or ShipForm(prefix="reship"),
             "carriers": known_carriers(),
             "now": timezone.now(),
@@ -158,23 +165,38 @@ def order_refuse(request, pk):
             _(
                 "Order %(number)s refused: the buyer is refunded %(amount)s € and the stock is back."
             )
-            % {"number": artist_order.order.number, "amount": amount},
+            % {"number": artist_order.order.number, "amount": format_amount(amount)},
         )
     return _back(artist_order)
 
 
-def _ship(request, pk, *, prefix, service, success):
+def _has_open_cancellation(artist_order) -> bool:
+    latest = selectors.latest_cancellation_request(artist_order)
+    return latest is not None and latest.status == CancellationStatus.OPEN
+
+
+def _ship(request, pk, *, prefix, service, success, confirm_cancellation=False):
+    """Ship (or ship again) from the order page. With
+    ``confirm_cancellation``, an open cancellation request is declined only
+    when the artist ticked the form's confirmation; else nothing changes."""
     artist_order = _artist_order(request, pk)
-    form = ShipForm(request.POST, prefix=prefix)
+    open_cancellation = confirm_cancellation and _has_open_cancellation(artist_order)
+    form = ShipForm(request.POST, prefix=prefix, open_cancellation=open_cancellation)
     forms = {f"{prefix}_form": form}
     if not form.is_valid():
         return _detail_page(request, artist_order, **forms)
+    extra = {}
+    if confirm_cancellation:
+        extra["decline_cancellation"] = form.cleaned_data.get(
+            "decline_cancellation", False
+        )
     try:
         service(
             artist_order=artist_order,
             by=request.user,
             carrier=form.cleaned_data["carrier"],
             tracking_number=form.cleaned_data["tracking_number"],
+            **extra,
         )
     except DomainError as error:
         add_domain_error(form, error)
@@ -197,6 +219,7 @@ def order_ship(request, pk):
         success=_(
             "Order %(number)s is shipped. The buyer received the tracking number."
         ),
+        confirm_cancellation=True,
     )
 
 
@@ -227,6 +250,6 @@ def order_refund_lost(request, pk):
         messages.success(
             request,
             _("The lost parcel of order %(number)s is refunded: %(amount)s €.")
-            % {"number": artist_order.order.number, "amount": amount},
+            % {"number": artist_order.order.number, "amount": format_amount(amount)},
         )
     return _back(artist_order)

@@ -3,13 +3,21 @@ system messages of state changes (``system``) and moderation
 (``moderation``). Every door (pages, API, admin actions) calls these
 functions; import them from here."""
 
-from .moderation import message_flag, message_hide, require_staff, staff_action_record
+from .moderation import (
+    message_flag,
+    message_flag_dismiss,
+    message_flag_withdraw,
+    message_hide,
+    require_staff,
+    staff_action_record,
+)
 from .system import system_message_post
 from .threads import (
     BODY_MAX_LENGTH,
     NEW_MESSAGE_EVENT,
     SUBJECT_MAX_LENGTH,
     artist_order_message_post,
+    artist_order_threads_mark_read,
     message_post,
     return_request_message_post,
     thread_for_artist_order,
@@ -23,7 +31,10 @@ __all__ = [
     "NEW_MESSAGE_EVENT",
     "SUBJECT_MAX_LENGTH",
     "artist_order_message_post",
+    "artist_order_threads_mark_read",
     "message_flag",
+    "message_flag_dismiss",
+    "message_flag_withdraw",
     "message_hide",
     "message_post",
     "require_staff",

@@ -1,6 +1,8 @@
 """What staff does in the conversations: hide or flag an abusive message
-(participants may flag too), each recorded with its author in the staff's
-trace (``StaffAction``)."""
+(participants report one too, with a reason, and may withdraw the report
+until staff decides), and dismiss a report that asks nothing of the team;
+each staff action recorded with its author in the staff's trace
+(``StaffAction``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
 
-from ..models import Message, StaffAction, StaffActionKind
+from ..models import Message, ReportReason, StaffAction, StaffActionKind
 
 
 def require_staff(user) -> None:
@@ -56,14 +58,23 @@ def message_hide(*, message: Message, by, reason: str = "") -> Message:
     return message
 
 
-def message_flag(*, message: Message, by, reason: str = "") -> Message:
+def message_flag(
+    *, message: Message, by, reason: str = "", category: str = ""
+) -> Message:
     """Flag a message for the staff's escalation queue: staff (recorded as a
-    staff action) or a participant reporting an abusive message sent to it.
+    staff action) or a participant reporting an abusive message sent to it,
+    with why (``category``, a ``ReportReason``) and what it adds (``reason``).
+    A message already flagged stays as it is, and so does one whose report
+    staff has dismissed.
 
     :raises DomainError: when ``by`` is neither staff nor a participant of
-        the thread, or reports its own message.
+        the thread, or reports its own message, or on an unknown
+        ``category``.
     """
     reason = (reason or "").strip()
+    category = (category or "").strip()
+    if category and category not in ReportReason.values:
+        raise DomainError(_("Choose why you report this message."), field="category")
     with transaction.atomic():
         locked = (
             Message.objects.select_for_update(of=("self",))
@@ -71,7 +82,11 @@ def message_flag(*, message: Message, by, reason: str = "") -> Message:
             .get(pk=message.pk)
         )
         if not by.is_staff:
-            if not locked.thread.is_participant(by):
+            if (
+                not locked.thread.is_participant(by)
+                or locked.system
+                or locked.is_staff_post
+            ):
                 raise DomainError(_("You cannot report this message."))
             if locked.author_id == by.pk:
                 raise DomainError(_("You cannot report your own message."))
@@ -79,14 +94,102 @@ def message_flag(*, message: Message, by, reason: str = "") -> Message:
             locked.flagged_at = timezone.now()
             locked.flagged_by = by
             locked.flagged_reason = reason
-            locked.save(update_fields=["flagged_at", "flagged_by", "flagged_reason"])
+            locked.flagged_category = category
+            locked.save(
+                update_fields=[
+                    "flagged_at",
+                    "flagged_by",
+                    "flagged_reason",
+                    "flagged_category",
+                ]
+            )
             if by.is_staff:
                 staff_action_record(
                     by=by, action=StaffActionKind.FLAG, target=locked, reason=reason
                 )
-    message.flagged_at, message.flagged_by, message.flagged_reason = (
-        locked.flagged_at,
-        locked.flagged_by,
-        locked.flagged_reason,
-    )
+    _copy_report(locked, message)
+    return message
+
+
+REPORT_FIELDS = [
+    "flagged_at",
+    "flagged_by",
+    "flagged_reason",
+    "flagged_category",
+    "flag_dismissed_at",
+    "flag_dismissed_by",
+    "flag_dismissed_note",
+]
+
+
+def _copy_report(source: Message, message: Message) -> None:
+    for name in REPORT_FIELDS:
+        setattr(message, name, getattr(source, name))
+
+
+def message_flag_withdraw(*, message: Message, by) -> Message:
+    """Whoever reported ``message`` takes the report back while staff has not
+    decided (neither hidden nor dismissed): it leaves the escalation queue
+    as if never made, and the message may be reported again.
+
+    :raises DomainError: when ``by`` did not report it, or staff has decided.
+    """
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(pk=message.pk)
+        if locked.flagged_at is None:
+            _copy_report(locked, message)
+            return message  # already withdrawn: nothing left to undo
+        if locked.flagged_by_id != by.pk:
+            raise DomainError(_("Only who reported this message can withdraw it."))
+        if not locked.report_is_open:
+            raise DomainError(
+                _("The marketplace team has already decided on this report.")
+            )
+        locked.flagged_at = None
+        locked.flagged_by = None
+        locked.flagged_reason = ""
+        locked.flagged_category = ""
+        locked.save(
+            update_fields=[
+                "flagged_at",
+                "flagged_by",
+                "flagged_reason",
+                "flagged_category",
+            ]
+        )
+    _copy_report(locked, message)
+    return message
+
+
+def message_flag_dismiss(*, message: Message, by, note: str = "") -> Message:
+    """Staff decides a reported message may stay: the report leaves the
+    escalation queue and the decision is kept (who, when, ``note``) on the
+    message and in the staff's trace. Dismissing twice changes nothing.
+
+    :raises DomainError: when ``by`` is not staff, the message is not
+        reported, or it is hidden already.
+    """
+    require_staff(by)
+    note = (note or "").strip()
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(pk=message.pk)
+        if locked.flagged_at is None:
+            raise DomainError(_("Nobody has reported this message."))
+        if locked.hidden_at is not None:
+            raise DomainError(_("This message is hidden already."))
+        if locked.flag_dismissed_at is None:
+            locked.flag_dismissed_at = timezone.now()
+            locked.flag_dismissed_by = by
+            locked.flag_dismissed_note = note
+            locked.save(
+                update_fields=[
+                    "flag_dismissed_at",
+                    "flag_dismissed_by",
+                    "flag_dismissed_note",
+                ]
+            )
+            staff_action_record(
+                by=by, action=StaffActionKind.DISMISS_FLAG, target=locked, reason=note
+            )
+    _copy_report(locked, message)
     return message

@@ -27,8 +27,9 @@ def system_message_post(
     rendered from ``templates/messaging/system/<event>.txt`` in each
     reader's language when read. Idempotent: a second call with the same
     ``dedupe_key`` (a retried worker) posts nothing and returns None.
-    System messages count as unread for both participants; no email is sent
-    for them (the status-change email says it already).
+    System messages show in the thread but never count as unread (status
+    updates are not mail waiting for an answer); no email is sent for them
+    (the status-change email says it already).
 
     :raises ValueError: without an artist order or a return request.
     """

@@ -147,6 +147,15 @@ def thread_for_return_request(*, return_request) -> Thread:
     return thread
 
 
+def _never_paid_message() -> str:
+    # An order whose payment failed never reached its artist (who cannot
+    # see it): no conversation about it.
+    return _(
+        "The payment of this order was declined: the artist never received "
+        "it. Write to the artist from their shop page."
+    )
+
+
 def thread_start(
     *,
     buyer,
@@ -181,6 +190,8 @@ def thread_start(
                 _("This order is not one of yours with this artist."),
                 field="artist_order",
             )
+        if artist_order.payment_failed:
+            raise DomainError(_never_paid_message(), field="artist_order")
     elif not Artist.objects.visible().filter(pk=artist.pk).exists():
         raise DomainError(_("This shop is not open."), field="artist")
     if item is not None and (
@@ -235,6 +246,8 @@ def artist_order_message_post(*, artist_order, author, body: str, photos=()) -> 
         or author.pk == artist_order.artist.user_id
     ):
         raise DomainError(_("You cannot write about this order."))
+    if artist_order.payment_failed and not author.is_staff:
+        raise DomainError(_never_paid_message(), field="artist_order")
     cleaned_photos = _clean_photos(photos)
     body = _clean_body(body, photos=cleaned_photos)
     with transaction.atomic():
@@ -356,6 +369,8 @@ def _author_name(message: Message, *, thread: Thread) -> str:
         return ""  # shown as the marketplace team, in the reader's language
     if author.pk == thread.artist.user_id:
         return thread.artist.name
+    if author.pk == thread.buyer_id:
+        return thread.buyer_name  # as the artist's orders name the buyer
     return author.get_full_name() or author.username
 
 
@@ -439,3 +454,37 @@ def thread_mark_read(*, thread: Thread, user) -> None:
     if user is None or not user.is_authenticated:
         return
     _set_read(thread=thread, user=user, at=timezone.now())
+
+
+def artist_order_threads_mark_read(*, artist_orders, user) -> None:
+    """The conversations of ``artist_orders`` that ``user`` takes part in
+    (as buyer or as artist) count as read up to now: the order page shows
+    them in full. The threads prefetched by
+    ``messaging.presenters.attach_conversations`` are not read again; one
+    statement marks them all."""
+    if user is None or not user.is_authenticated:
+        return
+    thread_ids = []
+    for artist_order in artist_orders:
+        threads = getattr(artist_order, "conversation_threads", None)
+        if threads is None:
+            threads = Thread.objects.filter(
+                kind=ThreadKind.ARTIST_ORDER, artist_order=artist_order
+            )
+        thread_ids += [
+            thread.pk
+            for thread in threads
+            if thread.buyer_id == user.pk or artist_order.artist.user_id == user.pk
+        ]
+    if not thread_ids:
+        return
+    now = timezone.now()
+    ThreadReadState.objects.bulk_create(
+        [
+            ThreadReadState(thread_id=thread_id, user=user, last_read_at=now)
+            for thread_id in sorted(set(thread_ids))
+        ],
+        update_conflicts=True,
+        unique_fields=["thread", "user"],
+        update_fields=["last_read_at"],
+    )

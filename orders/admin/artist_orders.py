@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.admin import (
@@ -19,6 +19,7 @@ from marketplace.admin import (
     TransitionAdminMixin,
     admin_link,
 )
+from marketplace.notifications.formatting import format_amount
 
 from .. import rules
 from ..models import (
@@ -58,7 +59,7 @@ class OrderLineInline(ReadOnlyInline):
 
 class HistoryInline(ReadOnlyInline):
     model = ArtistOrderEvent
-    fields = ["at", "from_state", "to_state", "transition", "by", "note"]
+    fields = ["at", "from_state", "to_state", "by", "note_text"]
     readonly_fields = fields
     show_change_link = False
     verbose_name = _("history entry")
@@ -66,6 +67,10 @@ class HistoryInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
+
+    @admin.display(description=_("note"))
+    def note_text(self, event):
+        return event.note_text()
 
 
 class RefundInline(ReadOnlyInline):
@@ -368,9 +373,9 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
             (_("Buyer"), f"{obj.order.shipping_name} <{obj.order.buyer.email}>"),
             (_("Artist"), obj.artist.name),
             (_("State"), obj.get_state_display()),
-            (_("Paid"), f"{obj.paid} €"),
-            (_("Refunded"), f"{obj.refunded} €"),
-            (_("Left to refund"), f"{obj.paid - obj.refunded} €"),
+            (pgettext_lazy("amount", "Paid"), f"{format_amount(obj.paid)} €"),
+            (_("Refunded"), f"{format_amount(obj.refunded)} €"),
+            (_("Left to refund"), f"{format_amount(obj.paid - obj.refunded)} €"),
         ]
         if obj.state == S.AWAITING_ACCEPTANCE and obj.acceptance_deadline:
             rows.append((_("Accept before"), obj.acceptance_deadline))
@@ -426,7 +431,7 @@ class ArtistOrderEventAdmin(ReadOnlyAdmin):
         "from_state",
         "to_state",
         "by",
-        "note",
+        "note_text",
     ]
     list_filter = ["transition", "to_state", "at"]
     search_fields = [
@@ -446,9 +451,13 @@ class ArtistOrderEventAdmin(ReadOnlyAdmin):
         "from_state",
         "to_state",
         "by",
-        "note",
+        "note_text",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("note"))
+    def note_text(self, event):
+        return event.note_text()
 
     @admin.display(description=_("order"), ordering="artist_order__order__number")
     def order_number(self, event):

@@ -17,6 +17,7 @@ from marketplace.admin import (
     StaffTransition,
     TrackingForm,
 )
+from marketplace.notifications.formatting import format_amount
 
 from .. import services
 from ..services import staff as staff_services
@@ -44,7 +45,7 @@ def _refuse(request, obj, data):
         "Order %(number)s refused: the buyer is refunded %(amount)s € and the stock is back."
     ) % {
         "number": obj.order.number,
-        "amount": amount,
+        "amount": format_amount(amount),
     }
 
 
@@ -83,7 +84,7 @@ def _refund_lost(request, obj, data):
     refund = services.artist_order_refund_lost(artist_order=obj, by=request.user)
     return gettext("The lost parcel of order %(number)s is refunded: %(amount)s €.") % {
         "number": obj.order.number,
-        "amount": refund.amount,
+        "amount": format_amount(refund.amount),
     }
 
 
@@ -96,7 +97,7 @@ def _cancel(request, obj, data):
         "Order %(number)s cancelled for the buyer: %(amount)s € refunded, the stock is back, both were emailed."
     ) % {
         "number": obj.order.number,
-        "amount": amount,
+        "amount": format_amount(amount),
     }
 
 
@@ -122,7 +123,7 @@ def _staff_refund(request, obj, data):
     return gettext(
         "%(amount)s € of order %(number)s are being refunded to the buyer."
     ) % {
-        "amount": refund.amount,
+        "amount": format_amount(refund.amount),
         "number": obj.order.number,
     }
 

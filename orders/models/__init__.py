@@ -5,6 +5,7 @@ refunds), ``requests`` (cancellation requests, not-received reports)."""
 from .carts import Cart, CartLine, DiscountCode, DiscountKind
 from .fields import MONEY, personalisation_path, to_the_cent
 from .orders import (
+    PAYMENT_FAILED,
     ArtistOrder,
     ArtistOrderEvent,
     ArtistOrderState,
@@ -24,6 +25,7 @@ from .requests import (
 
 __all__ = [
     "MONEY",
+    "PAYMENT_FAILED",
     "ArtistOrder",
     "ArtistOrderEvent",
     "ArtistOrderState",

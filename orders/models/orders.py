@@ -115,6 +115,9 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
     PARTIALLY_REFUNDED = "partially_refunded", _("partially refunded")
     REFUNDED = "refunded", _("refunded")
+    # Added after api.md's list: the payment of the checkout failed, nothing
+    # was charged (its artist orders are ``cancelled`` and were never paid).
+    PAYMENT_DECLINED = "payment_declined", _("payment declined")
 
 
 class ArtistOrderState(models.TextChoices):
@@ -138,12 +141,19 @@ _SHIPPED_OR_LATER = {
 }
 _CLOSED_UNSOLD = {ArtistOrderState.CANCELLED.value, ArtistOrderState.REFUSED.value}
 
+# Artist orders whose payment failed (``fail_payment``: cancelled, never
+# paid): no artist was ever asked to accept them, so no artist sees them
+# (``orders.selectors``); the buyer and staff do.
+PAYMENT_FAILED = Q(state=ArtistOrderState.CANCELLED, paid_at__isnull=True)
+
 
 def order_status(order: "Order") -> str:
     """The buyer-level status of ``order`` (an ``OrderStatus`` value).
 
     In order of precedence: awaiting payment while any artist order waits
-    for it; cancelled when every artist order is cancelled or refused;
+    for it; payment declined when the payment failed (every artist order
+    cancelled without ever being paid); cancelled when every artist order
+    is cancelled or refused;
     refunded when everything paid was refunded; partially refunded when
     something was; then the progress of the artist orders still running:
     completed, delivered, shipped when all reached that point, partially
@@ -153,6 +163,8 @@ def order_status(order: "Order") -> str:
     states = [ao.state for ao in artist_orders]
     if not states or ArtistOrderState.AWAITING_PAYMENT in states:
         return OrderStatus.AWAITING_PAYMENT
+    if all(ao.payment_failed for ao in artist_orders):
+        return OrderStatus.PAYMENT_DECLINED
     active = [ao for ao in artist_orders if ao.state not in _CLOSED_UNSOLD]
     if not active:
         return OrderStatus.CANCELLED
@@ -311,6 +323,12 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
         self.closed_at = at or timezone.now()
 
     @property
+    def payment_failed(self) -> bool:
+        """Whether the checkout's payment failed (``fail_payment``): cancelled
+        without ever being paid, so nothing was charged."""
+        return self.state == ArtistOrderState.CANCELLED and self.paid_at is None
+
+    @property
     def refundable(self) -> Decimal:
         """What can still be refunded: paid minus the non-failed refunds."""
         return self.paid - self.refunded
@@ -357,6 +375,20 @@ class OrderLine(models.Model):
 
 class ArtistOrderEvent(TransitionRecord):
     """The history of an artist order: one row per transition."""
+
+    NOTE_SENTENCES = {
+        "paid": _("Paid %(amount)s €."),
+        "payment_timed_out": _(
+            "Payment not completed in time: the order was cancelled."
+        ),
+        "staff_refunded": _("%(amount)s € refunded by the marketplace team: %(note)s"),
+        "delivery_confirmed_by_staff": _("Delivery confirmed by the marketplace team."),
+        "delivered_automatically": _("Marked delivered automatically."),
+        "lost_parcel_refunded": _("Parcel lost: %(amount)s € refunded."),
+        "dispatch_delayed": _(
+            "Not dispatched by the expected date: the buyer was told."
+        ),
+    }
 
     artist_order = models.ForeignKey(
         ArtistOrder, on_delete=models.CASCADE, related_name="history"

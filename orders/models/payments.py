@@ -17,14 +17,19 @@ class PaymentStatus(models.TextChoices):
 
 
 class Payment(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
-    provider = models.CharField(max_length=20)
-    amount = models.DecimalField(**MONEY)
-    status = models.CharField(max_length=10, choices=PaymentStatus.choices)
-    reference = models.CharField(max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=120, blank=True)
-    message = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("order"),
+    )
+    provider = models.CharField(_("provider"), max_length=20)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    status = models.CharField(_("status"), max_length=10, choices=PaymentStatus.choices)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=120, blank=True)
+    message = models.CharField(_("message"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .orders import ArtistOrder
 
@@ -61,9 +62,10 @@ class CancellationRequest(models.Model):
 
 
 class NotReceivedStatus(models.TextChoices):
+    # Said of the parcel ("le colis", masculine in French).
     OPEN = "open", _("open")
-    RESHIPPED = "reshipped", _("shipped again")
-    REFUNDED = "refunded", _("refunded")
+    RESHIPPED = "reshipped", pgettext_lazy("parcel", "shipped again")
+    REFUNDED = "refunded", pgettext_lazy("parcel", "refunded")
 
 
 class NotReceivedReport(models.Model):

@@ -24,6 +24,7 @@ from .cart import (
 )
 from .checkout import checkout, next_order_number, validate_shipping_address
 from .delivery import (
+    CancellationRequestOpen,
     artist_order_complete,
     artist_order_confirm_delivery,
     artist_order_refund_lost,
@@ -48,6 +49,7 @@ from .staff import (
 )
 
 __all__ = [
+    "CancellationRequestOpen",
     "artist_order_accept",
     "artist_order_cancel",
     "artist_order_complete",

@@ -17,6 +17,7 @@ from artists.models import Variant
 from artists.stock import stock_take_many
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
 from marketplace.money import ZERO, to_money
+from marketplace.notifications.formatting import format_amount
 
 from ..models import (
     ArtistOrder,
@@ -277,7 +278,7 @@ def _reserve(
                 _(
                     "The total is now %(total)s €: please check your order and pay again."
                 )
-                % {"total": summary.total},
+                % {"total": format_amount(summary.total)},
                 field="total",
             )
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
+from marketplace.errors import Conflict
 from marketplace.notifications.formatting import format_date
 from marketplace.transitions import clean_text, clean_tracking, run_transition
 
@@ -40,20 +42,47 @@ from .steps import (
 S = ArtistOrderState
 
 
+class CancellationRequestOpen(Conflict):
+    """Shipping while the buyer's cancellation request is open, unconfirmed
+    (a 409; the API names its confirmation field)."""
+
+
+SHIP_OVER_CANCELLATION = gettext_lazy(
+    "The buyer asked to cancel this order. Shipping it declines their "
+    "request: confirm that you ship anyway, or refuse the order to refund "
+    "the buyer."
+)
+
+
 def artist_order_ship(
-    *, artist_order: ArtistOrder, by, carrier: str, tracking_number: str
+    *,
+    artist_order: ArtistOrder,
+    by,
+    carrier: str,
+    tracking_number: str,
+    decline_cancellation: bool = True,
 ) -> ArtistOrder:
     """The artist ships the parcel: ``shipped`` with carrier and tracking
     number; the buyer emailed with the tracking link. An open cancellation
-    request is declined and the buyer pointed to returns.
+    request is declined and the buyer pointed to returns, provided
+    ``decline_cancellation`` (the dashboard and the API pass what the artist
+    confirmed: nobody declines a buyer's request unawares).
 
     :raises PermissionDenied: ``by`` is not the artist (or staff).
-    :raises Conflict: not accepted.
+    :raises Conflict: not accepted; or a cancellation request is open and
+        ``decline_cancellation`` is false (nothing changes).
     :raises DomainError: carrier or tracking number missing (one error each).
     """
     with changing(artist_order, check=require_artist(by)) as locked:
         if not can_proceed(locked.ship):
             raise conflict(locked)
+        request = (
+            CancellationRequest.objects.select_for_update()
+            .filter(artist_order=locked, status=CancellationStatus.OPEN)
+            .first()
+        )
+        if request is not None and not decline_cancellation:
+            raise CancellationRequestOpen(SHIP_OVER_CANCELLATION, state=locked.state)
         carrier, tracking_number = clean_tracking(carrier, tracking_number)
         now = timezone.now()
         from_state = run_transition(
@@ -72,11 +101,6 @@ def artist_order_ship(
             by=by,
             note=f"{carrier} {tracking_number}",
             at=now,
-        )
-        request = (
-            CancellationRequest.objects.select_for_update()
-            .filter(artist_order=locked, status=CancellationStatus.OPEN)
-            .first()
         )
         if request is not None:
             request.status = CancellationStatus.DECLINED
@@ -97,7 +121,9 @@ def artist_order_ship(
     return artist_order
 
 
-def confirm_delivery_locked(*, artist_order: ArtistOrder, by, note: str) -> None:
+def confirm_delivery_locked(
+    *, artist_order: ArtistOrder, by, note: str = "", note_event: str = ""
+) -> None:
     """Mark a locked shipped artist order ``delivered`` (the return window
     starts) and email the buyer."""
     now = timezone.now()
@@ -114,6 +140,7 @@ def confirm_delivery_locked(*, artist_order: ArtistOrder, by, note: str) -> None
         transition="confirm_delivery",
         by=by,
         note=note,
+        note_event=note_event,
         at=now,
     )
     email(
@@ -139,7 +166,7 @@ def artist_order_confirm_delivery(*, artist_order: ArtistOrder, by=None) -> Arti
         confirm_delivery_locked(
             artist_order=locked,
             by=by,
-            note="" if by is not None else _("Marked delivered automatically."),
+            note_event="" if by is not None else "delivered_automatically",
         )
     return artist_order
 
@@ -318,7 +345,8 @@ def artist_order_refund_lost(*, artist_order: ArtistOrder, by) -> Refund:
             from_state=from_state,
             transition="refund_lost",
             by=by,
-            note=_("Parcel lost: %(amount)s € refunded.") % {"amount": refund.amount},
+            note_event="lost_parcel_refunded",
+            note_values={"amount": refund.amount},
             at=now,
         )
         email(

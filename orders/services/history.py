@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from artists.stock import stock_release
+from marketplace.sentences import stored_values
 
 from .. import hooks
 from ..models import ArtistOrder, ArtistOrderEvent, OrderLine, Refund, RefundReason
@@ -45,14 +46,19 @@ def log_transition(
     transition: str,
     by=None,
     note: str = "",
+    note_event: str = "",
+    note_values: dict | None = None,
     at=None,
     message_context: dict | None = None,
 ) -> ArtistOrderEvent:
     """Write the history row of a transition that just ran on ``artist_order``
     (call it in the transaction of the transition; ``by`` None is the system)
     and post its system message into the artist order's thread (created if
-    needed), once per history row whatever retries. ``message_context`` adds
-    to what the message shows (JSON-serialisable)."""
+    needed), once per history row whatever retries. ``note`` is free text
+    a person typed; what the system says is ``note_event`` (a key of
+    ``ArtistOrderEvent.NOTE_SENTENCES``) with ``note_values``, written in
+    each reader's language when read. ``message_context`` adds to what the
+    message shows (JSON-serialisable)."""
     event = ArtistOrderEvent.objects.create(
         artist_order=artist_order,
         from_state=from_state,
@@ -60,6 +66,8 @@ def log_transition(
         transition=transition,
         by=by,
         note=note,
+        note_event=note_event,
+        note_values=stored_values(**(note_values or {})),
         at=at or timezone.now(),
     )
     post_system_message(event=event, artist_order=artist_order, extra=message_context)

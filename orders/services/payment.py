@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from marketplace.notifications.services import notify
 
@@ -94,7 +93,8 @@ def record_payment(
                 from_state=ArtistOrderState.AWAITING_PAYMENT,
                 transition="pay",
                 by=buyer,
-                note=_("Paid %(amount)s €.") % {"amount": artist_order.total},
+                note_event="paid",
+                note_values={"amount": artist_order.total},
                 at=now,
             )
         _send_order_emails(order=order, buyer=buyer, artist_orders=locked)
@@ -122,7 +122,9 @@ def _send_order_emails(
         )
 
 
-def fail_order_payment(*, order: Order, by=None, note: str = "") -> int:
+def fail_order_payment(
+    *, order: Order, by=None, note: str = "", note_event: str = ""
+) -> int:
     """Run ``fail_payment`` on the artist orders of ``order`` still awaiting
     payment, release their stock and give the code's use back (once).
     Call inside a transaction. Returns how many artist orders failed."""
@@ -142,6 +144,7 @@ def fail_order_payment(*, order: Order, by=None, note: str = "") -> int:
             transition="fail_payment",
             by=by,
             note=note,
+            note_event=note_event,
             at=now,
         )
     release_stock_of(artist_orders=waiting)
@@ -235,10 +238,7 @@ def fail_stale_payments_before(*, cutoff) -> int:
         with transaction.atomic():
             if order.payments.filter(status=PaymentStatus.CAPTURED).exists():
                 continue
-            failed += fail_order_payment(
-                order=order,
-                note=_("Payment not completed in time: the order was cancelled."),
-            )
+            failed += fail_order_payment(order=order, note_event="payment_timed_out")
     return failed
 
 

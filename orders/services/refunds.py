@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
 from marketplace.money import to_money
+from marketplace.notifications.formatting import format_amount
 
 from .. import hooks
 from ..models import (
@@ -122,7 +123,7 @@ def refund_create(
                     )
                     raise DomainError(
                         _("At most %(amount)s € can still be refunded.")
-                        % {"amount": max(left, Decimal("0.00"))},
+                        % {"amount": format_amount(max(left, Decimal("0.00")))},
                         field="amount",
                     )
                 refund = Refund.objects.create(

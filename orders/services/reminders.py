@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from ..models import ArtistOrder, ArtistOrderState
 from ..rules import is_shipping_overdue
@@ -56,7 +55,7 @@ def artist_order_notify_delay(*, artist_order: ArtistOrder, today=None) -> bool:
             artist_order=artist_order,
             from_state=artist_order.state,
             transition="delay_notified",
-            note=_("Not dispatched by the expected date: the buyer was told."),
+            note_event="dispatch_delayed",
             at=now,
         )
         email(

@@ -95,8 +95,9 @@ def artist_order_staff_refund(
             from_state=locked.state,
             transition="staff_refund",
             by=by,
-            note=_("%(amount)s € refunded by the marketplace team: %(note)s")
-            % {"amount": refund.amount, "note": note},
+            note=note,
+            note_event="staff_refunded",
+            note_values={"amount": refund.amount},
             message_context={"amount": str(refund.amount)},
         )
         for recipient, event in (
@@ -163,7 +164,8 @@ def artist_order_staff_confirm_delivery(
         confirm_delivery_locked(
             artist_order=locked,
             by=by,
-            note=note or _("Delivery confirmed by the marketplace team."),
+            note=note,
+            note_event="delivery_confirmed_by_staff",
         )
     return artist_order
 

@@ -29,8 +29,12 @@ from .transitions import PAYOUT_TRANSITIONS
 class RunPayoutInline(ReadOnlyInline):
     model = Payout
     fk_name = "run"
-    fields = ["artist", "amount", "status", "attempts", "paid_at", "last_error"]
+    fields = ["artist", "amount", "status", "attempts", "paid_at", "error"]
     readonly_fields = fields
+
+    @admin.display(description=_("last error"))
+    def error(self, payout):
+        return payout.last_error_text or "—"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("artist")
@@ -173,7 +177,7 @@ class PayoutAdmin(TransitionAdminMixin, ReadOnlyAdmin):
                     "idempotency_key",
                     "attempts",
                     "next_attempt_at",
-                    "last_error",
+                    "error",
                 ]
             },
         ),
@@ -197,7 +201,7 @@ class PayoutAdmin(TransitionAdminMixin, ReadOnlyAdmin):
         "idempotency_key",
         "attempts",
         "next_attempt_at",
-        "last_error",
+        "error",
         "created_at",
         "paid_at",
         "failed_at",
@@ -209,7 +213,7 @@ class PayoutAdmin(TransitionAdminMixin, ReadOnlyAdmin):
 
     @admin.display(description=_("last error"))
     def error(self, payout):
-        text = payout.last_error or "—"
+        text = payout.last_error_text or "—"
         return text if len(text) <= 80 else text[:79] + "…"
 
     @admin.display(description=_("artist"))
@@ -259,5 +263,5 @@ class PayoutAdmin(TransitionAdminMixin, ReadOnlyAdmin):
             (_("Amount"), euros(obj.amount)),
             (_("Status"), obj.get_status_display()),
             (_("Attempts"), obj.attempts),
-            (_("Last error"), obj.last_error or "—"),
+            (_("Last error"), obj.last_error_text or "—"),
         ]

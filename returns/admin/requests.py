@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.admin import (
@@ -24,6 +24,7 @@ from marketplace.admin import (
     admin_link,
     age,
 )
+from marketplace.notifications.formatting import format_amount
 
 from .. import rules
 from ..models import OPEN_STATES, ReturnEvent, ReturnPhoto, ReturnRequest, ReturnState
@@ -34,7 +35,7 @@ R = ReturnState
 
 class ReturnEventInline(ReadOnlyInline):
     model = ReturnEvent
-    fields = ("at", "from_state", "to_state", "transition", "by", "note")
+    fields = ("at", "from_state", "to_state", "by", "note_text")
     readonly_fields = fields
     ordering = ("at", "id")
     verbose_name = _("history entry")
@@ -42,6 +43,10 @@ class ReturnEventInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
+
+    @admin.display(description=_("note"))
+    def note_text(self, event):
+        return event.note_text()
 
 
 class ReturnPhotoInline(ReadOnlyInline):
@@ -175,7 +180,7 @@ class ReturnRequestAdmin(TransitionAdminMixin, admin.ModelAdmin):
             },
         ),
         (
-            _("Refund"),
+            pgettext_lazy("section title", "Refund"),
             {
                 "fields": [
                     "refund_amount",
@@ -264,7 +269,7 @@ class ReturnRequestAdmin(TransitionAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("order line"))
     def line_link(self, obj):
         line = obj.line
-        return f"{line.quantity} × {line.title} ({line.variant_name}) — {line.unit_price} €"
+        return f"{line.quantity} × {line.title} ({line.variant_name}) — {format_amount(line.unit_price)} €"
 
     @admin.display(description=_("wanted replacement"))
     def desired(self, obj):
@@ -308,17 +313,20 @@ class ReturnRequestAdmin(TransitionAdminMixin, admin.ModelAdmin):
             (_("Artist"), obj.artist.name),
             (
                 _("What"),
-                f"{obj.quantity} × {obj.line.title} ({obj.line.variant_name}), {obj.line.unit_price} €",
+                f"{obj.quantity} × {obj.line.title} ({obj.line.variant_name}), {format_amount(obj.line.unit_price)} €",
             ),
             (
                 _("Kind and reason"),
                 f"{obj.get_kind_display()} — {obj.get_reason_display()}",
             ),
             (_("State"), obj.get_state_display()),
-            (_("Refund due for this return"), f"{rules.return_refund_amount(obj)} €"),
+            (
+                _("Refund due for this return"),
+                f"{format_amount(rules.return_refund_amount(obj))} €",
+            ),
             (
                 _("Left to refund on the order"),
-                f"{artist_order.paid - artist_order.refunded} €",
+                f"{format_amount(artist_order.paid - artist_order.refunded)} €",
             ),
         ]
         for label, value in (

@@ -14,6 +14,7 @@ from marketplace.admin import (
     StaffTransition,
     TrackingForm,
 )
+from marketplace.notifications.formatting import format_amount
 
 from .. import rules, services
 from ..models import ReturnState
@@ -97,7 +98,7 @@ def _refund(request, obj, data):
         "The %(request)s is refunded: %(amount)s € are on their way to the buyer."
     ) % {
         "request": _label(obj),
-        "amount": refund.amount,
+        "amount": format_amount(refund.amount),
     }
 
 
@@ -107,7 +108,7 @@ def _convert(request, obj, data):
     )
     return gettext("The exchange %(request)s is refunded instead: %(amount)s €.") % {
         "request": _label(obj),
-        "amount": refund.amount,
+        "amount": format_amount(refund.amount),
     }
 
 

@@ -11,6 +11,7 @@ from django_fsm import can_proceed
 
 from marketplace.errors import DomainError
 from marketplace.money import ZERO, to_money
+from marketplace.notifications.formatting import format_amount
 from marketplace.transitions import clean_text, clean_tracking, run_transition
 from orders.models import Refund, RefundReason
 from orders.services import refund_create
@@ -199,20 +200,21 @@ def refund_locked(
         value = clean_amount(amount)
         if not staff and value > default:
             raise DomainError(
-                _("At most %(amount)s € for this return.") % {"amount": default},
+                _("At most %(amount)s € for this return.")
+                % {"amount": format_amount(default)},
                 field="amount",
             )
         if not staff and value < default and not note:
             raise DomainError(
                 _("Tell the buyer why the refund is lower than %(amount)s €.")
-                % {"amount": default},
+                % {"amount": format_amount(default)},
                 field="note",
             )
     refundable = to_money(rr.artist_order.paid - rr.artist_order.refunded)
     if value > refundable:
         raise DomainError(
             _("At most %(amount)s € can still be refunded.")
-            % {"amount": max(refundable, ZERO)},
+            % {"amount": format_amount(max(refundable, ZERO))},
             field="amount",
         )
     refund = refund_create(
@@ -241,16 +243,15 @@ def refund_locked(
         ),
         at=now,
     )
-    history_note = _("%(amount)s € refunded.") % {"amount": refund.amount}
-    if note:
-        history_note = f"{history_note} {note}"
     log(
         rr,
         from_state=from_state,
         transition=transition,
         by=by,
         at=now,
-        note=history_note,
+        note=note,
+        note_event="refunded",
+        note_values={"amount": refund.amount},
         event=(
             "return_converted_to_refund"
             if transition == "convert_to_refund"

@@ -143,14 +143,14 @@ def return_request_escalate(
             message=message,
             at=at,
         )
-        note = message or _("No answer from the artist in time.")
         log(
             rr,
             from_state=from_state,
             transition="escalate",
             by=by,
             at=at,
-            note=note,
+            note=message,
+            note_event="" if message else "no_answer_in_time",
             event="return_escalated",
         )
         email(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from marketplace.errors import Conflict, DomainError
 from marketplace.money import to_money
 from marketplace.notifications.services import notify
+from marketplace.sentences import stored_values
 from marketplace.transitions import locked_change
 from orders.models import ArtistOrder
 
@@ -160,12 +161,17 @@ def log(
     at,
     event: str,
     note: str = "",
+    note_event: str = "",
+    note_values: dict | None = None,
     context: dict | None = None,
 ) -> ReturnEvent:
     """The history row of a change (``by`` None is the system), and its
     announcement to the apps that follow return requests
     (``hooks.status_changed``: the system message ``event`` of the request's
-    thread, with ``context``), once per transition."""
+    thread, with ``context``), once per transition. ``note`` is free text
+    a person typed; what the system says is ``note_event`` (a key of
+    ``ReturnEvent.NOTE_SENTENCES``) with ``note_values``, written in each
+    reader's language when read."""
     row = ReturnEvent.objects.create(
         request=return_request,
         from_state=from_state,
@@ -174,6 +180,8 @@ def log(
         by=by if getattr(by, "is_authenticated", False) else None,
         at=at,
         note=note,
+        note_event=note_event,
+        note_values=stored_values(**(note_values or {})),
     )
     hooks.status_changed(
         return_request=return_request,

@@ -49,8 +49,9 @@
 
 /* The return request form (templates/returns/return_request_form.html):
    the photos field shows only for the reasons that need photos (listed in
-   the reason select's data-photo-reasons), the wanted replacement only for
-   an exchange. The server checks both anyway. */
+   the reason select's data-photo-reasons), and its label then says
+   "required"; the wanted replacement shows only for an exchange. The server
+   checks both anyway. */
 (function () {
   "use strict";
 
@@ -68,6 +69,16 @@
     photosRow.hidden = !needed && !hasError;
     var input = photosRow.querySelector("input[type=file]");
     if (input) { input.required = needed; }
+    // The label says "required" instead of "required if ...".
+    var requirement = photosRow.querySelector("[data-requirement]");
+    if (requirement) {
+      if (!requirement.dataset.conditionalText) {
+        requirement.dataset.conditionalText = requirement.textContent;
+      }
+      requirement.textContent = needed
+        ? "(" + requirement.dataset.requiredText + ")"
+        : requirement.dataset.conditionalText;
+    }
   };
   var toggleReplacement = function () {
     var checked = form.querySelector('input[name="kind"]:checked');

@@ -253,6 +253,10 @@ MATRIX: dict[str, Rule] = {
     "messaging:report": page_of_buyer(
         "message", method="post", owning_artist=SKIP, staff=SKIP
     ),
+    # Only whoever reported it withdraws (tests/messaging/test_reports.py).
+    "messaging:report_withdraw": page_of_buyer(
+        "message", method="post", owning_artist=SKIP, staff=SKIP
+    ),
     "messaging:hide": page_of_buyer(
         "message", method="post", owner_buyer=404, staff=SKIP
     ),

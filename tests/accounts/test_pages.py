@@ -117,6 +117,28 @@ class TestLoginAndLogout:
         assert response.url == reverse("accounts:home")
         assert client.session[SESSION_KEY] == str(buyer.pk)
 
+    def test_an_artist_lands_on_the_seller_dashboard(self, client):
+        shop = ArtistFactory(user=UserFactory(username="potter"))
+
+        response = client.post(
+            reverse("accounts:login"),
+            {"username": "potter", "password": "correct-horse-battery"},
+        )
+
+        assert response.status_code == 302
+        assert response.url == reverse("dashboard:home")
+        assert client.session[SESSION_KEY] == str(shop.user.pk)
+
+    def test_an_artist_goes_to_the_next_page_when_one_is_given(self, client):
+        ArtistFactory(user=UserFactory(username="potter"))
+
+        response = client.post(
+            reverse("accounts:login") + "?next=/account/orders/",
+            {"username": "potter", "password": "correct-horse-battery"},
+        )
+
+        assert response.url == "/account/orders/"
+
     def test_keeps_the_users_language_after_logging_out(self, client, french_buyer):
         client.post(
             reverse("accounts:login"),

@@ -25,7 +25,7 @@ class TestAccess:
     def test_answers_404_to_a_user_without_a_shop(self, client, buyer):
         client.force_login(buyer)
 
-        assert client.get("/dashboard/").status_code == 404
+        assert client.get("/dashboard/items/").status_code == 404
 
     def test_home_tells_a_new_artist_the_shop_awaits_approval(self, client):
         pending = ArtistFactory(approved_at=None)

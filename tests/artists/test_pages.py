@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -105,7 +106,7 @@ class TestItemPage:
         page = response.content.decode()
         assert response.status_code == 200
         assert "Linen apron" in page and "S fits 36-38" in page
-        assert f'value="{small.pk}" data-stock="3" required checked' in page
+        assert f'value="{small.pk}" data-stock="3" required>' in page
         assert f'value="{large.pk}" data-stock="0" required disabled' in page
         assert "3 in stock" in page and "out of stock" in page
         assert "49.00 €" in page
@@ -113,6 +114,26 @@ class TestItemPage:
         assert 'action="/cart/add/"' in page
         assert "Tell me when “Large” is back" in page
         assert 'name="personalisation_text"' not in page
+
+    def test_no_option_is_chosen_for_the_buyer_when_there_are_several(
+        self, client, artist
+    ):
+        ring = ItemFactory(artist=artist, title="Silver ring")
+        VariantFactory(item=ring, name="Size 50", stock=4)
+        VariantFactory(item=ring, name="Size 52", stock=4)
+
+        page = client.get(f"/items/{ring.pk}/").content.decode()
+
+        radios = re.findall(r'<input type="radio" name="variant"[^>]*>', page)
+        assert "Choose an option" in page
+        assert len(radios) == 2
+        assert all(" required" in radio for radio in radios)
+        assert not any(" checked" in radio for radio in radios)
+
+    def test_the_only_option_of_an_item_is_chosen_already(self, client, variant):
+        page = client.get(f"/items/{variant.item.pk}/").content.decode()
+
+        assert f'value="{variant.pk}" data-stock="5" required checked' in page
 
     def test_shows_personalisation_fields_for_a_personalisable_item(
         self, client, variant

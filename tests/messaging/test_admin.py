@@ -1,6 +1,9 @@
 """The admin of conversations: readable lists, actions through the services,
 staff actions recorded and read-only."""
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 from django.urls import reverse
 
@@ -90,6 +93,23 @@ class TestMessageAdmin:
         ).content.decode()
 
         assert "The artist accepted the order: it is being prepared." in html
+
+    def test_the_page_title_shows_the_local_time_as_its_fields_do(
+        self, admin_client, conversation
+    ):
+        message = conversation.messages.get(event="order_accepted")
+        Message.objects.filter(pk=message.pk).update(
+            created_at=datetime(2026, 12, 7, 12, 0, tzinfo=UTC)  # 13:00 in Paris
+        )
+
+        html = admin_client.get(
+            reverse("admin:messaging_message_change", args=[message.pk])
+        ).content.decode()
+
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "7 Dec 2026, 13:00" in title
+        assert "12:00" not in title
+        assert "7 December 2026, 13:00" in html  # the "sent at" field
 
 
 class TestThreadAdmin:

@@ -76,7 +76,7 @@ class TestSystemMessages:
             "order_shipped",
         ]
 
-    def test_sends_no_email_and_counts_as_unread_for_both(
+    def test_sends_no_email_and_counts_as_unread_for_nobody(
         self, buyer, artist, mailoutbox, django_capture_on_commit_callbacks
     ):
         artist_order = make_artist_order(buyer=buyer, artist=artist)
@@ -94,7 +94,7 @@ class TestSystemMessages:
         thread = Thread.objects.get()
         for user in (buyer, artist.user):
             row = api_as(user).get("/api/v1/threads/").json()["results"][0]
-            assert (row["id"], row["unread"]) == (thread.pk, 1)
+            assert (row["id"], row["unread"]) == (thread.pk, 0)
 
     def test_is_rendered_in_each_readers_language(self, settings, buyer, french_artist):
         # A test-only event template that prints the language it is rendered in.

@@ -68,6 +68,15 @@ class TestAddingToTheCart:
         assert "variant" in response.json()
         assert cart_lines() == []
 
+    def test_a_line_without_a_variant_is_refused_with_a_field_error(
+        self, buyer_api, variant
+    ):
+        response = buyer_api.post("/api/v1/cart/lines/", {"quantity": 1}, format="json")
+
+        assert response.status_code == 400
+        assert response.json()["variant"]
+        assert cart_lines() == []
+
     def test_a_variant_of_a_shop_not_yet_approved_is_refused(self, buyer_api, artist):
         artist.approved_at = None
         artist.save()

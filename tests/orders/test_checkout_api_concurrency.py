@@ -79,7 +79,7 @@ class TestStalePayments:
         assert [v.stock for v in Variant.objects.order_by("pk")] == [5, 3, 10]
         event = ArtistOrderEvent.objects.filter(transition="fail_payment").first()
         assert event.by is None
-        assert Order.objects.get().status == "cancelled"
+        assert Order.objects.get().status == "payment_declined"
 
     def test_a_payment_that_succeeds_after_the_timeout_is_refunded(
         self, buyer_api, full_cart, monkeypatch

@@ -64,7 +64,7 @@ class TestDeclinedPayment:
         assert retry.status_code == 201
         assert retry.json()["discount_total"] == "3.00"
         assert Order.objects.get(number=retry.json()["number"]).status == "paid"
-        assert order.status == "cancelled"
+        assert order.status == "payment_declined"
 
     def test_an_unknown_test_token_is_declined_with_a_clear_message(
         self, buyer_api, full_cart

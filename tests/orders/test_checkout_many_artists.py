@@ -127,9 +127,9 @@ class TestPaying:
             assert artist_order.paid_at is not None
             assert artist_order.acceptance_deadline > artist_order.paid_at
         events = list(ArtistOrderEvent.objects.order_by("artist_order_id"))
-        assert [(e.artist_order_id, e.transition, e.by_id, e.note) for e in events] == [
-            (ao.pk, "pay", buyer.pk, "Paid 37.50 €.") for ao in artist_orders
-        ]
+        assert [
+            (e.artist_order_id, e.transition, e.by_id, e.note_text()) for e in events
+        ] == [(ao.pk, "pay", buyer.pk, "Paid 37.50 €.") for ao in artist_orders]
         assert sorted(Notification.objects.values_list("event", flat=True)) == [
             "new_order",
             "new_order",

@@ -97,13 +97,32 @@ class TestCancellation:
         assert response.json()["refused_reason"] == "Cancelled at the buyer's request."
         assert response.json()["refunds"][0]["amount"] == "29.00"
 
-    def test_shipping_after_a_request_declines_it(
+    def test_shipping_over_an_open_request_needs_decline_cancellation(
         self, buyer_api, artist_api, buyer, artist
     ):
         artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
         buyer_api.post(url(artist_order, "cancel"), {}, format="json")
 
         response = artist_api.post(url(artist_order, "ship"), SHIP_BODY, format="json")
+
+        assert response.status_code == 409
+        assert response.json()["state"] == "accepted"
+        assert "decline_cancellation" in response.json()["detail"]
+        assert CancellationRequest.objects.get().status == "open"
+        artist_order.refresh_from_db()
+        assert (artist_order.state, artist_order.tracking_number) == ("accepted", "")
+
+    def test_shipping_after_a_request_declines_it_when_confirmed(
+        self, buyer_api, artist_api, buyer, artist
+    ):
+        artist_order = make_artist_order(buyer=buyer, artist=artist, state="accepted")
+        buyer_api.post(url(artist_order, "cancel"), {}, format="json")
+
+        response = artist_api.post(
+            url(artist_order, "ship"),
+            {**SHIP_BODY, "decline_cancellation": True},
+            format="json",
+        )
 
         assert response.status_code == 200
         assert response.json()["cancellation_request"]["status"] == "declined"

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from artists.models import Variant
 from orders.models import ArtistOrder, Cart, CartLine, Order
-from tests.factories import DiscountCodeFactory, UserFactory
+from tests.factories import DiscountCodeFactory, UserFactory, VariantFactory
 
 from .factories import ADDRESS, make_variant, photo_upload
 
@@ -128,6 +128,22 @@ class TestAddingFromTheItemPage:
         assert response.url == variant.item.get_absolute_url()
         page = client.get(response.url)
         assert "Only 5 left in stock." in page.content.decode()
+        assert not CartLine.objects.exists()
+
+    def test_without_a_chosen_option_nothing_is_added_and_the_item_page_says_so(
+        self, client, artist
+    ):
+        ring = make_variant(artist, name="Size 50")
+        VariantFactory(item=ring.item, name="Size 52")
+
+        response = client.post(
+            reverse("cart:add"), {"item": ring.item.pk, "quantity": 1}
+        )
+
+        assert response.status_code == 302
+        assert response.url == ring.item.get_absolute_url()
+        page = client.get(response.url).content.decode()
+        assert "Choose an option before adding the item to your cart." in page
         assert not CartLine.objects.exists()
 
     def test_a_photo_that_is_not_an_image_is_refused(self, client, artist):

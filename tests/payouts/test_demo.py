@@ -19,7 +19,7 @@ def test_the_demo_has_money_to_show(capsys):
     assert jonas.paid_out > 0
     assert jonas.available > 0
     assert jonas.pending > 0
-    assert [hold.reason for hold in jonas.holds] == ["return"]
+    assert "return" in [hold.reason for hold in jonas.holds]
     statuses = set(Payout.objects.values_list("artist__slug", "status"))
     assert statuses == {
         ("jonas-weaves", PayoutStatus.PAID),

@@ -231,7 +231,7 @@ class TestQuantityLeft:
 
         assert not eligibility.can_return
         assert eligibility.returnable_quantity == 0
-        assert "already under a return request" in eligibility.why_not
+        assert "was returned and refunded" in eligibility.why_not
 
     def test_reads_prefetched_requests_without_a_query(
         self, buyer, django_assert_num_queries

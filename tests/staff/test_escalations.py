@@ -9,11 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from artists.models import Artist
 from messaging import services as messaging
 from messaging.models import Message
 from orders import services as order_services
 from orders.models import ArtistOrder, CancellationRequest, NotReceivedReport
 from returns.models import ReturnRequest
+from tests.factories import ArtistFactory
 from tests.orders.factories import make_artist, make_artist_order
 from tests.returns.factories import make_line, make_return
 
@@ -28,9 +30,14 @@ def days_ago(days):
 
 def make_queue(buyer, *, tag: str, base: int):
     """One row of each kind (and some that must not show), each kind older
-    by one day than the next: returns oldest, then not received, then
-    cancellations, acceptances, messages. Returns the objects expected."""
+    by one day than the next: shops awaiting approval oldest, then returns,
+    not received, cancellations, acceptances, messages. Returns the objects
+    expected."""
     shop = make_artist(f"shop-{tag}", name=f"Shop {tag}")
+
+    pending = ArtistFactory(name=f"New shop {tag}", approved_at=None)
+    Artist.objects.filter(pk=pending.pk).update(created_at=days_ago(base + 6))
+    ArtistFactory(approved_at=None, user__is_active=False)  # suspended account
 
     escalated = make_return(line=make_line(buyer=buyer, artist=shop), state="escalated")
     ReturnRequest.objects.filter(pk=escalated.pk).update(
@@ -74,6 +81,7 @@ def make_queue(buyer, *, tag: str, base: int):
     hidden = messaging.message_post(thread=thread, author=buyer, body="Still crooks.")
     messaging.message_flag(message=hidden, by=shop.user)
     return {
+        "shops": pending,
         "returns": escalated,
         "not_received": shipped,
         "cancellation": accepted,
@@ -100,6 +108,7 @@ class TestEscalationQueue:
         assert response.status_code == 200
         rows = response.context["rows"]
         assert [row.kind for row in rows] == [
+            "shops",
             "returns",
             "not_received",
             "cancellation",
@@ -107,6 +116,7 @@ class TestEscalationQueue:
             "messages",
         ]
         assert [row.url for row in rows] == [
+            admin_url(expected["shops"]),
             admin_url(expected["returns"]),
             admin_url(expected["not_received"]),
             admin_url(expected["cancellation"]),
@@ -131,6 +141,7 @@ class TestEscalationQueue:
         assert dict(
             (kind, count) for kind, _label, count in index.context["escalation_counts"]
         ) == {
+            "shops": 1,
             "returns": 1,
             "acceptance": 1,
             "not_received": 1,
@@ -169,9 +180,23 @@ class TestEscalationQueue:
         with CaptureQueriesContext(connection) as large:
             response = staff_client.get(QUEUE)
 
-        assert len(response.context["rows"]) == 18
+        assert len(response.context["rows"]) == 21
         assert len(large) == len(small)
-        assert len(large) <= 16
+        assert len(large) <= 18
+
+    def test_a_shop_awaiting_approval_links_to_its_approve_button(self, staff_client):
+        pending = ArtistFactory(name="Terre & Feu", location="Lyon", approved_at=None)
+
+        rows = staff_client.get(QUEUE, {"kind": "shops"}).context["rows"]
+
+        assert [row.title for row in rows] == [
+            f"Shop Terre & Feu (Lyon) — {pending.user.email}"
+        ]
+        approve = reverse(
+            "admin:artists_artist_transition",
+            kwargs={"object_id": pending.pk, "action": "approve"},
+        )
+        assert ("approve", approve) in rows[0].links
 
     def test_an_empty_queue_says_so(self, staff_client):
         response = staff_client.get(QUEUE)

@@ -76,7 +76,7 @@ class TestAcceptAndShip:
         assert "Colissimo" in system_text(shipped, language="en")
         assert system_text(shipped, language="fr") != ""
 
-    def test_count_as_unread_for_both_sides_and_send_no_new_message_email(
+    def test_count_as_unread_for_nobody_and_send_no_new_message_email(
         self, camille, potter, client, django_capture_on_commit_callbacks, mailoutbox
     ):
         artist_order = make_artist_order(buyer=camille, artist=potter)
@@ -87,7 +87,7 @@ class TestAcceptAndShip:
         for user in (camille, potter.user):
             body = api_as(user).get("/api/v1/threads/").json()
             rows = body["results"] if isinstance(body, dict) else body
-            assert [row["unread"] for row in rows] == [1]
+            assert [row["unread"] for row in rows] == [0]
 
 
 class TestEveryTransition:
