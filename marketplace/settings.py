@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -15,10 +16,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env.str(
-    "SECRET_KEY",
-    default="django-insecure-development-only-key-change-me-in-production-0123456789",
+# The development key is published in the repository: with DEBUG off the
+# site refuses to start on it, or on any key Django would call weak (shorter
+# than 50 characters, fewer than 5 different ones, or "django-insecure-").
+DEVELOPMENT_SECRET_KEY = (
+    "django-insecure-development-only-key-change-me-in-production-0123456789"  # noqa: S105
 )
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+if not DEBUG and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or weak while DEBUG is off: set SECRET_KEY to a "
+        "random value of at least 50 characters, e.g. "
+        '`python -c "import secrets; print(secrets.token_urlsafe(64))"`.'
+    )
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver", "[::1]"]
 )

@@ -78,7 +78,9 @@ class TestDeploymentChecklist:
         assert result.returncode == 0, result.stdout + result.stderr
         assert "System check identified no issues" in result.stdout
 
-    def test_check_deploy_would_catch_a_weak_secret_key(self):
+    def test_a_weak_secret_key_stops_the_site_before_the_checklist(self):
+        # Issue 19: a warning (security.W009) was not enough; the settings
+        # refuse the key before any check runs.
         result = run_manage(
             "check",
             "--deploy",
@@ -88,7 +90,7 @@ class TestDeploymentChecklist:
         )
 
         assert result.returncode != 0
-        assert "security.W009" in result.stdout + result.stderr
+        assert "SECRET_KEY is missing or weak while DEBUG is off" in result.stderr
 
     def test_check_deploy_warns_when_the_cache_is_not_shared_between_processes(self):
         result = run_manage(
@@ -219,3 +221,35 @@ class TestApiDocsWorkOfflineUnderTheCsp:
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/javascript")
         assert b"SwaggerUIBundle" in response.content
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    [
+        None,  # unset: the development key published in the repository
+        "",
+        "short-but-random-8c1f",
+        "a" * 80,  # long, but a single character
+        "django-insecure-" + "x1y2z3" * 10,
+    ],
+)
+def test_the_site_refuses_to_start_with_debug_off_and_a_weak_secret_key(secret_key):
+    env = {**os.environ, **PRODUCTION_ENV}
+    env.pop("SECRET_KEY")
+    if secret_key is not None:
+        env["SECRET_KEY"] = secret_key
+    result = subprocess.run(  # noqa: S603 - fixed command line
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is missing or weak while DEBUG is off" in result.stderr
+
+
+def test_a_long_random_secret_key_starts():
+    result = run_manage("check")
+    assert result.returncode == 0, result.stderr
