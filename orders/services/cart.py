@@ -103,11 +103,16 @@ def cart_add_line(
     increased; a personalised piece is always a line of its own. The photo is
     checked to be a real image and re-encoded without metadata.
 
-    :raises DomainError: ``variant`` (unknown or not for sale), ``quantity``
+    :raises DomainError: ``variant`` (unknown, not for sale, or from the
+        buyer's own shop), ``quantity``
         (below 1 or beyond the stock left), ``personalisation`` or
         ``personalisation_photo`` (not personalisable, too long, not an image).
     """
     variant = _buyable_variant(variant_id)
+    if cart.user_id is not None and variant.item.artist.user_id == cart.user_id:
+        raise DomainError(
+            _("This piece is from your own shop: you cannot buy it."), field="variant"
+        )
     quantity = _clean_quantity(quantity)
     text = (personalisation_text or "").strip()
     if (text or personalisation_photo) and not variant.item.personalisable:

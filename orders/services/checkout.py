@@ -269,6 +269,12 @@ def _reserve(
                     % {"title": line.variant.item.title},
                     field="lines",
                 )
+            if line.variant.item.artist.user_id == buyer.pk:
+                raise DomainError(
+                    _("%(title)s is from your own shop: remove it from your cart.")
+                    % {"title": line.variant.item.title},
+                    field="lines",
+                )
         summary = price_cart(cart, lines=lines, country=address["country"])
         code = summary.discount_code
         if code is not None and summary.discount_problem:
