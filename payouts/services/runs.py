@@ -29,6 +29,7 @@ from marketplace.money import ZERO, to_money
 from marketplace.notifications.services import notify
 from orders.models import ArtistOrder, ArtistOrderState
 from orders.payments import get_provider
+from orders.services.refunds import backoff_seconds
 
 from ..emails import payout_failed_context, payout_sent_context
 from ..models import (
@@ -238,8 +239,7 @@ def payout_send(*, payout_id: int, now=None) -> str:
         )
     except Exception as error:
         Payout.objects.filter(pk=payout.pk, status=PayoutStatus.PENDING).update(
-            next_attempt_at=now
-            + timedelta(seconds=min(60 * 2 ** max(payout.attempts - 1, 0), 3600)),
+            next_attempt_at=now + timedelta(seconds=backoff_seconds(payout.attempts)),
             last_error=f"{type(error).__name__}: {error}"[:2000],
         )
         logger.warning("Payout %s could not reach the provider: %s", payout.pk, error)
