@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -103,6 +104,11 @@ class Artist(models.Model):
     holiday_start_date = models.DateField(_("holiday from"), null=True, blank=True)
     holiday_end_date = models.DateField(_("holiday until"), null=True, blank=True)
     holiday_message = models.CharField(_("holiday message"), max_length=200, blank=True)
+    # Kept by the reviews' services, as on Item.
+    rating_count = models.PositiveIntegerField(_("reviews"), default=0)
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -207,6 +213,50 @@ class ArtistPhoto(models.Model):
         return f"{self.artist} #{self.position}"
 
 
+class Category(models.Model):
+    """A node of the catalogue's category tree (e.g. ceramics › bowls), managed
+    by staff. An item belongs to one category; searching a category includes
+    its sub-categories."""
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent category"),
+    )
+    slug = models.SlugField(_("address (URL)"), max_length=80, unique=True)
+    name = models.CharField(_("name in English"), max_length=80)
+    name_fr = models.CharField(
+        _("name in French"),
+        max_length=80,
+        blank=True,
+        help_text=_("Left empty, French readers see the English name."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="category_not_its_own_parent"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        """The name in the reader's language."""
+        if self.name_fr and (get_language() or "").startswith("fr"):
+            return self.name_fr
+        return self.name
+
+
 class ItemQuerySet(models.QuerySet):
     def visible(self):
         return self.filter(
@@ -234,7 +284,21 @@ class Item(models.Model):
         default=False,
         help_text=_("The buyer may add a text and/or a photo to the order line."),
     )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("category"),
+    )
     is_active = models.BooleanField(_("on sale"), default=True)
+    # Kept by the reviews' services in the transaction that changes a review,
+    # so that lists and "best rated" sort without counting reviews.
+    rating_count = models.PositiveIntegerField(_("reviews"), default=0)
+    rating_average = models.DecimalField(
+        _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
