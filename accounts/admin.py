@@ -54,12 +54,20 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ()
     # Set by logging in and signing up, never by hand (and their date and
     # time boxes have no label of their own).
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "pending_email"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],
         (
             _("Personal info"),
-            {"fields": ("first_name", "last_name", "email", "language")},
+            {
+                "fields": (
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "pending_email",
+                    "language",
+                )
+            },
         ),
         *DjangoUserAdmin.fieldsets[2:],
     )

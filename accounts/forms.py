@@ -75,6 +75,17 @@ class ProfileForm(DomainErrorFormMixin, forms.Form):
         label=_("Email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_(
+            "A new email address is confirmed from a link we send to it; "
+            "your current address is told."
+        ),
+    )
+    current_password.requirement = _("to change your email address")
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     language = forms.ChoiceField(

@@ -1,10 +1,14 @@
 """Login lockout (django-axes): the backend, the client address and the
 answer given to a locked-out login, on the login page or in the API."""
 
+from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
-from axes.helpers import get_cool_off
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_cool_off, get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Sum
 from django.forms.utils import ErrorDict
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -25,6 +29,36 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(
             request, username=username, password=password, **kwargs
         )
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler with a second, higher limit per address.
+
+    A username is locked from an address after ``AXES_FAILURE_LIMIT``
+    failures (as before); an address, whatever the usernames tried, after
+    ``AXES_ADDRESS_FAILURE_LIMIT`` failures within the cool-off (password
+    spraying). The address's failures are counted apart from the lockout
+    parameters, so that a successful login (which resets its own username's
+    failures) does not wipe the address's count.
+    """
+
+    def get_failures(self, request, credentials=None) -> int:
+        failures = super().get_failures(request, credentials)
+        address = getattr(request, "axes_ip_address", None)
+        if not address:
+            return failures
+        attempts = AccessAttempt.objects.filter(ip_address=address)
+        if settings.AXES_COOLOFF_TIME is not None:
+            attempts = attempts.filter(
+                attempt_time__gte=get_cool_off_threshold(request)
+            )
+        from_address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+        )
+        if from_address >= settings.AXES_ADDRESS_FAILURE_LIMIT:
+            # Axes compares this count with AXES_FAILURE_LIMIT: reach it.
+            return max(failures, get_failure_limit(request, credentials))
+        return failures
 
 
 def client_ip(request) -> str | None:

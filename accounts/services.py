@@ -4,18 +4,24 @@
 Every door (sign-up page, profile page, API, admin) calls these functions.
 """
 
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from artists.services import artist_create, shop_name_errors
+from marketplace.context_processors import SITE_NAME
 from marketplace.errors import DomainError
+from marketplace.notifications.services import notify
 
+from .email_change import current_password_errors, email_change_request
 from .models import Language, User
+from .ratelimit import signup_notice_allowed
 
 
 class Role:
@@ -33,13 +39,19 @@ def _raise_if(errors: dict) -> None:
         raise DomainError(_("Please correct the errors below."), errors=errors)
 
 
-def _email_errors(email: str, *, exclude_user: User | None = None) -> list[str]:
+def _email_format_errors(email: str) -> list[str]:
     if not email:
         return [_("Enter an email address.")]
     try:
         validate_email(email)
     except ValidationError as error:
         return [str(m) for m in error.messages]
+    return []
+
+
+def _email_errors(email: str, *, exclude_user: User | None = None) -> list[str]:
+    if problems := _email_format_errors(email):
+        return problems
     taken = User.objects.filter(email__iexact=email)
     if exclude_user is not None:
         taken = taken.exclude(pk=exclude_user.pk)
@@ -90,7 +102,9 @@ def user_register(
     with transaction.atomic():
         if problems := _username_errors(username):
             errors["username"] = problems
-        if problems := _email_errors(email):
+        # An address that already has an account is no error: that would
+        # tell anyone who asks. Its owner is told by email instead.
+        if problems := _email_format_errors(email):
             errors["email"] = problems
         if problems := _language_errors(language):
             errors["language"] = problems
@@ -120,18 +134,50 @@ def user_register(
             ) from error
         if role == Role.ARTIST:
             artist_create(user=user, name=shop_name)
+        _tell_owner_of_email(user)
     return user
+
+
+def _tell_owner_of_email(user: User) -> None:
+    """When the new account's email already belonged to an account, tell that
+    account's owner by email (in the sign-up's transaction): it may be them,
+    having forgotten, or someone giving their address. At most
+    ``SIGNUP_NOTICE_RATE`` such emails per address."""
+    owner = (
+        User.objects.filter(email__iexact=user.email)
+        .exclude(pk=user.pk)
+        .order_by("-is_active", "pk")
+        .first()
+    )
+    if owner is None or not signup_notice_allowed(user.email):
+        return
+    site_url = settings.SITE_URL.rstrip("/")
+    notify(
+        recipient=owner,
+        event="signup_existing_email",
+        context={
+            "site_name": SITE_NAME,
+            "username": owner.get_username(),
+            "new_username": user.get_username(),
+            "login_url": site_url + reverse("accounts:login"),
+            "reset_url": site_url + reverse("accounts:password_reset"),
+        },
+    )
 
 
 def user_update_profile(
     *,
     user: User,
     email: str | None = None,
+    current_password: str | None = None,
     language: str | None = None,
     first_name: str | None = None,
     last_name: str | None = None,
 ) -> User:
     """Change what the user may change about themselves; ``None`` keeps a value.
+
+    A new email address needs ``current_password`` and is not set here: it
+    waits for confirmation from that address (``accounts.email_change``).
 
     :raises DomainError: with field errors; nothing is changed.
     """
@@ -139,14 +185,20 @@ def user_update_profile(
         locked = User.objects.select_for_update().get(pk=user.pk)
         errors: dict[str, list[str]] = {}
         changed: list[str] = []
+        new_email = None
         if email is not None:
             email = User.objects.normalize_email(email.strip())
-            if email.lower() != locked.email.lower():
-                if problems := _email_errors(email, exclude_user=locked):
-                    errors["email"] = problems
             if email != locked.email:
-                locked.email = email
-                changed.append("email")
+                if problems := current_password_errors(
+                    user=locked, password=current_password
+                ):
+                    errors["current_password"] = problems
+                elif email.lower() != locked.email.lower() and (
+                    problems := _email_errors(email, exclude_user=locked)
+                ):
+                    errors["email"] = problems
+                else:
+                    new_email = email
         if language is not None:
             if problems := _language_errors(language):
                 errors["language"] = problems
@@ -165,6 +217,10 @@ def user_update_profile(
         _raise_if(errors)
         if changed:
             locked.save(update_fields=changed)
+        if new_email is not None:
+            # After the language: the emails go out in the one just chosen.
+            email_change_request(user=locked, new_email=new_email)
+            changed += ["pending_email", "pending_email_requested_at"]
     for field in changed:
         setattr(user, field, getattr(locked, field))
     return user

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import account as views
+from .views import email as email_views
 
 app_name = "accounts"
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path(
         "password/change/", views.PasswordChangeView.as_view(), name="password_change"
     ),
+    path("email/confirm/<str:token>/", email_views.email_confirm, name="email_confirm"),
+    path("email/cancel/", email_views.email_cancel, name="email_cancel"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from marketplace.admin import StaffTransition, TransitionAdminMixin
 
 from . import services
-from .models import Artist, ArtistPhoto, Item, ItemPhoto, StockAlert, Variant
+from .categories import category_tree
+from .models import (
+    Artist,
+    ArtistPhoto,
+    Category,
+    Item,
+    ItemPhoto,
+    StockAlert,
+    Variant,
+)
 from .stock import notify_back_in_stock
 
 
@@ -135,19 +146,80 @@ class VariantInline(admin.TabularInline):
     fields = ["name", "price", "stock", "position"]
 
 
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["parent", "name", "name_fr", "slug", "position"]
+
+    def clean_parent(self):
+        """A category cannot go under itself or one of its sub-categories."""
+        parent = self.cleaned_data.get("parent")
+        if parent is not None and self.instance.pk:
+            tree = category_tree()
+            if parent.pk in tree.subtree_ids(self.instance.pk):
+                raise forms.ValidationError(
+                    _("A category cannot be placed under itself or its sub-categories.")
+                )
+        return parent
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    """The catalogue's tree, shown in order with sub-categories indented. A
+    category that holds items or sub-categories cannot be deleted (Django's
+    admin lists what protects it)."""
+
+    form = CategoryForm
+    list_display = ["tree_name", "name_fr", "slug", "position", "items"]
+    search_fields = ["name", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_per_page = 500
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_count=Count("items"))
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        order = {
+            node.category.pk: (index, node.depth)
+            for index, node in enumerate(category_tree().flat())
+        }
+        changelist.result_list = sorted(
+            changelist.result_list, key=lambda category: order[category.pk][0]
+        )
+        for category in changelist.result_list:
+            category.depth = order[category.pk][1]
+        return changelist
+
+    @admin.display(description=_("name in English"))
+    def tree_name(self, obj):
+        depth = getattr(obj, "depth", 0)
+        return format_html(
+            '<span style="padding-left:{}em">{}{}</span>',
+            depth * 1.5,
+            "└ " if depth else "",
+            obj.name,
+        )
+
+    @admin.display(description=_("items"), ordering="item_count")
+    def items(self, obj):
+        return obj.item_count
+
+
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     list_display = [
         "title",
         "artist",
+        "category",
         "price",
         "personalisable",
         "is_active",
         "created_at",
     ]
-    list_filter = ["is_active", "personalisable"]
+    list_filter = ["is_active", "personalisable", "category"]
     search_fields = ["title", "artist__name"]
-    list_select_related = ["artist"]
+    list_select_related = ["artist", "category"]
     autocomplete_fields = ["artist"]
     inlines = [VariantInline, ItemPhotoInline]
 

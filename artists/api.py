@@ -5,17 +5,13 @@ Public reads only see approved shops and items on sale; ``shop/...`` paths
 act on the caller's own shop, and another artist's item or variant is a 404.
 """
 
-from datetime import date
-from decimal import Decimal
-
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django_countries.serializer_fields import CountryField
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import (
     AllowAny,
     BasePermission,
@@ -25,14 +21,25 @@ from rest_framework.permissions import (
 from rest_framework.response import Response
 
 from marketplace.errors import DomainError
+from marketplace.parsers import JSONParser
 
-from . import selectors, services
+from . import search, selectors, services
+from .categories import category_tree
 from .filters import ItemFilter
-from .models import Artist, Item, PostagePayer, StockAlert, Variant
-
-# Token first, so that an anonymous request gets a 401 with a
-# WWW-Authenticate header (api.md) rather than a 403.
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from .models import Artist, Category
+from .serializers import (
+    ArtistSerializer,
+    CategorySerializer,
+    ItemSerializer,
+    ItemWriteSerializer,
+    PhotoSerializer,
+    PhotoUploadSerializer,
+    ShopSerializer,
+    StockAlertRequestSerializer,
+    StockAlertSerializer,
+    VariantSerializer,
+    VariantWriteSerializer,
+)
 
 
 class IsArtist(BasePermission):
@@ -42,207 +49,6 @@ class IsArtist(BasePermission):
 
     def has_permission(self, request, view):
         return selectors.artist_for_user(request.user) is not None
-
-
-# --- serializers -----------------------------------------------------------------
-
-
-class PhotoSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    url = serializers.ImageField(source="image", read_only=True)
-    thumbnail = serializers.ImageField(read_only=True, allow_null=True)
-
-
-class PhotoUploadSerializer(serializers.Serializer):
-    image = serializers.FileField(help_text="A JPEG, PNG or WebP photo, at most 10 MB.")
-
-
-class ShippingFeesSerializer(serializers.Serializer):
-    domestic = serializers.DecimalField(
-        source="shipping_domestic", min_value=Decimal("0"), **MONEY
-    )
-    eu = serializers.DecimalField(source="shipping_eu", min_value=Decimal("0"), **MONEY)
-    world = serializers.DecimalField(
-        source="shipping_world", min_value=Decimal("0"), **MONEY
-    )
-
-
-class TermsSerializer(serializers.Serializer):
-    return_window_days = serializers.IntegerField(
-        min_value=0, max_value=730, help_text="0 means no returns beyond the law."
-    )
-    accepts_exchanges = serializers.BooleanField()
-    refunds_original_shipping = serializers.BooleanField()
-    return_postage_paid_by = serializers.ChoiceField(choices=PostagePayer.choices)
-    processing_days = serializers.IntegerField(min_value=0, max_value=60)
-    shipping_fees = ShippingFeesSerializer(source="*")
-    free_shipping_over = serializers.DecimalField(
-        min_value=0, allow_null=True, help_text="Null: never free.", **MONEY
-    )
-
-
-class HolidaySerializer(serializers.Serializer):
-    start_date = serializers.DateField(source="holiday_start_date", allow_null=True)
-    end_date = serializers.DateField(source="holiday_end_date", allow_null=True)
-    message = serializers.CharField(
-        source="holiday_message", max_length=200, allow_blank=True, required=False
-    )
-    on_holiday = serializers.SerializerMethodField()
-    dispatch_date = serializers.SerializerMethodField(
-        help_text="When on holiday today: the first day orders are dispatched again."
-    )
-
-    def get_on_holiday(self, artist) -> bool:
-        return artist.holiday_end_after() is not None
-
-    def get_dispatch_date(self, artist) -> date | None:
-        return artist.holiday_dispatch_date()
-
-
-class ArtistSerializer(serializers.ModelSerializer):
-    """A shop as buyers see it."""
-
-    country = CountryField()
-    url = serializers.SerializerMethodField()
-    photos = PhotoSerializer(many=True, read_only=True)
-    terms = TermsSerializer(source="*")
-    holiday = HolidaySerializer(source="*", required=False)
-
-    class Meta:
-        model = Artist
-        fields = [
-            "slug",
-            "name",
-            "story",
-            "location",
-            "country",
-            "url",
-            "photos",
-            "terms",
-            "holiday",
-        ]
-        read_only_fields = ["slug"]
-
-    def get_url(self, artist) -> str:
-        request = self.context.get("request")
-        path = artist.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
-
-
-class ShopSerializer(ArtistSerializer):
-    """The caller's own shop: what buyers see, plus its approval and the
-    seller printed on receipts (empty: the shop name and its location)."""
-
-    is_approved = serializers.BooleanField(read_only=True)
-
-    class Meta(ArtistSerializer.Meta):
-        fields = [
-            *ArtistSerializer.Meta.fields,
-            "is_approved",
-            "approved_at",
-            "legal_name",
-            "business_address",
-        ]
-        read_only_fields = ["slug", "approved_at"]
-
-
-class VariantSerializer(serializers.ModelSerializer):
-    price = serializers.DecimalField(
-        source="unit_price",
-        read_only=True,
-        help_text="The price a buyer pays.",
-        **MONEY,
-    )
-    own_price = serializers.DecimalField(
-        source="price",
-        read_only=True,
-        allow_null=True,
-        help_text="The variant's own price; null when it uses the item's price.",
-        **MONEY,
-    )
-    in_stock = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Variant
-        fields = ["id", "name", "price", "own_price", "stock", "in_stock"]
-
-    def get_in_stock(self, variant) -> bool:
-        return variant.stock > 0
-
-
-class VariantWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=80)
-    price = serializers.DecimalField(
-        min_value=Decimal("0.01"),
-        allow_null=True,
-        required=False,
-        help_text="Optional; null uses the item's price.",
-        **MONEY,
-    )
-    stock = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
-
-
-class ItemSerializer(serializers.ModelSerializer):
-    artist = serializers.CharField(source="artist.slug", read_only=True)
-    artist_name = serializers.CharField(source="artist.name", read_only=True)
-    url = serializers.SerializerMethodField()
-    photos = PhotoSerializer(many=True, read_only=True)
-    variants = VariantSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Item
-        fields = [
-            "id",
-            "artist",
-            "artist_name",
-            "title",
-            "description",
-            "price",
-            "size_guide",
-            "personalisable",
-            "is_active",
-            "url",
-            "photos",
-            "variants",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-    def get_url(self, item) -> str:
-        request = self.context.get("request")
-        path = item.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
-
-
-class ItemWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=160)
-    description = serializers.CharField(allow_blank=True, required=False)
-    price = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
-    size_guide = serializers.CharField(allow_blank=True, required=False)
-    personalisable = serializers.BooleanField(required=False)
-    is_active = serializers.BooleanField(required=False, help_text="On sale.")
-    variants = VariantWriteSerializer(
-        many=True,
-        required=False,
-        help_text="On creation only; without it the item gets one 'Standard' variant.",
-    )
-    stock = serializers.IntegerField(
-        min_value=0,
-        max_value=1_000_000,
-        required=False,
-        help_text="On creation only: stock of the default variant.",
-    )
-
-
-class StockAlertRequestSerializer(serializers.Serializer):
-    variant = serializers.IntegerField()
-
-
-class StockAlertSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = StockAlert
-        fields = ["id", "variant", "created_at", "notified_at"]
-        read_only_fields = fields
 
 
 # --- public reads ------------------------------------------------------------------
@@ -269,15 +75,42 @@ class ArtistDetailView(generics.RetrieveAPIView):
 
 
 class ItemListView(generics.ListAPIView):
-    """Items on sale in approved shops, newest first (``?artist=`` one
-    shop's)."""
+    """Items on sale in approved shops: the catalogue's search, filters and
+    sorting (the same as the ``/items/`` page); newest first by default,
+    best match first when searching."""
 
     permission_classes = [AllowAny]
     serializer_class = ItemSerializer
     filterset_class = ItemFilter
+    highlights: dict = {}  # of the page of results, when searching
 
     def get_queryset(self):
-        return selectors.item_list_visible()
+        return selectors.item_list_catalogue()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        query = " ".join(self.request.query_params.get("q", "").split())
+        self.highlights = search.highlights(page or [], query)
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "highlights": self.highlights}
+
+
+class CategoryListView(generics.GenericAPIView):
+    """The category tree: each root with its ``children``, recursively."""
+
+    permission_classes = [AllowAny]
+    serializer_class = CategorySerializer
+    pagination_class = None
+    queryset = Category.objects.none()  # for the schema; the tree is read whole
+
+    @extend_schema(responses=CategorySerializer(many=True))
+    def get(self, request):
+        tree = category_tree()
+        return Response(
+            CategorySerializer(tree.roots, many=True, context={"tree": tree}).data
+        )
 
 
 class ItemDetailView(generics.RetrieveAPIView):
@@ -390,6 +223,7 @@ class ShopItemListView(ArtistAPIView, generics.ListAPIView):
             is_active=fields.get("is_active", True),
             variants=[dict(variant) for variant in fields.get("variants", [])],
             stock=fields.get("stock", 0),
+            category=fields.get("category"),
         )
         item = selectors.item_get_for_artist(artist=self.artist, pk=item.pk)
         return Response(

@@ -7,6 +7,7 @@ urlpatterns = [
     path("artists/<slug:slug>/", api.ArtistDetailView.as_view(), name="api-artist"),
     path("items/", api.ItemListView.as_view(), name="api-items"),
     path("items/<int:pk>/", api.ItemDetailView.as_view(), name="api-item"),
+    path("categories/", api.CategoryListView.as_view(), name="api-categories"),
     path(
         "items/<int:pk>/stock-alerts/",
         api.StockAlertCreateView.as_view(),

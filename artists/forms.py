@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .categories import category_tree
 from .models import Artist, Item, Variant
 from .services import PROFILE_FIELDS, SHOP_NAME_MAX_LENGTH, TERMS_FIELDS
 
@@ -117,6 +118,7 @@ class ItemForm(forms.ModelForm):
             "title",
             "description",
             "price",
+            "category",
             "size_guide",
             "personalisable",
             "is_active",
@@ -125,6 +127,20 @@ class ItemForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
             "size_guide": forms.Textarea(attrs={"rows": 4}),
         }
+        help_texts = {
+            "category": _("Where buyers find it in the catalogue."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The tree in order, sub-categories indented under their parent.
+        self.fields["category"].choices = [
+            ("", _("No category")),
+            *(
+                (node.category.pk, "\u2003" * node.depth + node.label)
+                for node in category_tree().flat()
+            ),
+        ]
 
 
 class ItemCreateForm(ItemForm):

@@ -2,6 +2,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -10,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from .indexes import PostgresGinIndex
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -100,6 +103,19 @@ class Artist(models.Model):
     )
     free_shipping_over = models.DecimalField(
         _("free shipping from"), null=True, blank=True, **MONEY
+    )
+    # The zones served beyond the shop's own country (artists/shipping.py):
+    # checkout refuses, and the catalogue's "ships to" filter leaves out, a
+    # destination in a zone the shop does not serve.
+    ships_to_eu = models.BooleanField(
+        _("ships to the rest of the European Union"),
+        default=True,
+        help_text=_("Untick if you only ship within your own country."),
+    )
+    ships_worldwide = models.BooleanField(
+        _("ships outside the European Union"),
+        default=True,
+        help_text=_("Untick if you do not ship outside the European Union."),
     )
     holiday_start_date = models.DateField(_("holiday from"), null=True, blank=True)
     holiday_end_date = models.DateField(_("holiday until"), null=True, blank=True)
@@ -299,6 +315,19 @@ class Item(models.Model):
     rating_average = models.DecimalField(
         _("average rating"), max_digits=3, decimal_places=2, null=True, blank=True
     )
+    # The words buyers search for (title A; artist and category B;
+    # description C) in English and French, accents ignored. Filled on
+    # PostgreSQL by a database trigger (migration 0006, artists/search.py);
+    # empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    # Whether at least one of its variants has stock. Kept exact by database
+    # triggers on the variant table (migration 0007): whatever changes a
+    # stock (checkout's guarded UPDATE, a release, the admin, bulk_create)
+    # updates it in the same statement. The catalogue filters and counts on
+    # it instead of asking the variants of every item. Never written by code.
+    in_stock = models.BooleanField(
+        _("in stock"), default=False, db_default=False, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -308,7 +337,22 @@ class Item(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("item")
         verbose_name_plural = _("items")
-        indexes = [models.Index(fields=["artist", "is_active"])]
+        indexes = [
+            models.Index(fields=["artist", "is_active"]),
+            PostgresGinIndex(fields=["search_vector"], name="artists_item_search_gin"),
+            # The catalogue's sortings (newest, price).
+            models.Index(fields=["-created_at", "-id"], name="artists_item_newest"),
+            models.Index(fields=["price"], name="artists_item_price"),
+            # The catalogue's count and facets on PostgreSQL: an index-only
+            # scan (category, price range; shop, in stock, personalisable
+            # read from the index) instead of a heap page per item.
+            models.Index(
+                fields=["category", "price"],
+                include=["artist", "in_stock", "personalisable"],
+                condition=Q(is_active=True),
+                name="artists_item_catalogue",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(price__gt=0), name="item_price_positive")
         ]

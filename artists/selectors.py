@@ -38,10 +38,21 @@ def artist_get_visible(*, slug: str) -> Artist:
 
 
 def _with_photos_and_variants(queryset):
-    return queryset.select_related("artist").prefetch_related(
-        Prefetch("photos", queryset=ItemPhoto.objects.order_by("position", "id")),
-        Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
+    # The search words are only for the database's index, never shown.
+    return (
+        queryset.select_related("artist", "category")
+        .defer("search_vector")
+        .prefetch_related(
+            Prefetch("photos", queryset=ItemPhoto.objects.order_by("position", "id")),
+            Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
+        )
     )
+
+
+def item_list_catalogue():
+    """Items on sale in approved shops, ready for the catalogue's filters
+    (``artists.filters.ItemFilter``) and its result cards."""
+    return _with_photos_and_variants(Item.objects.visible())
 
 
 def item_list_visible(*, artist: Artist | None = None):

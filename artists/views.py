@@ -6,15 +6,21 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_countries import countries
 
 from marketplace.errors import DomainError
+from marketplace.pagination import CappedPaginator
 
-from . import selectors, services
+from . import hooks, search, selectors, services
+from .categories import category_tree
+from .facets import facet_counts
+from .filters import ItemFilter
 from .forms import StockAlertForm
 from .models import Artist, Item
 
 HOME_ITEMS = 12
 HOME_SHOPS = 8
+CATALOGUE_PAGE_SIZE = 24
 
 
 def home(request):
@@ -23,6 +29,44 @@ def home(request):
         :HOME_SHOPS
     ]
     return render(request, "artists/home.html", {"items": items, "shops": shops})
+
+
+def item_list(request):
+    """The catalogue: search, category tree, filters with their counts,
+    sorting and pages, all in the URL so that a search can be shared."""
+    items = selectors.item_list_catalogue()
+    filterset = ItemFilter(request.GET, queryset=items, tree=category_tree())
+    results = filterset.qs if filterset.is_valid() else items.none()
+    # Counted up to 10,001: past that the page says "more than 10,000".
+    paginator = CappedPaginator(results, CATALOGUE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    facets = None
+    if filterset.is_valid():
+        facets = facet_counts(
+            filterset=filterset, queryset=items, found=paginator.count
+        )
+    page.object_list = list(page.object_list)
+    marked = search.highlights(page.object_list, filterset.query)
+    for item in page.object_list:
+        item.marked = marked.get(item.pk)
+    category = filterset.chosen_category if facets else None
+    breadcrumb = filterset.tree.ancestors(category.pk) if category else []
+    return render(
+        request,
+        "artists/item_list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page_obj": page,
+            "facets": facets,
+            "query": filterset.query,
+            "category": category,
+            "breadcrumb": breadcrumb,
+            "breadcrumb_ids": [node.category.pk for node in breadcrumb],
+            "ships_to": filterset.chosen_country,
+            "ships_to_name": countries.name(filterset.chosen_country),
+        },
+    )
 
 
 def artist_list(request):
@@ -51,7 +95,14 @@ def artist_detail(request, slug):
     return render(
         request,
         "artists/artist_detail.html",
-        {"artist": artist, "items": items, "preview": not artist.is_approved},
+        {
+            "artist": artist,
+            "items": items,
+            "preview": not artist.is_approved,
+            "sections": hooks.sections(
+                hooks.shop_page_sections, request=request, artist=artist
+            ),
+        },
     )
 
 
@@ -92,6 +143,9 @@ def item_detail(request, pk):
                 user=request.user, item=item
             ),
             "preview": preview,
+            "sections": hooks.sections(
+                hooks.item_page_sections, request=request, item=item
+            ),
         },
     )
 

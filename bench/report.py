@@ -1,5 +1,6 @@
 """The results file (bench/results/latest.md) written from one run."""
 
+from bench.catalogue_report import catalogue_lines
 from bench.common import (
     CHECKOUT_REPEATS,
     CONNECTIONS,
@@ -159,6 +160,7 @@ def report(context: dict) -> str:
             "",
             f"Slowdown: {fmt(page_ratio, 2)}× ({status_mark(page_ratio is not None and page_ratio <= 1.5)} within 1.5×).",
         ]
+    lines += catalogue_lines(context.get("catalogue"))
     for label, plans in volume["plans"].items():
         lines += [
             "",

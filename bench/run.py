@@ -10,7 +10,9 @@ settings, and measure side by side in one run:
 - the seller dashboard and order list with 1k and 1M artist orders in the
   database, with the query plans of their slowest queries;
 - the payout run at 1k and 100k completed artist orders across 1k artists,
-  and the money page with 1k and 1M ledger entries (``bench.money``).
+  and the money page with 1k and 1M ledger entries (``bench.money``);
+- the catalogue's search and filtered listing (page and API) with 10k and
+  200k items, with the plans of their queries (``bench.catalogue``).
 
 Prints the tables and writes them to bench/results/latest.md. The sections
 live in ``bench.pages``, ``bench.checkout_emails`` and ``bench.volume``, the
@@ -22,7 +24,9 @@ Other knobs: ``DATABASE_URL`` (use that database instead of a throw-away
 PostgreSQL; it is flushed!), ``BENCH_WORKERS`` (gunicorn workers, default
 2 × cores + 1), ``BENCH_DURATION`` (seconds per wrk run), ``BENCH_RUNS``,
 ``BENCH_EMAIL_RUNS``, ``BENCH_BIG`` (the large artist-order count, default
-1,000,000).
+1,000,000), ``BENCH_CATALOGUE`` and ``BENCH_CATALOGUE_SMALL`` (the item
+counts, default 200,000 and 10,000), ``BENCH_ONLY=catalogue`` (that section
+alone, written to bench/results/catalogue.md).
 """
 
 from __future__ import annotations
@@ -97,6 +101,9 @@ def main() -> int:
             cursor.execute("SHOW server_version")
             pg_version = cursor.fetchone()[0].split()[0]
 
+        if os.environ.get("BENCH_ONLY") == "catalogue":
+            return catalogue_only(services, env, pg_version, started, load_before)
+
         from bench.seed import seed
 
         data = seed(log=log)
@@ -123,6 +130,10 @@ def main() -> int:
         throughput = measure_throughput(base_url, data)
         log("seller pages at 1k and big")
         volume = measure_volume(base_url, data)
+        log("catalogue: search and filtered listing")
+        from bench.catalogue import measure_catalogue
+
+        catalogue = measure_catalogue(base_url)
         services.stop_process("gunicorn")
 
         commit = (
@@ -146,6 +157,7 @@ def main() -> int:
                 "emails": emails,
                 "volume": volume,
                 "money": money,
+                "catalogue": catalogue,
                 "elapsed": time.monotonic() - started,
                 "load": (load_before, os.getloadavg()[0]),
             }
@@ -158,6 +170,32 @@ def main() -> int:
     finally:
         services.stop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def catalogue_only(services, env, pg_version, started, load_before) -> int:
+    """``BENCH_ONLY=catalogue``: the catalogue section alone."""
+    from bench.catalogue import measure_catalogue
+    from bench.catalogue_report import catalogue_lines
+
+    base_url = services.start_gunicorn(env, WORKERS)
+    catalogue = measure_catalogue(base_url)
+    services.stop_process("gunicorn")
+    text = "\n".join(
+        [
+            "# Benchmark results: the catalogue alone",
+            "",
+            f"{time.strftime('%Y-%m-%d %H:%M')} · PostgreSQL {pg_version} · "
+            f"gunicorn {WORKERS} sync workers · {time.monotonic() - started:.0f} s "
+            f"· load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
+            *catalogue_lines(catalogue),
+        ]
+    )
+    path = RESULTS.parent / "catalogue.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n")
+    print("\n" + text)
+    log(f"written to {path.relative_to(ROOT)}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import home, items, money, orders, returns, shop
+from .views import home, items, money, orders, returns, reviews, shop
 
 app_name = "dashboard"
 
@@ -56,4 +56,6 @@ urlpatterns = [
         name="return_convert_to_refund",
     ),
     path("returns/<int:pk>/message/", returns.return_message, name="return_message"),
+    path("reviews/", reviews.review_list, name="reviews"),
+    path("reviews/<int:pk>/answer/", reviews.review_answer, name="review_answer"),
 ]

@@ -42,6 +42,7 @@ def exception_handler(exc, context):
         body = {"detail": str(exc)}
         if exc.state is not None:
             body["state"] = exc.state
+        body.update(exc.payload)
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, TransitionNotAllowed | ConcurrentTransition):
         instance = getattr(exc, "object", None)

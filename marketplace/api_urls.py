@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("orders.api_urls")),
     path("", include("messaging.api_urls")),
     path("", include("returns.api_urls")),
+    path("", include("reviews.api_urls")),
     path("", include("payouts.api_urls")),
 ]

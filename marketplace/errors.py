@@ -27,13 +27,18 @@ class DomainError(Exception):
 
 
 class Conflict(Exception):
-    """A transition not allowed in the current state: maps to a 409."""
+    """A transition not allowed in the current state: maps to a 409.
 
-    def __init__(self, message=None, *, state: str | None = None):
+    ``payload`` adds fields to the 409's body (e.g. the new ``total``)."""
+
+    def __init__(
+        self, message=None, *, state: str | None = None, payload: dict | None = None
+    ):
         super().__init__(
             str(message or _("This action is not allowed in the current state."))
         )
         self.state = state
+        self.payload = payload or {}
 
 
 class PaymentDeclined(Exception):

@@ -1,7 +1,14 @@
 """What every page's forms share: a service's ``DomainError`` shown on the
-form that sent the request, or as a message on the page it redirects to."""
+form that sent the request, or as a message on the page it redirects to;
+a ``<select>`` of many options rendered in one pass."""
 
+from html import escape
+
+from django import forms
 from django.contrib import messages
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from marketplace.errors import DomainError
 
@@ -47,3 +54,31 @@ def form_errors_text(form) -> str:
     return " ".join(
         str(message) for errors in form.errors.values() for message in errors
     )
+
+
+class FastSelect(forms.Select):
+    """A flat ``<select>`` rendered in Python, same markup as ``forms.Select``
+    (name, id, attributes, selected option), without a template per option:
+    the cart, checkout and catalogue pages list all 249 countries
+    (docs/performance.md). Flat choices only (no option groups)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        selected = set(self.format_value(value))
+        options = []
+        for code, label in self.choices:
+            code = "" if code is None else str(code)
+            label = (
+                label.__html__() if hasattr(label, "__html__") else escape(str(label))
+            )
+            options.append(
+                '  <option value="{}"{}>{}</option>\n'.format(
+                    escape(code), " selected" if code in selected else "", label
+                )
+            )
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>',
+            name,
+            flatatt(attrs),
+            mark_safe("\n".join(options)),  # noqa: S308 (codes and labels escaped above)
+        )

@@ -4,6 +4,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# The largest amount a money column holds (max_digits 12, 2 decimal places):
+# a line or an order beyond it cannot be stored.
+MONEY_MAX = Decimal("9999999999.99")
 
 
 def to_money(value) -> Decimal:

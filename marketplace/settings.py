@@ -11,6 +11,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.log_config import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "artists",
     "orders",
     "returns",
+    "reviews",
     "payouts",
     "dashboard",
     "demo",
@@ -71,6 +74,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session or the database: a NUL byte in the
+    # path, query, headers or a form body is a 400 (PostgreSQL refuses it).
+    "marketplace.middleware.RefuseNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -289,11 +295,23 @@ RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True  # a cache outage must not stop conversations
 
 # Login lockout (django-axes): 5 failures for one username from one address
-# lock that pair out for 15 minutes.
+# lock that pair out for 15 minutes; 20 failures from one address, whatever
+# the usernames (password spraying), lock the address out (an office behind
+# one address survives a few people's typos: a success resets its own).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Abuse the lockout does not cover (django-ratelimit / DRF rates, count/period):
+# sign-ups per address (page and API together), password-reset emails per
+# target email and per address, "this address already has an account"
+# notices per email.
+SIGNUP_RATE = env.str("SIGNUP_RATE", default="10/hour")
+PASSWORD_RESET_EMAIL_RATE = env.str("PASSWORD_RESET_EMAIL_RATE", default="3/h")
+PASSWORD_RESET_ADDRESS_RATE = env.str("PASSWORD_RESET_ADDRESS_RATE", default="10/h")
+SIGNUP_NOTICE_RATE = env.str("SIGNUP_NOTICE_RATE", default="3/h")
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind N trusted proxies (TRUSTED_PROXY_COUNT=N), the client address is the
@@ -314,6 +332,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "marketplace.api.exception_handler",
+    # DRF's JSON parser with a depth limit and no NUL byte (marketplace/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "marketplace.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -377,9 +401,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-}
+# Logs at LOG_LEVEL and above go to the console and, when LOG_FILE is set, to
+# that file (rotated by size; a daemonised gunicorn drops the console).
+LOG_FILE = env.str("LOG_FILE", default="")
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", default="WARNING"), log_file=LOG_FILE
+)
+# With LOG_FILE set, Celery workers keep these handlers (so task errors reach
+# the file too) instead of replacing them with their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not LOG_FILE

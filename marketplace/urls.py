@@ -24,6 +24,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("messages/", include("messaging.urls")),
     path("", include("orders.urls")),
+    path("", include("reviews.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("marketplace.api_urls")),
@@ -41,3 +42,9 @@ urlpatterns = [
         name="media",
     ),
 ]
+
+# Errors: JSON {"detail"} under /api/, pages elsewhere; a database outage is
+# a 503 with Retry-After (marketplace/responses.py, none touches the database).
+handler400 = "marketplace.responses.bad_request"
+handler404 = "marketplace.responses.page_not_found"
+handler500 = "marketplace.responses.server_error"

@@ -14,12 +14,13 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import exceptions, generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from artists.models import Artist, Item
 from marketplace.errors import DomainError
+from marketplace.parsers import JSONParser
 from orders.selectors import artist_orders_visible_to
 from returns.selectors import return_request_get_for_buyer
 

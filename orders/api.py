@@ -10,19 +10,21 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import generics, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.errors import Conflict
+from marketplace.errors import Conflict, DomainError
+from marketplace.parsers import JSONParser
 
 from . import selectors, services
 from .filters import ArtistOrderFilter
 from .models import ArtistOrder, Order
 from .pricing import price_cart
 from .serializers import (
+    MONEY,
     ArtistOrderCancelResultSerializer,
     ArtistOrderSerializer,
     CancelInputSerializer,
@@ -135,9 +137,25 @@ class CartDiscountView(APIView):
         return _cart_response(services.cart_remove_discount(cart=_cart(request)))
 
 
+class CheckoutInputSerializer(CheckoutSerializer):
+    expected_total = serializers.DecimalField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The total the buyer was shown (GET cart/). When the total is now "
+            "different: 409 with the new total; nothing is charged or reserved."
+        ),
+        **MONEY,
+    )
+
+
+class TotalChangedSerializer(ConflictSerializer):
+    total = serializers.DecimalField(help_text="The total now.", **MONEY)
+
+
 class CheckoutView(APIView):
     @extend_schema(
-        request=CheckoutSerializer,
+        request=CheckoutInputSerializer,
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -152,19 +170,34 @@ class CheckoutView(APIView):
             402: OpenApiResponse(
                 PaymentDeclinedSerializer, description="Payment declined."
             ),
+            409: OpenApiResponse(
+                TotalChangedSerializer,
+                description="The total is not expected_total any more "
+                "(state total_changed): nothing charged or reserved.",
+            ),
         },
     )
     def post(self, request):
-        serializer = CheckoutSerializer(data=request.data)
+        serializer = CheckoutInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        order = services.checkout(
-            cart=_cart(request),
-            buyer=request.user,
-            shipping_address=dict(data["shipping_address"]),
-            payment=dict(data["payment"]),
-            idempotency_key=request.headers.get("Idempotency-Key") or None,
-        )
+        try:
+            order = services.checkout(
+                cart=_cart(request),
+                buyer=request.user,
+                shipping_address=dict(data["shipping_address"]),
+                payment=dict(data["payment"]),
+                idempotency_key=request.headers.get("Idempotency-Key") or None,
+                expected_total=data.get("expected_total"),
+            )
+        except DomainError as error:
+            if error.field != "country":
+                raise
+            # A shop that does not ship there: an error of the address, as
+            # the serializer's own address errors are shaped.
+            raise ValidationError(
+                {"shipping_address": error.as_field_errors()}
+            ) from None
         order = selectors.order_get_for_buyer(buyer=request.user, number=order.number)
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 

@@ -1,15 +1,12 @@
 """Forms of the cart and checkout pages (validation of the shape only: the
 rules live in the services, whose errors the views put back on the form)."""
 
-from html import escape
-
 from django import forms
 from django.conf import settings
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+
+from marketplace.forms import FastSelect
 
 from .models import ArtistOrderState
 from .services.cart import PERSONALISATION_MAX_LENGTH
@@ -17,34 +14,6 @@ from .services.cart import PERSONALISATION_MAX_LENGTH
 
 def country_choices():
     return list(countries)
-
-
-class FastSelect(forms.Select):
-    """A flat ``<select>`` rendered in Python, same markup as ``forms.Select``
-    (name, id, attributes, selected option), without a template per option:
-    the cart and checkout pages list all 249 countries (docs/performance.md).
-    Flat choices only (no option groups)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        selected = set(self.format_value(value))
-        options = []
-        for code, label in self.choices:
-            code = "" if code is None else str(code)
-            label = (
-                label.__html__() if hasattr(label, "__html__") else escape(str(label))
-            )
-            options.append(
-                '  <option value="{}"{}>{}</option>\n'.format(
-                    escape(code), " selected" if code in selected else "", label
-                )
-            )
-        return format_html(
-            '<select name="{}"{}>\n{}\n</select>',
-            name,
-            flatatt(attrs),
-            mark_safe("\n".join(options)),  # noqa: S308 (codes and labels escaped above)
-        )
 
 
 class AddToCartForm(forms.Form):

@@ -10,25 +10,68 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from artists.models import Artist
 from marketplace.money import ZERO, split_proportionally, to_money
 from marketplace.notifications.formatting import format_amount
 
-from .models import Cart, CartLine, DiscountCode, DiscountKind
+from .models import (
+    ArtistOrder,
+    ArtistOrderState,
+    Cart,
+    CartLine,
+    DiscountCode,
+    DiscountKind,
+    Order,
+)
 from .rules import (
     expected_dispatch_date,
     needs_customs_notice,
     shipping_fee_for_zone,
     shipping_zone,
+    unserved_destination_problem,
 )
 
 
 def _format_money(amount: Decimal) -> str:
     return format_amount(to_money(amount))
+
+
+# An order whose artist orders all ended so (a failed payment, cancelled
+# or refused as a whole) sold nothing: its code's use was given back.
+UNSOLD_STATES = (ArtistOrderState.CANCELLED, ArtistOrderState.REFUSED)
+
+
+def discount_uses_by_buyer(code: DiscountCode, buyer_id) -> int:
+    """How many of ``buyer_id``'s orders used ``code`` and still count: all
+    but those that sold nothing (one query)."""
+    if buyer_id is None:
+        return 0
+    live = ArtistOrder.objects.filter(order=OuterRef("pk")).exclude(
+        state__in=UNSOLD_STATES
+    )
+    return (
+        Order.objects.filter(buyer_id=buyer_id, discount_code=code.code)
+        .filter(Exists(live))
+        .count()
+    )
+
+
+def per_buyer_problem(code: DiscountCode, *, used_by_buyer: int) -> str:
+    """Why the buyer may not use ``code`` again, or ""."""
+    limit = code.per_buyer_limit
+    if limit is None or used_by_buyer < limit:
+        return ""
+    return ngettext(
+        "You have already used this code: it can be used once per buyer.",
+        "You have already used this code %(limit)s times, the most allowed per buyer.",
+        limit,
+    ) % {"limit": limit}
 
 
 def discount_problem(
@@ -37,11 +80,14 @@ def discount_problem(
     applicable_subtotal: Decimal,
     has_applicable_items: bool,
     now: datetime | None = None,
+    used_by_buyer: int = 0,
 ) -> str:
     """Why ``code`` cannot apply to a cart, or "" when it can.
 
     ``applicable_subtotal`` is the items subtotal the code would apply to
-    (the whole cart, or the code's artist's items).
+    (the whole cart, or the code's artist's items); ``used_by_buyer`` how
+    many orders of the cart's buyer already used it
+    (``discount_uses_by_buyer``).
     """
     now = now or timezone.now()
     if not code.is_active:
@@ -56,6 +102,8 @@ def discount_problem(
         }
     if code.usage_limit is not None and code.times_used >= code.usage_limit:
         return _("This code has already been used as many times as allowed.")
+    if problem := per_buyer_problem(code, used_by_buyer=used_by_buyer):
+        return problem
     if code.artist_id and not has_applicable_items:
         return _(
             "This code only applies to items from %(artist)s, and your cart has none."
@@ -118,6 +166,9 @@ class ArtistGroup:
     dispatch_date: date
     holiday_until: date | None
     terms: dict
+    # Why this shop cannot deliver to the destination ("" when it can): its
+    # terms leave out the destination's zone.
+    shipping_problem: str = ""
 
     @property
     def quantity(self) -> int:
@@ -251,6 +302,9 @@ def price_cart(
         if threshold is not None and not free and standard_fee > 0:
             missing = to_money(threshold - subtotal)
         fee = ZERO if free else standard_fee
+        shipping_problem = unserved_destination_problem(artist, country)
+        for priced in group_lines:
+            priced.problem = priced.problem or shipping_problem
         groups.append(
             ArtistGroup(
                 artist=artist,
@@ -269,6 +323,7 @@ def price_cart(
                 dispatch_date=expected_dispatch_date(artist, today=today),
                 holiday_until=artist.holiday_end_after(today),
                 terms=artist.terms_snapshot(),
+                shipping_problem=shipping_problem,
             )
         )
 
@@ -280,11 +335,15 @@ def price_cart(
             g for g in groups if not code.artist_id or g.artist.pk == code.artist_id
         ]
         applicable_subtotal = sum((g.items_subtotal for g in applicable), ZERO)
+        used_by_buyer = 0
+        if code.per_buyer_limit is not None:
+            used_by_buyer = discount_uses_by_buyer(code, cart.user_id)
         problem = discount_problem(
             code,
             applicable_subtotal=applicable_subtotal,
             has_applicable_items=bool(applicable),
             now=now,
+            used_by_buyer=used_by_buyer,
         )
         if problem:
             summary.discount_problem = problem

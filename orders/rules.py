@@ -9,8 +9,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
 
 from artists.models import Artist
+from artists.shipping import (  # noqa: F401 (re-exported)
+    DOMESTIC,
+    EU,
+    EU_COUNTRIES,
+    WORLD,
+    serves_zone,
+    shipping_zone,
+)
 from marketplace.money import to_money
 
 from .models import (
@@ -27,30 +37,8 @@ S = ArtistOrderState
 
 # Shipping ---------------------------------------------------------------------
 
-# The 27 member states of the European Union (ISO 3166-1 alpha-2). Shipping to
-# any other country uses the "world" fee and shows the customs notice.
-EU_COUNTRIES = frozenset(
-    {
-        "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR",
-        "HR", "HU", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO",
-        "SE", "SI", "SK",
-    }
-)  # fmt: skip
-
-DOMESTIC = "domestic"
-EU = "eu"
-WORLD = "world"
-
-
-def shipping_zone(*, origin: str, destination: str) -> str:
-    """``domestic`` when the parcel stays in the artist's country, ``eu`` when
-    it goes to a member state of the EU, ``world`` otherwise."""
-    origin, destination = str(origin).upper(), str(destination).upper()
-    if origin == destination:
-        return DOMESTIC
-    if destination in EU_COUNTRIES:
-        return EU
-    return WORLD
+# The zones and the EU's member states live with the shops' terms
+# (artists/shipping.py), which the catalogue's "ships to" filter prices too.
 
 
 def shipping_fee_for_zone(artist: Artist, zone: str) -> Decimal:
@@ -61,6 +49,18 @@ def shipping_fee_for_zone(artist: Artist, zone: str) -> Decimal:
             WORLD: artist.shipping_world,
         }[zone]
     )
+
+
+def unserved_destination_problem(artist: Artist, destination: str) -> str:
+    """Why ``artist`` cannot deliver to ``destination`` (its terms leave out
+    that zone), or "" when it ships there."""
+    zone = shipping_zone(origin=artist.country, destination=destination)
+    if serves_zone(artist, zone):
+        return ""
+    return _(
+        "%(shop)s does not ship to %(country)s: remove its pieces or choose "
+        "another address."
+    ) % {"shop": artist.name, "country": countries.name(str(destination).upper())}
 
 
 def needs_customs_notice(destination: str) -> bool:

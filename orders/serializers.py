@@ -42,6 +42,7 @@ ACTIONS = [
 ]
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+CART_SUM = {"max_digits": None, "decimal_places": 2}  # computed: shown at any size
 
 
 # Cart ------------------------------------------------------------------------
@@ -57,7 +58,7 @@ class CartLineSerializer(serializers.Serializer):
     variant_name = serializers.CharField()
     unit_price = serializers.DecimalField(**MONEY)
     quantity = serializers.IntegerField()
-    line_total = serializers.DecimalField(**MONEY)
+    line_total = serializers.DecimalField(**CART_SUM)
     stock = serializers.IntegerField(help_text="Pieces left in stock now.")
     personalisation = serializers.CharField(source="personalisation_text")
     personalisation_photo = serializers.SerializerMethodField()
@@ -82,7 +83,7 @@ class CartArtistGroupSerializer(serializers.Serializer):
     artist = serializers.CharField(source="artist.slug")
     artist_name = serializers.CharField(source="artist.name")
     lines = CartLineSerializer(many=True)
-    items_subtotal = serializers.DecimalField(**MONEY)
+    items_subtotal = serializers.DecimalField(**CART_SUM)
     shipping_zone = serializers.ChoiceField(choices=["domestic", "eu", "world"])
     standard_shipping_fee = serializers.DecimalField(**MONEY)
     shipping_fee = serializers.DecimalField(**MONEY)
@@ -91,8 +92,8 @@ class CartArtistGroupSerializer(serializers.Serializer):
     free_shipping_missing = serializers.DecimalField(
         allow_null=True, help_text="Amount to add for free shipping.", **MONEY
     )
-    discount = serializers.DecimalField(**MONEY)
-    total = serializers.DecimalField(**MONEY)
+    discount = serializers.DecimalField(**CART_SUM)
+    total = serializers.DecimalField(**CART_SUM)
     dispatch_date = serializers.DateField()
     holiday_until = serializers.DateField(allow_null=True)
     terms = serializers.JSONField()
@@ -111,10 +112,10 @@ class CartSerializer(serializers.Serializer):
     country = serializers.CharField()
     artists = CartArtistGroupSerializer(source="groups", many=True)
     quantity = serializers.IntegerField()
-    items_total = serializers.DecimalField(**MONEY)
-    shipping_total = serializers.DecimalField(**MONEY)
-    discount_total = serializers.DecimalField(**MONEY)
-    total = serializers.DecimalField(**MONEY)
+    items_total = serializers.DecimalField(**CART_SUM)
+    shipping_total = serializers.DecimalField(**CART_SUM)
+    discount_total = serializers.DecimalField(**CART_SUM)
+    total = serializers.DecimalField(**CART_SUM)
     customs_notice = serializers.BooleanField(
         help_text="Delivery outside the EU: duties and import taxes are paid on arrival."
     )

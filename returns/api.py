@@ -23,11 +23,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.errors import DomainError
+from marketplace.parsers import JSONParser
 from orders.models import OrderLine
 from orders.serializers import ConflictSerializer
 

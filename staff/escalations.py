@@ -1,12 +1,14 @@
 """The escalation queue: what waits on the marketplace team, oldest first.
 
-Eight kinds of rows, each read with one query (plus one count), whatever the
+Nine kinds of rows, each read with one query (plus one count), whatever the
 number of rows: shops awaiting approval, escalated return requests, artist orders whose acceptance
 deadline has passed or is near, open not-received reports, cancellation
 requests the artist has left open too long, flagged messages still shown,
 refunds the provider declined for good (until staff marks them handled)
 or still pending after many attempts, and payouts the provider refused so
-many times in a row that the runs leave them to staff.
+many times in a row that the runs leave them to staff, and emails still
+failing two days after their first attempt (until staff retries them or
+marks them handled).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from artists.models import Artist
 from marketplace.notifications.formatting import format_amount
+from marketplace.notifications.models import Notification, NotificationStatus
 from messaging.models import Message
 from messaging.rendering import system_text
 from orders.models import (
@@ -52,6 +55,7 @@ KINDS = {
     "messages": gettext_lazy("Flagged messages"),
     "refunds": gettext_lazy("Refunds failed or stuck"),
     "payouts": gettext_lazy("Payouts failed, left to staff"),
+    "emails": gettext_lazy("Emails that could not be sent"),
 }
 
 
@@ -194,6 +198,19 @@ def payouts_failed(now) -> QuerySet:
     return payouts_left_to_staff()
 
 
+def emails_failed(now) -> QuerySet:
+    """Emails the provider refused for the whole retry period (two days)
+    and that staff has neither retried nor marked handled; the longest
+    unsent first."""
+    return (
+        Notification.objects.filter(
+            status=NotificationStatus.FAILED, handled_at__isnull=True
+        )
+        .select_related("recipient")
+        .order_by("first_attempt_at", "created_at", "id")
+    )
+
+
 QUERIES = {
     "shops": shops_awaiting_approval,
     "returns": escalated_returns,
@@ -203,6 +220,7 @@ QUERIES = {
     "messages": flagged_messages,
     "refunds": refunds_failed_or_stuck,
     "payouts": payouts_failed,
+    "emails": emails_failed,
 }
 
 
@@ -391,6 +409,27 @@ def _payout_row(payout, now) -> Row:
     )
 
 
+def _email_row(notification, now) -> Row:
+    detail = _("Failed after %(attempts)s attempts: %(error)s") % {
+        "attempts": notification.attempts,
+        "error": notification.last_error or _("no error recorded"),
+    }
+    return Row(
+        kind="emails",
+        title=_("Email “%(event)s” to %(address)s")
+        % {"event": notification.event, "address": notification.to_email},
+        detail=truncatechars(detail, 160),
+        since=notification.first_attempt_at or notification.created_at,
+        url=_change_url(notification),
+        links=[
+            (_("retry"), _transition_url(notification, "retry")),
+            (_("mark as handled"), _transition_url(notification, "mark_handled")),
+            (_("recipient"), _user_url(notification.recipient_id)),
+        ],
+        overdue=True,
+    )
+
+
 ROW_BUILDERS = {
     "shops": _shop_row,
     "returns": _return_row,
@@ -400,6 +439,7 @@ ROW_BUILDERS = {
     "messages": _message_row,
     "refunds": _refund_row,
     "payouts": _payout_row,
+    "emails": _email_row,
 }
 
 

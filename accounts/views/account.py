@@ -4,6 +4,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages.views import SuccessMessageMixin
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -18,7 +19,9 @@ from marketplace.errors import DomainError
 
 from ..forms import OutboxPasswordResetForm, ProfileForm, SignupForm
 from ..models import Language
+from ..ratelimit import password_reset_allowed, signup_throttled_message, signup_wait
 from ..services import Role, user_register, user_update_profile
+from .email import email_change_requested_message
 
 
 def _safe_next(request) -> str | None:
@@ -46,8 +49,13 @@ def _set_language_cookie(response, language: str) -> None:
 def signup(request):
     """Create an account (buyer or artist), log in, and go on shopping or to
     the seller dashboard."""
+    status = 200
     if request.method == "POST":
         form = SignupForm(request.POST)
+        # Counted with the API's sign-ups from the same address (SIGNUP_RATE).
+        if form.is_valid() and (wait := signup_wait(request)) is not None:
+            form.add_error(None, signup_throttled_message(wait))
+            status = 429
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -94,6 +102,7 @@ def signup(request):
         request,
         "accounts/user_signup.html",
         {"form": form, "next": _safe_next(request) or ""},
+        status=status,
     )
 
 
@@ -104,6 +113,7 @@ def home(request):
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
+            requested_before = user.pending_email_requested_at
             try:
                 user_update_profile(user=user, **form.cleaned_data)
             except DomainError as error:
@@ -112,6 +122,8 @@ def home(request):
                 # The new language applies to this confirmation already.
                 translation.activate(user.language)
                 messages.success(request, _("Your profile has been saved."))
+                if user.pending_email_requested_at != requested_before:
+                    messages.info(request, email_change_requested_message(user))
                 response = redirect("accounts:home")
                 _set_language_cookie(response, user.language)
                 return response
@@ -165,9 +177,18 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page. Beyond a few requests per hour for one email or
+    from one address (``accounts.ratelimit``), it answers exactly as usual
+    and sends nothing."""
+
     form_class = OutboxPasswordResetForm
     template_name = "registration/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if password_reset_allowed(self.request, form.cleaned_data["email"]):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -27,6 +27,7 @@ from orders import rules, selectors, services
 from orders.forms import CancelForm, NotReceivedForm
 from orders.presenters import decorate_artist_order
 from returns.presenters import attach_line_eligibility
+from reviews.presenters import attach_line_reviews
 
 
 @login_required
@@ -55,6 +56,7 @@ def order_detail(request, number):
             messages=artist_order_messages(artist_order, viewer=request.user),
         )
     attach_line_eligibility(artist_orders)
+    attach_line_reviews(artist_orders)
     artist_order_threads_mark_read(artist_orders=artist_orders, user=request.user)
     return render(
         request,

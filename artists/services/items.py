@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.errors import DomainError
 
-from ..models import Artist, Item, ItemPhoto, StockAlert, Variant
+from ..models import Artist, Category, Item, ItemPhoto, StockAlert, Variant
 from ..stock import stock_set
 from .steps import (
     apply,
@@ -52,6 +52,7 @@ def item_create(
     is_active: bool = True,
     variants: list | None = None,
     stock: int = 0,
+    category: Category | None = None,
 ) -> Item:
     """Create an item with its variants (``variants``: names or dicts with
     ``name``, optional ``price`` and ``stock``). An item without options gets
@@ -75,6 +76,7 @@ def item_create(
         size_guide=(size_guide or "").strip(),
         personalisable=bool(personalisable),
         is_active=bool(is_active),
+        category=category,
     )
     validate_fields(item, ["title", "description", "price", "size_guide"])
     item.save()
@@ -95,8 +97,10 @@ def item_update(
     size_guide: str | None = None,
     personalisable: bool | None = None,
     is_active: bool | None = None,
+    category: Category | None | EllipsisType = ...,
 ) -> Item:
-    """Change an item's description, price or on-sale status.
+    """Change an item's description, price, category (``None``: none) or
+    on-sale status.
 
     :raises DomainError: for an empty title or a price not above zero.
     """
@@ -114,6 +118,9 @@ def item_update(
             price, field="price", minimum=Decimal("0.01"), allow_zero=False
         )
     changed = apply(locked, changes)
+    if category is not ... and locked.category_id != (category and category.pk):
+        locked.category = category
+        changed = [*changed, "category"]
     if changed:
         validate_fields(locked, changed)
         locked.save(update_fields=[*changed, "updated_at"])

@@ -46,6 +46,8 @@ TERMS_FIELDS = (
     "shipping_eu",
     "shipping_world",
     "free_shipping_over",
+    "ships_to_eu",
+    "ships_worldwide",
 )
 FEE_FIELDS = (
     "shipping_domestic",
@@ -147,6 +149,8 @@ def artist_update_terms(
     shipping_eu: Decimal | None = None,
     shipping_world: Decimal | None = None,
     free_shipping_over: Decimal | None | EllipsisType = ...,
+    ships_to_eu: bool | None = None,
+    ships_worldwide: bool | None = None,
 ) -> Artist:
     """Change a shop's terms of sale (orders keep the terms they were bought
     under).
@@ -164,6 +168,8 @@ def artist_update_terms(
         "shipping_domestic": shipping_domestic,
         "shipping_eu": shipping_eu,
         "shipping_world": shipping_world,
+        "ships_to_eu": ships_to_eu,
+        "ships_worldwide": ships_worldwide,
     }
     changes = {key: value for key, value in given.items() if value is not None}
     if free_shipping_over is not ...:

@@ -66,6 +66,7 @@ def item_create(request):
                     for name in form.option_names()
                 ],
                 stock=data["stock"],
+                category=data["category"],
             )
         except DomainError as error:
             add_domain_error(form, error)

@@ -1,3 +1,5 @@
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -17,7 +19,10 @@ class Notification(models.Model):
 
     The row is claimed (``pending`` → ``sending``) by a conditional update
     before sending, so a given row is sent at most once even when a task is
-    delivered twice or the sweep races a worker.
+    delivered twice or the sweep races a worker. A failed send is retried
+    with back-off for ``NOTIFICATION_RETRY_HOURS`` (48) from the first
+    attempt, then the row is ``failed`` and waits in the staff escalation
+    queue until staff retries it or marks it handled.
     """
 
     recipient = models.ForeignKey(
@@ -45,6 +50,13 @@ class Notification(models.Model):
     available_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     claimed_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When the first attempt was made: retries stop this long after it.
+    first_attempt_at = models.DateTimeField(
+        _("first attempt at"), null=True, blank=True
+    )
+    # A failed email staff has dealt with (told the person another way,
+    # address wrong): it leaves the escalation queue.
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
@@ -63,3 +75,24 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.to_email} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """The ``Message-ID`` of this email, the same at every attempt: a
+        resend after a crash is the same message to the provider and to the
+        reader's mail client. The creation time (to the microsecond) keeps
+        ids apart between databases (staging and production) that share a
+        provider and reuse the same row ids."""
+        stamp = int(self.created_at.timestamp() * 1_000_000)
+        return f"<notification-{self.pk}.{stamp}@{message_id_domain()}>"
+
+
+def message_id_domain() -> str:
+    """The domain of the ``Message-ID``s: ``NOTIFICATION_MESSAGE_ID_DOMAIN``,
+    else the domain of ``DEFAULT_FROM_EMAIL`` (the sender's, so providers
+    that check alignment are happy)."""
+    domain = getattr(settings, "NOTIFICATION_MESSAGE_ID_DOMAIN", "")
+    if not domain:
+        address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        domain = address.rpartition("@")[2]
+    return domain or "localhost"

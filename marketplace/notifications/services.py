@@ -8,9 +8,19 @@ pending and ``sweep_pending`` hands it over later.
 A row is claimed (``pending`` → ``sending``) by one conditional UPDATE
 before the email goes out, so two deliveries of the same task, or a task
 racing the sweep, never send it twice. A failed attempt puts the row back to
-``pending`` with a later ``available_at`` (back-off); after ``MAX_ATTEMPTS``
-it is ``failed`` and waits for staff (``retry``). A claim whose sender died
-(``claimed_until`` passed) is released by the sweep.
+``pending`` with a later ``available_at`` (back-off: 30 s doubling, at most
+one hour); once ``retry_period()`` (48 h) has passed since the first attempt
+it is ``failed`` and waits in the staff escalation queue (``retry``,
+``mark_handled``). A claim whose sender died (``claimed_until`` passed) is
+released by the sweep.
+
+Delivery is at least once: a sender that dies after the provider took the
+email and before "sent" is recorded leaves a claim that expires, and the
+email goes out again. Recording "sent" is retried for a while
+(``MARK_SENT_DELAYS``) so that a database restart does not open that
+window, and every attempt carries the same ``Message-ID`` (and, for the
+providers that honour one, the same idempotency key), so a resend is the
+same message to the provider and the reader (docs/reliability.md).
 """
 
 import logging
@@ -23,17 +33,21 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.signals import setting_changed
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .emails import render
+from .emails import build_message
 from .models import Notification, NotificationStatus
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+# Failed sends are retried this long after the first attempt (hours;
+# setting NOTIFICATION_RETRY_HOURS), then the row is failed and shown to staff.
+RETRY_HOURS = 48
 # How long a sender may hold a claim before the sweep gives the row to
 # another one; well above EMAIL_TIMEOUT so a slow but live send is not doubled.
 CLAIM_SECONDS = 300
@@ -41,6 +55,10 @@ SKIPPED = "skipped"
 # An email connection (SMTP session, provider HTTP session) left unused for
 # longer than this is closed and a new one opened: servers drop idle ones.
 EMAIL_CONNECTION_IDLE_SECONDS = 30
+# After the provider took an email, recording "sent" is tried again after
+# these pauses (seconds) when the database is unreachable: 15.5 s in all,
+# longer than a database restart. Only then is the row left to its claim.
+MARK_SENT_DELAYS = (0.5, 1, 2, 4, 8)
 
 
 def backoff_seconds(attempts: int) -> int:
@@ -51,6 +69,23 @@ def backoff_seconds(attempts: int) -> int:
     return int(min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
+def retry_period() -> timedelta:
+    """How long after its first attempt a failing email is still retried."""
+    return timedelta(
+        hours=float(getattr(settings, "NOTIFICATION_RETRY_HOURS", RETRY_HOURS))
+    )
+
+
+def next_attempt_at(*, attempts: int, first_attempt_at, now):
+    """When to try again after failed attempt number ``attempts``, or None
+    when the retry period is over (the row fails). The last try is made at
+    the end of the period, not skipped because the back-off overshoots it."""
+    deadline = (first_attempt_at or now) + retry_period()
+    if now >= deadline:
+        return None
+    return min(now + timedelta(seconds=backoff_seconds(attempts)), deadline)
+
+
 def notify(
     *,
     recipient,
@@ -58,6 +93,7 @@ def notify(
     context: dict,
     dedupe_key: str | None = None,
     available_at=None,
+    to_email: str | None = None,
 ):
     """Record an email to ``recipient`` about ``event``; it is sent after commit,
     or, with ``available_at`` in the future, by the sweep once that time comes.
@@ -65,12 +101,15 @@ def notify(
     ``context`` must be JSON-serialisable (Decimals and dates are fine); it is
     rendered with ``templates/emails/<event>_*`` in the recipient's language.
     With ``dedupe_key``, a second call with the same key records nothing.
+    ``to_email`` sends it to another address than the recipient's (an email
+    change: the link goes to the new address, the notice to the old one).
     Returns the notification, or None when nothing was recorded (no email
     address, or a duplicate key).
 
     :raises TypeError: when ``context`` cannot be stored as JSON.
     """
-    if not recipient.email:
+    to_email = to_email or recipient.email
+    if not to_email:
         return None
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
@@ -80,7 +119,7 @@ def notify(
         with transaction.atomic():
             notification = Notification.objects.create(
                 recipient=recipient,
-                to_email=recipient.email,
+                to_email=to_email,
                 event=event,
                 language=recipient.language or settings.LANGUAGE_CODE,
                 context=context,
@@ -153,19 +192,57 @@ def claim(*, notification_id: int) -> Notification | None:
             status=NotificationStatus.SENDING,
             claimed_until=claimed_until,
             attempts=F("attempts") + 1,
+            first_attempt_at=Coalesce(F("first_attempt_at"), now),
         )
         if not claimed:
             return None
     notification.status = NotificationStatus.SENDING
     notification.claimed_until = claimed_until
     notification.attempts += 1
+    notification.first_attempt_at = notification.first_attempt_at or now
     return notification
 
 
-def _mark_sent(*, notification_id: int) -> None:
-    """Record a successful send. It wins even when the claim was released
-    meanwhile (a very slow provider): marking it sent stops any other
-    attempt."""
+def _mark_sent(*, notification_id: int) -> bool:
+    """Record a successful send, trying again after each of
+    ``MARK_SENT_DELAYS`` while the database cannot be reached (a restart, a
+    dropped connection): the provider already has the email, and a row left
+    ``sending`` would be sent again once its claim expires. Returns whether
+    it was recorded. Inside a transaction (never in a worker) nothing can be
+    retried: the error is raised."""
+    for pause in (*MARK_SENT_DELAYS, None):
+        try:
+            _write_sent(notification_id=notification_id)
+        except (OperationalError, InterfaceError) as error:
+            if db_connection.in_atomic_block:
+                raise
+            # A new connection for the next try (the old one may be dead).
+            db_connection.close()
+            if pause is None:
+                logger.error(
+                    "Notification %s was sent but could not be recorded as sent "
+                    "(%s: %s); it will be sent again, with the same Message-ID, "
+                    "once its claim expires",
+                    notification_id,
+                    type(error).__name__,
+                    error,
+                )
+                return False
+            logger.warning(
+                "Recording notification %s as sent failed (%s); trying again in %s s",
+                notification_id,
+                error,
+                pause,
+            )
+            time.sleep(pause)
+        else:
+            return True
+    return False  # pragma: no cover - the loop returns
+
+
+def _write_sent(*, notification_id: int) -> None:
+    """The write itself. It wins even when the claim was released meanwhile
+    (a very slow provider): marking it sent stops any other attempt."""
     Notification.objects.filter(
         pk=notification_id,
         status__in=[NotificationStatus.SENDING, NotificationStatus.PENDING],
@@ -188,18 +265,12 @@ def send(*, notification_id: int) -> str:
     if notification is None:  # not due, taken by someone else, or gone
         return SKIPPED
     try:
-        subject, text, html = render(notification)
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[notification.to_email],
-        )
-        message.attach_alternative(html, "text/html")
+        message = build_message(notification)
         _deliver(message)
     except Exception as error:
         return _record_failure(notification, error)
-    _mark_sent(notification_id=notification_id)
+    if not _mark_sent(notification_id=notification_id):
+        return NotificationStatus.SENDING  # left to its claim, then resent
     return NotificationStatus.SENT
 
 
@@ -255,27 +326,32 @@ def _email_settings_changed(*, setting, **kwargs):
         _close_email_connection()
 
 
-def _record_failure(notification: Notification, error: Exception) -> str:
-    """Back to pending after the back-off, or failed after the last attempt."""
-    failed = notification.attempts >= MAX_ATTEMPTS
-    status = NotificationStatus.FAILED if failed else NotificationStatus.PENDING
+def _record_failure(notification: Notification, error: Exception, now=None) -> str:
+    """Back to pending after the back-off, or failed (and shown to staff)
+    once the retry period since the first attempt is over."""
+    now = now or timezone.now()
+    retry_at = next_attempt_at(
+        attempts=notification.attempts,
+        first_attempt_at=notification.first_attempt_at,
+        now=now,
+    )
+    status = NotificationStatus.PENDING if retry_at else NotificationStatus.FAILED
     Notification.objects.filter(
         pk=notification.pk,
         status=NotificationStatus.SENDING,
         attempts=notification.attempts,
     ).update(
         status=status,
-        available_at=timezone.now()
-        + timedelta(seconds=backoff_seconds(notification.attempts)),
+        available_at=retry_at or now,
         claimed_until=None,
         last_error=f"{type(error).__name__}: {error}"[:2000],
     )
     logger.warning(
-        "Notification %s (%s) failed, attempt %s of %s: %s",
+        "Notification %s (%s) failed, attempt %s, %s: %s",
         notification.pk,
         notification.event,
         notification.attempts,
-        MAX_ATTEMPTS,
+        f"next at {retry_at:%Y-%m-%d %H:%M:%S}" if retry_at else "giving up",
         error,
     )
     return status
@@ -293,22 +369,27 @@ def seconds_until_due(*, notification_id: int) -> float:
     return max((available_at - timezone.now()).total_seconds(), 0.0)
 
 
-def release_stale_claims() -> int:
+def release_stale_claims(*, now=None) -> int:
     """Give back rows whose sender stopped mid-send (claim expired).
 
     The email may or may not have left: the row goes back to pending (or to
-    failed after the last attempt), choosing a rare duplicate over a lost
-    email. Returns how many rows were released.
+    failed once the retry period is over), choosing a rare duplicate, with
+    the same ``Message-ID``, over a lost email. Returns how many rows were
+    released.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     stale = Notification.objects.filter(
         status=NotificationStatus.SENDING, claimed_until__lt=now
     )
     note = "Claim expired: the sender stopped before recording the result."
-    failed = stale.filter(attempts__gte=MAX_ATTEMPTS).update(
-        status=NotificationStatus.FAILED, claimed_until=None, last_error=note
+    too_old = Q(first_attempt_at__lte=now - retry_period())
+    failed = stale.filter(too_old).update(
+        status=NotificationStatus.FAILED,
+        claimed_until=None,
+        available_at=now,
+        last_error=note,
     )
-    released = stale.filter(attempts__lt=MAX_ATTEMPTS).update(
+    released = stale.exclude(too_old).update(
         status=NotificationStatus.PENDING,
         claimed_until=None,
         available_at=now,
@@ -321,16 +402,17 @@ def release_stale_claims() -> int:
     return failed + released
 
 
-def sweep_pending(*, limit: int = 500) -> int:
+def sweep_pending(*, limit: int = 500, now=None) -> int:
     """Release stale claims, then dispatch up to ``limit`` due pending rows.
 
     Stops at the first row the broker refuses (the next sweep goes on).
     Returns how many were dispatched.
     """
-    release_stale_claims()
+    now = now or timezone.now()
+    release_stale_claims(now=now)
     due = list(
         Notification.objects.filter(
-            status=NotificationStatus.PENDING, available_at__lte=timezone.now()
+            status=NotificationStatus.PENDING, available_at__lte=now
         )
         .order_by("available_at", "id")
         .values_list("pk", flat=True)[:limit]
@@ -345,8 +427,9 @@ def sweep_pending(*, limit: int = 500) -> int:
 
 def retry(*, notification_ids) -> int:
     """Put failed, pending or stale notifications back in the queue now, with
-    a fresh set of attempts (staff action). Sent ones and live claims are
-    left alone. Returns how many were re-queued."""
+    a fresh retry period (staff action): they leave the escalation queue.
+    Sent ones and live claims are left alone. Returns how many were
+    re-queued."""
     now = timezone.now()
     with transaction.atomic():
         ids = list(
@@ -362,8 +445,21 @@ def retry(*, notification_ids) -> int:
             status=NotificationStatus.PENDING,
             available_at=now,
             attempts=0,
+            first_attempt_at=None,
             claimed_until=None,
+            handled_at=None,
         )
         for pk in ids:
             transaction.on_commit(partial(dispatch, notification_id=pk), robust=True)
     return len(ids)
+
+
+def mark_handled(*, notification_ids, now=None) -> int:
+    """Failed notifications staff has dealt with another way (told the
+    person, the address is wrong): they leave the escalation queue and are
+    not sent. Returns how many were marked."""
+    return Notification.objects.filter(
+        pk__in=list(notification_ids),
+        status=NotificationStatus.FAILED,
+        handled_at__isnull=True,
+    ).update(handled_at=now or timezone.now())

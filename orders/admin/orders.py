@@ -334,6 +334,7 @@ class DiscountCodeAdmin(admin.ModelAdmin):
         "ends_at",
         "times_used",
         "usage_limit",
+        "per_buyer_limit",
         "is_active",
     ]
     list_filter = [

@@ -106,6 +106,18 @@ class DiscountCode(models.Model):
         _("minimum amount"), default=Decimal("0.00"), **MONEY
     )
     usage_limit = models.PositiveIntegerField(_("usage limit"), null=True, blank=True)
+    per_buyer_limit = models.PositiveIntegerField(
+        _("limit per buyer"),
+        null=True,
+        blank=True,
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How many orders one buyer may place with this code; empty for no "
+            "limit. An order cancelled or refused as a whole (or whose payment "
+            "failed) gives its use back."
+        ),
+    )
     times_used = models.PositiveIntegerField(_("times used"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -126,6 +138,10 @@ class DiscountCode(models.Model):
                 condition=Q(usage_limit__isnull=True)
                 | Q(times_used__lte=F("usage_limit")),
                 name="discount_used_within_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(per_buyer_limit__isnull=True) | Q(per_buyer_limit__gte=1),
+                name="discount_per_buyer_limit_positive",
             ),
         ]
 

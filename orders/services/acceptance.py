@@ -20,6 +20,7 @@ from ..models import (
     Refund,
     RefundReason,
 )
+from .discounts import give_code_use_back_if_unsold
 from .history import log_transition, release_stock_of
 from .steps import (
     REASON_MAX_LENGTH,
@@ -91,6 +92,7 @@ def _refuse(
         note=reason,
     )
     release_stock_of(artist_orders=[artist_order])
+    give_code_use_back_if_unsold(order=artist_order.order)
     accepted = CancellationRequest.objects.filter(
         artist_order=artist_order, status=CancellationStatus.OPEN
     ).update(status=CancellationStatus.ACCEPTED, resolved_at=now)

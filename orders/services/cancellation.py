@@ -22,6 +22,7 @@ from ..models import (
     RefundReason,
     order_status,
 )
+from .discounts import give_code_use_back_if_unsold
 from .history import log_transition, release_stock_of
 from .steps import (
     REASON_MAX_LENGTH,
@@ -63,6 +64,7 @@ def _cancel_now(*, artist_order: ArtistOrder, by, reason: str, now) -> None:
         note=reason,
     )
     release_stock_of(artist_orders=[artist_order])
+    give_code_use_back_if_unsold(order=artist_order.order)
     email(
         recipient=buyer_of(artist_order),
         event="order_cancelled",

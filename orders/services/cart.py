@@ -12,10 +12,16 @@ from django_countries import countries
 from artists.models import Variant
 from marketplace.errors import DomainError
 from marketplace.images import clean_image
-from marketplace.money import ZERO
+from marketplace.money import MONEY_MAX, ZERO
+from marketplace.notifications.formatting import format_amount
 
 from ..models import Cart, CartLine, DiscountCode
-from ..pricing import cart_lines_for_pricing, discount_problem, price_cart
+from ..pricing import (
+    cart_lines_for_pricing,
+    discount_problem,
+    discount_uses_by_buyer,
+    price_cart,
+)
 
 PERSONALISATION_MAX_LENGTH = 500
 MAX_QUANTITY = 999
@@ -89,6 +95,33 @@ def _check_stock(*, variant: Variant, wanted: int, already: int) -> None:
     raise DomainError(message, field="quantity")
 
 
+def _check_amount(
+    *,
+    cart: Cart,
+    variant: Variant,
+    quantity: int,
+    excluding_line: CartLine | None = None,
+) -> None:
+    """Refuse a change that would take the cart's items beyond what an
+    amount can hold (``MONEY_MAX``): such a cart could neither be shown nor
+    ordered. ``quantity`` pieces of ``variant`` come on top of the cart's
+    other lines (all but ``excluding_line``)."""
+    others = CartLine.objects.filter(cart=cart).select_related("variant__item")
+    if excluding_line is not None:
+        others = others.exclude(pk=excluding_line.pk)
+    total = variant.unit_price * quantity
+    total += sum((line.variant.unit_price * line.quantity for line in others), ZERO)
+    if total > MONEY_MAX:
+        raise DomainError(
+            _(
+                "Your cart would come to more than %(max)s €, the most one "
+                "order can hold: lower the quantity."
+            )
+            % {"max": format_amount(MONEY_MAX)},
+            field="quantity",
+        )
+
+
 def cart_add_line(
     *,
     cart: Cart,
@@ -104,8 +137,8 @@ def cart_add_line(
     checked to be a real image and re-encoded without metadata.
 
     :raises DomainError: ``variant`` (unknown, not for sale, or from the
-        buyer's own shop), ``quantity``
-        (below 1 or beyond the stock left), ``personalisation`` or
+        buyer's own shop), ``quantity`` (below 1, beyond the stock left, or
+        taking the cart beyond ``MONEY_MAX``), ``personalisation`` or
         ``personalisation_photo`` (not personalisable, too long, not an image).
     """
     variant = _buyable_variant(variant_id)
@@ -137,6 +170,7 @@ def cart_add_line(
         cart = _lock_cart(cart)
         variant = Variant.objects.select_related("item").get(pk=variant.pk)
         _check_stock(variant=variant, wanted=quantity, already=_in_cart(cart, variant))
+        _check_amount(cart=cart, variant=variant, quantity=quantity)
         if not text and photo is None:
             line = (
                 CartLine.objects.filter(
@@ -166,18 +200,21 @@ def cart_add_line(
 def cart_update_line(*, cart: Cart, line_id, quantity) -> CartLine:
     """Set the quantity of one line of the cart.
 
-    :raises DomainError: ``line`` (not in this cart), ``quantity`` (below 1 or
-        beyond the stock left).
+    :raises DomainError: ``line`` (not in this cart), ``quantity`` (below 1,
+        beyond the stock left, or taking the cart beyond ``MONEY_MAX``).
     """
     quantity = _clean_quantity(quantity)
     with transaction.atomic():
         cart = _lock_cart(cart)
         line = _line_of(cart, line_id)
-        variant = Variant.objects.get(pk=line.variant_id)
+        variant = Variant.objects.select_related("item").get(pk=line.variant_id)
         _check_stock(
             variant=variant,
             wanted=quantity,
             already=_in_cart(cart, variant, excluding_line=line),
+        )
+        _check_amount(
+            cart=cart, variant=variant, quantity=quantity, excluding_line=line
         )
         line.quantity = quantity
         line.save(update_fields=["quantity"])
@@ -252,6 +289,9 @@ def cart_apply_discount(*, cart: Cart, code: str) -> Cart:
             discount,
             applicable_subtotal=sum((g.items_subtotal for g in applicable), ZERO),
             has_applicable_items=bool(applicable),
+            used_by_buyer=discount_uses_by_buyer(discount, cart.user_id)
+            if discount.per_buyer_limit is not None
+            else 0,
         )
         if problem:
             raise DomainError(problem, field="code")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from artists.models import Variant
 from artists.stock import stock_take_many
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
-from marketplace.money import ZERO, to_money
+from marketplace.money import MONEY_MAX, ZERO, to_money
 from marketplace.notifications.formatting import format_amount
 
 from ..models import (
@@ -30,7 +30,13 @@ from ..models import (
     PaymentStatus,
 )
 from ..payments import PaymentResult, get_provider
-from ..pricing import cart_lines_for_pricing, is_buyable, price_cart
+from ..pricing import (
+    cart_lines_for_pricing,
+    discount_uses_by_buyer,
+    is_buyable,
+    per_buyer_problem,
+    price_cart,
+)
 from .cart import clean_country
 from .payment import record_decline, record_payment
 
@@ -113,15 +119,18 @@ def checkout(
 
     With ``idempotency_key``, the same key returns the order it created.
     With ``expected_total`` (the total the buyer was shown), a different
-    total stops the checkout before anything is charged.
+    total stops the checkout before anything is reserved or charged
+    (``check_expected_total``).
 
     :raises DomainError: invalid address (one error per field), unknown
         provider (``payment``), empty cart (``cart``), a piece no longer for
         sale (``lines``) or no longer in stock (``quantity``), a code that no
-        longer applies (``code``), a total that changed (``total``).
+        longer applies (``code``), a shop that does not ship to the
+        address's country (``country``).
     :raises PaymentDeclined: the provider declined; ``payload`` has the
         order number.
-    :raises Conflict: the same idempotency key is still being paid.
+    :raises Conflict: the same idempotency key is still being paid; the
+        total differs from ``expected_total`` (``check_expected_total``).
     """
     address = validate_shipping_address(shipping_address)
     if not isinstance(payment, dict):
@@ -239,6 +248,27 @@ def _stock_error(variant_id: int, wanted: int) -> DomainError:
     )
 
 
+TOTAL_CHANGED = "total_changed"
+
+
+def check_expected_total(*, total, expected_total) -> None:
+    """Refuse to charge ``total`` when the buyer was shown another one
+    (``expected_total``; None: not checked). Called by checkout under its
+    locks, so the total compared is the one charged.
+
+    :raises Conflict: state ``total_changed``, ``payload`` the new ``total``
+        (a 409 in the API, an error above the page's pay button).
+    """
+    if expected_total is None or total == to_money(expected_total):
+        return
+    raise Conflict(
+        _("The total is now %(total)s €: please check your order and pay again.")
+        % {"total": format_amount(total)},
+        state=TOTAL_CHANGED,
+        payload={"total": str(to_money(total))},
+    )
+
+
 def _reserve(
     *, cart: Cart, buyer, address: dict, checkout_key: str | None, expected_total=None
 ) -> tuple[Order, list[ArtistOrder] | None]:
@@ -276,17 +306,30 @@ def _reserve(
                     field="lines",
                 )
         summary = price_cart(cart, lines=lines, country=address["country"])
+        for group in summary.groups:
+            if group.shipping_problem:
+                # A shop whose terms leave out the destination's zone: an
+                # error of the address's country (nothing reserved yet).
+                raise DomainError(
+                    group.shipping_problem,
+                    field="country",
+                    errors={"country": [group.shipping_problem]},
+                )
+        if max(summary.total, summary.items_total) > MONEY_MAX:
+            # A price raised after the pieces went in the cart: no amount
+            # field could hold this order.
+            raise DomainError(
+                _(
+                    "Your cart comes to more than %(max)s €, the most one order "
+                    "can hold: lower a quantity."
+                )
+                % {"max": format_amount(MONEY_MAX)},
+                field="lines",
+            )
         code = summary.discount_code
         if code is not None and summary.discount_problem:
             raise DomainError(summary.discount_problem, field="code")
-        if expected_total is not None and summary.total != to_money(expected_total):
-            raise DomainError(
-                _(
-                    "The total is now %(total)s €: please check your order and pay again."
-                )
-                % {"total": format_amount(summary.total)},
-                field="total",
-            )
+        check_expected_total(total=summary.total, expected_total=expected_total)
 
         wanted: dict[int, int] = defaultdict(int)
         for line in lines:
@@ -310,6 +353,15 @@ def _reserve(
                     _("This code has already been used as many times as allowed."),
                     field="code",
                 )
+            # The UPDATE above holds the code's row until the commit, so a
+            # concurrent checkout with the same code counts after this one's
+            # order exists: one buyer cannot go past the limit by racing.
+            if code.per_buyer_limit is not None:
+                problem = per_buyer_problem(
+                    code, used_by_buyer=discount_uses_by_buyer(code, buyer.pk)
+                )
+                if problem:
+                    raise DomainError(problem, field="code")
 
         now = timezone.now()
         order = Order.objects.create(

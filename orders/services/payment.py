@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from marketplace.notifications.services import notify
@@ -30,6 +29,7 @@ from ..models import (
 )
 from ..payments import PaymentProvider, PaymentResult
 from ..rules import acceptance_deadline
+from .discounts import give_code_use_back_if_unsold
 from .history import log_transition, release_stock_of
 
 
@@ -148,10 +148,7 @@ def fail_order_payment(
             at=now,
         )
     release_stock_of(artist_orders=waiting)
-    if order.discount_code and len(waiting) == len(artist_orders):
-        DiscountCode.objects.filter(code=order.discount_code, times_used__gt=0).update(
-            times_used=F("times_used") - 1
-        )
+    give_code_use_back_if_unsold(order=order)
     return len(waiting)
 
 

@@ -361,6 +361,38 @@ MATRIX: dict[str, Rule] = {
     "api-return-escalate": api_buyer_action("return_request", {"message": "Look."}),
     "api-return-ship-back": api_buyer_action("return_request", TRACKING),
     "api-return-withdraw": api_buyer_action("return_request"),
+    # Reviews: the visible ones are public; a review is its buyer's to edit
+    # and its shop's to answer, a 404 to anyone else.
+    "reviews:item": public("item"),
+    "reviews:artist": public("artist_slug"),
+    "reviews:photo": public("review_photo"),
+    "api-item-reviews": public("item", api=True),
+    "api-artist-reviews": public("artist_slug", api=True),
+    "reviews:create": page_of_buyer("reviewable_line"),
+    "reviews:edit": page_of_buyer("review"),
+    "dashboard:review_answer": page_of_artist("review", method="post"),
+    "api-review": rule(
+        "review",
+        api=True,
+        owner_buyer=OK,
+        other_buyer=404,
+        owning_artist=404,
+        other_artist=404,
+        staff=404,
+        anonymous=401,
+    ),
+    "api-review-answer": rule(
+        "review",
+        method="post",
+        data={"text": "Thank you."},
+        api=True,
+        owner_buyer=404,
+        other_buyer=404,
+        owning_artist=SKIP,
+        other_artist=404,
+        staff=404,
+        anonymous=401,
+    ),
 }
 
 

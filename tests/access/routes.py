@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # URLs with a parameter that are not about an object someone owns.
 NOT_OBJECT_URLS = {
     "accounts:password_reset_confirm": "the reset link's token is the check (tests/accounts)",
+    "accounts:email_confirm": "the signed link names its user; another's is refused (tests/accounts)",
     "media": "files of the public storage (DEBUG only); private files have their own views",
 }
 

@@ -26,6 +26,7 @@ from payouts.models import (
     PayoutRun,
 )
 from returns.models import ReturnEvent, ReturnRequest
+from reviews.models import Review, ReviewPhoto
 from tests.access.world import build_world
 
 from .matrix import MATRIX, OK, ROLES, SKIP, client_for, outcome
@@ -53,6 +54,8 @@ WATCHED = [
     PayoutRun,
     PayoutAccount,
     PayoutHoldEvent,
+    Review,
+    ReviewPhoto,
 ]
 
 

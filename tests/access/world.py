@@ -15,6 +15,7 @@ from marketplace.storage import private_storage
 from messaging.services import thread_start
 from orders.models import Cart, CartLine
 from payouts.services.runs import payout_run
+from reviews.services import review_create
 from tests.factories import UserFactory
 from tests.orders.factories import make_artist, make_artist_order, make_variant
 from tests.returns.factories import make_line, make_return
@@ -83,6 +84,11 @@ def build_world() -> World:
     )
     assert private_storage().exists(cart_line.personalisation_photo.name)
 
+    reviewed_line = make_line(buyer=buyer, artist=artist, quantity=1)
+    review = review_create(
+        buyer=buyer, line=reviewed_line, rating=4, text="Nice.", photos=[_jpeg()]
+    )
+    review_photo = review.photos.get()
     make_artist_order(buyer=buyer, artist=artist, state="completed")
     payout = payout_run(artist_ids=[artist.pk]).payouts.get()
 
@@ -107,5 +113,8 @@ def build_world() -> World:
         "message": {"pk": message.pk},
         "message_photo": {"pk": photo.pk},
         "cart_line": {"pk": cart_line.pk},
+        "reviewable_line": {"line_pk": line.pk},
+        "review": {"pk": review.pk},
+        "review_photo": {"pk": review_photo.pk},
     }
     return world

@@ -38,6 +38,8 @@ class TestPublicShops:
             "processing_days": 3,
             "shipping_fees": {"domestic": "5.00", "eu": "9.00", "world": "18.00"},
             "free_shipping_over": "80.00",
+            "ships_to_eu": True,
+            "ships_worldwide": True,
         }
 
     def test_answers_404_for_a_shop_awaiting_approval(self, api_client):

@@ -6,6 +6,10 @@ backend, with faults switched on from the test through files in FAULT_DIR.
   the test kills the worker meanwhile);
 - ``FAULT_DIR/fail_next`` holds a number N > 0: the send fails (the provider
   is down) and N goes down by one;
+- ``FAULT_DIR/hang_after_send`` exists: the email is written (the provider
+  took it), then the send writes ``FAULT_DIR/handed_off`` and waits until
+  ``hang_after_send`` is removed (the test kills the worker meanwhile, before
+  it can record the email as sent);
 - every attempt is appended to ``FAULT_DIR/attempts.log``, one line of
   tab-separated ``<unix time> <outcome> <recipients> <subject>``.
 """
@@ -39,6 +43,12 @@ class FaultyFileBackend(EmailBackend):
             raise smtplib.SMTPServerDisconnected("email provider down (fault suite)")
         sent = super().send_messages(email_messages)
         self._log(fault_dir, "sent", recipients, subject)
+        hang = fault_dir / "hang_after_send"
+        if hang.exists():
+            (fault_dir / "handed_off").write_text(recipients)
+            deadline = time.monotonic() + 300
+            while hang.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
         return sent
 
     @staticmethod

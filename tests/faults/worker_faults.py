@@ -5,6 +5,8 @@ environment when Django starts there (see apps.py):
   production), so that the sweep can take over from a killed worker soon;
 - ``FAULT_BACKOFF_SECONDS``: the first back-off of an email or a refund
   (doubling after each failure, as in production where it is 30 s and 60 s);
+- ``FAULT_RETRY_HOURS``: how long a failing email is retried (48 h in
+  production);
 - ``FAULT_DIR``: where the switches live. While ``FAULT_DIR/refund_outage``
   exists the test payment provider cannot be reached; every refund it pays
   is appended to ``FAULT_DIR/refunds_paid.log`` (the test reads it to check
@@ -22,6 +24,8 @@ def install() -> None:
 
     if os.environ.get("FAULT_CLAIM_SECONDS"):
         outbox.CLAIM_SECONDS = float(os.environ["FAULT_CLAIM_SECONDS"])
+    if os.environ.get("FAULT_RETRY_HOURS"):
+        outbox.RETRY_HOURS = float(os.environ["FAULT_RETRY_HOURS"])
     if os.environ.get("FAULT_BACKOFF_SECONDS"):
         base = float(os.environ["FAULT_BACKOFF_SECONDS"])
 

@@ -184,7 +184,7 @@ class TestRetryWithBackOff:
         assert delays == sorted(delays)
         assert max(delays) == 3600
 
-    def test_gives_up_after_the_last_attempt(
+    def test_gives_up_once_the_retry_period_since_the_first_attempt_is_over(
         self,
         buyer,
         mailoutbox,
@@ -193,14 +193,17 @@ class TestRetryWithBackOff:
     ):
         with django_capture_on_commit_callbacks(execute=True):
             notification = record(buyer)
+        # Two days have passed since that first attempt.
+        Notification.objects.filter(pk=notification.pk).update(
+            first_attempt_at=timezone.now() - services.retry_period()
+        )
 
-        for _attempt in range(services.MAX_ATTEMPTS - 1):
-            make_due(notification)
-            services.sweep_pending()
+        make_due(notification)
+        services.sweep_pending()
 
         notification.refresh_from_db()
         assert notification.status == NotificationStatus.FAILED
-        assert notification.attempts == services.MAX_ATTEMPTS
+        assert notification.attempts == 2
         failing_email_provider.EMAIL_BACKEND = (
             "django.core.mail.backends.locmem.EmailBackend"
         )
@@ -215,7 +218,8 @@ class TestRetryWithBackOff:
             buyer,
             context={"number": 9},
             status=NotificationStatus.FAILED,
-            attempts=services.MAX_ATTEMPTS,
+            attempts=55,
+            first_attempt_at=timezone.now() - timedelta(days=3),
             last_error="SMTPServerDisconnected: gone",
         )
 
@@ -303,11 +307,12 @@ class TestAtMostOnce:
         notification.refresh_from_db()
         assert notification.status == NotificationStatus.SENDING
 
-    def test_a_stale_claim_on_the_last_attempt_fails(self, buyer, mailoutbox):
+    def test_a_stale_claim_after_the_retry_period_fails(self, buyer, mailoutbox):
         notification = pending_row(buyer)
         Notification.objects.filter(pk=notification.pk).update(
             status=NotificationStatus.SENDING,
-            attempts=services.MAX_ATTEMPTS,
+            attempts=50,
+            first_attempt_at=timezone.now() - services.retry_period(),
             claimed_until=timezone.now() - timedelta(seconds=1),
         )
 

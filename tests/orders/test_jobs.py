@@ -226,7 +226,8 @@ class TestAutoDelivery:
         artist_order = fresh(in_transit)
         assert artist_order.state == S.DELIVERED
         assert artist_order.history.last().by is None
-        assert len(subjects_to(mailoutbox, buyer.email)) == 1
+        # Once: the delivery notice and the invitation to review.
+        assert len(subjects_to(mailoutbox, buyer.email)) == 2
 
     def test_a_parcel_reported_as_not_received_is_not_marked_delivered(
         self, in_transit, buyer, settings

@@ -42,7 +42,8 @@ EMAILS = {
     "time_out": {"order_refused", "order_timed_out"},
     "cancel": {"order_cancelled", "order_cancelled_by_buyer"},
     "ship": {"order_shipped"},
-    "confirm_delivery": {"order_delivered"},
+    # with the "how was it?" invitation to review (reviews)
+    "confirm_delivery": {"order_delivered", "review_invitation"},
     "reship": {"order_reshipped"},
     "refund_lost": {"lost_parcel_refunded"},
 }
@@ -256,7 +257,7 @@ def test_the_buyer_and_the_auto_delivery_job_confirm_delivery_once(people):
                 "event", flat=True
             )
         )
-        assert sent == ["order_delivered"]
+        assert sorted(sent) == ["order_delivered", "review_invitation"]
         tally.add("buyer won" if results[0][0] == "won" else "job won")
     assert Refund.objects.count() == 0
     tally.report()

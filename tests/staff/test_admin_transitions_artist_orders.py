@@ -185,6 +185,7 @@ class TestOtherArtistOrderButtons:
             "order_accepted",
             "order_delivered",
             "order_shipped",
+            "review_invitation",  # "how was it?" (reviews)
         ]
         assert (
             LogEntry.objects.filter(user=staff, object_id=str(artist_order.pk)).count()

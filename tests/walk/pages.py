@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from accounts.models import User
-from artists.models import Artist, Item, Variant
+from artists.models import Artist, Category, Item, Variant
 from messaging.models import Message, Thread
 from orders.models import (
     ArtistOrder,
@@ -20,6 +20,7 @@ from orders.models import (
 )
 from payouts.models import Payout
 from returns.models import ReturnRequest
+from reviews.models import Review
 
 # Who walks each role (None: not logged in).
 USERNAMES = {"visitor": None, "buyer": "buyer", "artist": "jonas", "staff": "staff"}
@@ -39,13 +40,30 @@ def _item(title: str) -> Item:
     return Item.objects.get(title=title)
 
 
+def _category_path() -> str:
+    """A sub-category, with its parent's breadcrumb and siblings."""
+    category = Category.objects.filter(parent__isnull=False).first()
+    return reverse("catalog:items") + f"?category={category.slug}&ships_to=US"
+
+
 def catalogue_pages() -> list[Page]:
     return [
         Page("home", reverse("catalog:home")),
         Page("artists", reverse("catalog:artists")),
+        Page("catalogue", reverse("catalog:items")),
+        Page(
+            "catalogue search",
+            reverse("catalog:items") + "?q=teapot&in_stock=true&ordering=price",
+        ),
+        Page("catalogue category", _category_path()),
         Page("shop", reverse("catalog:artist", args=["atelier-claire"])),
         Page("item with sizes", _item("Hammered silver ring").get_absolute_url()),
         Page("item out of stock", _item("Herringbone wool scarf").get_absolute_url()),
+        Page("shop reviews", reverse("reviews:artist", args=["atelier-claire"])),
+        Page(
+            "item reviews",
+            reverse("reviews:item", args=[_item("Hammered silver ring").pk]),
+        ),
     ]
 
 
@@ -94,6 +112,10 @@ def buyer_pages() -> list[Page]:
         artist_order__order=_demo_order(buyer, "delivered")
     ).first()
     pages.append(Page("return form", reverse("returns:create", args=[delivered.pk])))
+    pages.append(Page("review form", reverse("reviews:create", args=[delivered.pk])))
+    review = Review.objects.filter(buyer=buyer).order_by("pk").first()
+    if review is not None:  # the demo's reviews (demo/reviews.py)
+        pages.append(Page("review", reverse("reviews:edit", args=[review.pk])))
     pages += [
         Page("messages", reverse("messaging:inbox")),
         Page("conversation", conversation(buyer).get_absolute_url()),
@@ -161,6 +183,7 @@ def artist_pages() -> list[Page]:
         Page("terms", reverse("dashboard:terms")),
         Page("holiday", reverse("dashboard:holiday")),
         Page("returns", reverse("dashboard:returns")),
+        Page("reviews", reverse("dashboard:reviews")),
     ]
     for request in ReturnRequest.objects.filter(artist=jonas).order_by("pk"):
         pages.append(
@@ -199,9 +222,13 @@ def staff_pages() -> list[Page]:
         User,
         Artist,
         Item,
+        Category,
         Payout,
         Message,
+        Review,
     ]
+    review = Review.objects.order_by("pk").first()
+    reviews = [Page("review", _change(Review, review.pk))] if review else []
     return [
         Page("admin", reverse("admin:index")),
         Page("escalations", reverse("admin:escalations")),
@@ -213,6 +240,7 @@ def staff_pages() -> list[Page]:
         Page("artist", _change(Artist, Artist.objects.get(slug="jonas-weaves").pk)),
         Page("item", _change(Item, _item("Hammered silver ring").pk)),
         Page("payout", _change(Payout, Payout.objects.get(status="failed").pk)),
+        *reviews,
     ]
 
 
@@ -242,6 +270,8 @@ def user_content() -> tuple[frozenset[str], tuple[str, ...]]:
         *Artist.objects.values_list("story", flat=True),
         *ReturnRequest.objects.values_list("comment", flat=True),
         *ReturnRequest.objects.values_list("instructions", flat=True),
+        *Review.objects.values_list("text", flat=True),
+        *Review.objects.values_list("answer", flat=True),
         *OrderLine.objects.values_list("personalisation_text", flat=True),
         *ArtistOrder.objects.values_list("refusal_reason", flat=True),
         *CancellationRequest.objects.values_list("reason", flat=True),

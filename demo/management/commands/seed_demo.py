@@ -9,8 +9,8 @@ from demo import seed as demo
 
 class Command(BaseCommand):
     help = (
-        "Load the demo marketplace (three shops, items, buyers, staff, orders in "
-        "every state, money). Idempotent."
+        "Load the demo marketplace (six shops, a category tree, 60 items, buyers, "
+        "staff, orders in every state, money, reviews). Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -33,7 +33,8 @@ class Command(BaseCommand):
                     result = demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo marketplace ready ({result['orders_placed']} new demo orders)."
+                f"Demo marketplace ready ({result['orders_placed']} new demo orders); "
+                f"{result['reviews']} new reviews."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
@@ -43,6 +44,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  artist     {artist.user.username:<12} {artist.name}")
         self.stdout.write(
             "  buyer      louise       (English; her orders give the artists money to show)"
+        )
+        self.stdout.write(
+            "  buyer      jeanne       (French; she reviewed pieces of Hugo and Nora)"
         )
         self.stdout.write("  staff      staff        /admin/")
         self.stdout.write(

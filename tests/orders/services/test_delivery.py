@@ -103,8 +103,12 @@ class TestShipAndDeliver:
         assert artist_order.state == S.DELIVERED
         assert artist_order.delivered_at is not None
         assert artist_order.history.last().by == buyer
-        [email] = emails_to(mailoutbox, buyer.email)
-        assert "demander un retour" in email.body  # the buyer reads French
+        # The delivery notice, and the invitation to review the pieces.
+        delivered, invitation = sorted(
+            emails_to(mailoutbox, buyer.email), key=lambda m: "livrée" not in m.subject
+        )
+        assert "demander un retour" in delivered.body  # the buyer reads French
+        assert invitation.subject.startswith("Comment s'est passée votre commande")
 
     def test_the_artist_cannot_confirm_delivery_for_the_buyer(self, placed, artist):
         artist_order, _variant = placed
