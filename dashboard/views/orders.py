@@ -10,16 +10,15 @@ becomes a form error or a message.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.errors import Conflict, DomainError
 from marketplace.forms import add_domain_error, refused_message
 from marketplace.notifications.formatting import format_amount
+from marketplace.pagination import CappedPaginator
 from messaging.presenters import artist_order_messages, attach_conversations
 from messaging.services import artist_order_threads_mark_read
 from orders import rules, selectors, services
@@ -31,18 +30,6 @@ from orders.tracking import known_carriers
 from ..access import artist_required
 
 ORDERS_PER_PAGE = 25
-COUNT_CAP = 10_000
-
-
-class CappedPaginator(Paginator):
-    """Counts at most ``COUNT_CAP + 1`` rows: a shop with a long history is
-    not counted in full on every page, and no page is read past the cap
-    (OFFSET grows with it). Past the cap the page numbers stop at the cap's
-    page."""
-
-    @cached_property
-    def count(self):
-        return self.object_list.values("pk")[: COUNT_CAP + 1].count()
 
 
 @artist_required
