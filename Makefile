@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint messages bench stress clean
+.PHONY: install run test lint messages bench rehearsal stress clean
 
 install: $(VENV)/.installed
 
@@ -42,6 +42,16 @@ messages: install
 # docs/performance.md); BENCH_QUICK=1 for a ~3 minute development run.
 bench: install
 	$(PY) bench/run.py
+
+# Two web nodes, two workers and beat on one PostgreSQL, Redis and S3 server
+# under locust, with a worker killed and Redis stopped mid-run (see
+# docs/operations.md). REHEARSAL_SECONDS (180) sets the length of the load.
+rehearsal: $(VENV)/.bench-installed
+	$(PY) bench/rehearsal/run.py
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(PIP) install -q --disable-pip-version-check -c constraints.txt -e ".[bench]"
+	touch $@
 
 # The long variants of the race and fault suites (1,000 rounds each; CI runs
 # a few hundred). Needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis),

@@ -4,7 +4,7 @@ from django.urls import path
 
 from orders.views import personalisation_photo
 
-from .views import orders, receipts
+from .views import changes, order_requests, orders, receipts
 
 app_name = "account"
 
@@ -24,6 +24,11 @@ urlpatterns = [
         name="artist_order_cancel",
     ),
     path(
+        "orders/<str:number>/parts/<int:pk>/change/",
+        changes.artist_order_change,
+        name="artist_order_change",
+    ),
+    path(
         "orders/<str:number>/parts/<int:pk>/confirm-delivery/",
         orders.artist_order_confirm_delivery,
         name="artist_order_confirm_delivery",
@@ -32,6 +37,11 @@ urlpatterns = [
         "orders/<str:number>/parts/<int:pk>/not-received/",
         orders.artist_order_report_not_received,
         name="artist_order_report_not_received",
+    ),
+    path(
+        "orders/<str:number>/parts/<int:pk>/cancellation-request/withdraw/",
+        order_requests.artist_order_withdraw_cancellation,
+        name="artist_order_withdraw_cancellation",
     ),
     path(
         "order-lines/<int:pk>/photo/",

@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from marketplace import images
 from marketplace.admin import StaffTransition, TransitionAdminMixin
 
 from . import services
@@ -36,8 +38,31 @@ class ApprovedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CleanedPhotoForm(forms.ModelForm):
+    """A photo staff upload here is cleaned like the artists' own
+    (``marketplace.images``: format and size checked, no EXIF or GPS) before
+    anything is stored, and gets its thumbnail."""
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if isinstance(image, UploadedFile):
+            image = images.clean_image(image)
+            self.thumbnail = images.make_thumbnail(image)
+        return image
+
+    def save(self, commit=True):
+        photo = super().save(commit=False)
+        thumbnail = getattr(self, "thumbnail", None)
+        if thumbnail is not None:
+            photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        if commit:
+            photo.save()
+        return photo
+
+
 class ArtistPhotoInline(admin.TabularInline):
     model = ArtistPhoto
+    form = CleanedPhotoForm
     extra = 0
     fields = ["image", "thumbnail", "position"]
     readonly_fields = ["thumbnail"]
@@ -135,6 +160,7 @@ class ArtistAdmin(TransitionAdminMixin, admin.ModelAdmin):
 
 class ItemPhotoInline(admin.TabularInline):
     model = ItemPhoto
+    form = CleanedPhotoForm
     extra = 0
     fields = ["image", "thumbnail", "position"]
     readonly_fields = ["thumbnail"]

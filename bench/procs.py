@@ -146,10 +146,13 @@ class Services:
         return f"postgres://postgres@127.0.0.1:{port}/marketplace"
 
     # --------------------------------------------------------------- Redis
-    def start_redis(self, port: int = 6380) -> str:
+    def start_redis(self, port: int = 6380, *, exact: bool = False) -> str:
+        """Redis on ``port`` (or a free one near it; ``exact``: that port,
+        as when Redis is started again)."""
         if not shutil.which("redis-server"):
             apt_install("redis-server")
-        port = free_port(port)
+        if not exact:
+            port = free_port(port)
         log(f"Redis on 127.0.0.1:{port}")
         process = subprocess.Popen(
             [
@@ -173,10 +176,19 @@ class Services:
         return f"redis://127.0.0.1:{port}/0"
 
     # --------------------------------------------------------------- gunicorn
-    def start_gunicorn(self, env: dict, workers: int, port: int = 8790) -> str:
+    def start_gunicorn(
+        self,
+        env: dict,
+        workers: int,
+        port: int = 8790,
+        *,
+        name: str = "gunicorn",
+        ready_path: str = "/bench/ping/",
+        ready_timeout: float = 30,
+    ) -> str:
         port = free_port(port)
-        log(f"gunicorn, {workers} sync workers, on 127.0.0.1:{port}")
-        logfile = open(self.work / "gunicorn.log", "wb")  # noqa: SIM115 - kept open for the process
+        log(f"{name}, {workers} sync workers, on 127.0.0.1:{port}")
+        logfile = open(self.work / f"{name}.log", "wb")  # noqa: SIM115 - kept open for the process
         process = subprocess.Popen(
             [
                 sys.executable,
@@ -200,14 +212,15 @@ class Services:
             env=env,
             stdout=logfile,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # kill() ends its workers with it
         )
-        self.processes.append(("gunicorn", process))
+        self.processes.append((name, process))
         wait_for_port(port, process=process)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + ready_timeout
         while True:  # every worker up: a few warm-up requests
             try:
-                urllib.request.urlopen(f"{url}/bench/ping/", timeout=5).read()  # noqa: S310 - local URL
+                urllib.request.urlopen(f"{url}{ready_path}", timeout=5).read()  # noqa: S310 - local URL
                 break
             except OSError:
                 if time.monotonic() > deadline:
@@ -222,44 +235,62 @@ class Services:
                 self.processes.remove(entry)
 
     # --------------------------------------------------------------- Celery
-    def start_worker(self, env: dict, concurrency: int, broker_url: str) -> None:
-        log(f"Celery worker, prefork, concurrency {concurrency}")
-        logfile = open(self.work / "worker.log", "wb")  # noqa: SIM115
+    def start_worker(
+        self, env: dict, concurrency: int, broker_url: str, *, name: str = "worker"
+    ) -> None:
+        """A Celery worker (``_celery``); returns once it answers a ping."""
+        log(f"Celery {name}, prefork, concurrency {concurrency}")
+        hostname = f"bench-{name}-{os.getpid()}@localhost"
+        process = self._celery(
+            name,
+            env,
+            ["worker", "-P", "prefork", "-c", str(concurrency), "-n", hostname]
+            + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
+        )
+        from marketplace.celery import app
+
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[hostname], timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the Celery {name} did not start:\n"
+                    + (self.work / f"{name}.log").read_text()
+                )
+
+    def start_beat(self, env: dict, *, name: str = "beat") -> None:
+        """Celery beat (exactly one), its schedule file in the work folder."""
+        log("Celery beat")
+        self._celery(name, env, ["beat", "-s", str(self.work / "celerybeat-schedule")])
+
+    def _celery(self, name: str, env: dict, arguments: list[str]) -> subprocess.Popen:
+        """``celery -A marketplace <arguments>`` in its own process group
+        (``kill`` ends a worker's pool children with it), logging to
+        ``<name>.log``."""
+        logfile = open(self.work / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the process
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "marketplace",
-                "worker",
-                "-P",
-                "prefork",
-                "-c",
-                str(concurrency),
-                "-l",
-                "warning",
-                "-n",
-                f"bench-{os.getpid()}@localhost",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
+            [sys.executable, "-m", "celery", "-A", "marketplace", *arguments]
+            + ["-l", "warning"],
             cwd=ROOT,
             env=env,
             stdout=logfile,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-        self.processes.append(("worker", process))
-        from marketplace.celery import app
+        self.processes.append((name, process))
+        return process
 
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "the Celery worker did not start:\n"
-                    + (self.work / "worker.log").read_text()
-                )
+    def kill(self, name: str) -> None:
+        """SIGKILL a process started here and its whole process group (a
+        worker's pool children too): a machine that dies, nothing cleaned."""
+        for entry in list(self.processes):
+            if entry[0] == name:
+                process = entry[1]
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    process.kill()
+                process.wait()
+                self.processes.remove(entry)
 
     # --------------------------------------------------------------- stop
     @staticmethod
@@ -283,3 +314,18 @@ class Services:
                 )
             except subprocess.CalledProcessError:
                 pass
+
+
+def git_commit() -> str:
+    """The commit measured: ``BENCH_COMMIT``, else git's short HEAD."""
+    return (
+        os.environ.get("BENCH_COMMIT")
+        or subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        or "?"
+    )

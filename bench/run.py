@@ -34,7 +34,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from bench.checkout_emails import measure_checkout, measure_emails  # noqa: E402
 from bench.common import RESULTS, WORKERS  # noqa: E402
 from bench.pages import measure_queries, measure_throughput  # noqa: E402
-from bench.procs import Services, apt_install, log  # noqa: E402
+from bench.procs import Services, apt_install, git_commit, log  # noqa: E402
 from bench.report import report  # noqa: E402
 from bench.volume import measure_volume  # noqa: E402
 
@@ -136,20 +135,11 @@ def main() -> int:
         catalogue = measure_catalogue(base_url)
         services.stop_process("gunicorn")
 
-        commit = (
-            os.environ.get("BENCH_COMMIT")
-            or subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=False,
-            ).stdout.strip()
-        )
+        commit = git_commit()
         text = report(
             {
                 "date": time.strftime("%Y-%m-%d %H:%M"),
-                "commit": commit or "?",
+                "commit": commit,
                 "pg_version": pg_version,
                 "throughput": throughput,
                 "queries": queries,

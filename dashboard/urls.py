@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from .views import home, items, money, orders, returns, reviews, shop
+from .views import (
+    customs,
+    home,
+    items,
+    money,
+    orders,
+    packing_slip,
+    returns,
+    reviews,
+    shop,
+)
 
 app_name = "dashboard"
 
@@ -35,9 +45,19 @@ urlpatterns = [
     path("orders/<int:pk>/ship/", orders.order_ship, name="order_ship"),
     path("orders/<int:pk>/reship/", orders.order_reship, name="order_reship"),
     path(
+        "orders/<int:pk>/packing-slip/",
+        packing_slip.order_packing_slip,
+        name="order_packing_slip",
+    ),
+    path(
         "orders/<int:pk>/refund-lost/",
         orders.order_refund_lost,
         name="order_refund_lost",
+    ),
+    path(
+        "orders/<int:pk>/refused-at-customs/",
+        customs.order_refused_at_customs,
+        name="order_refused_at_customs",
     ),
     path("returns/", returns.return_list, name="returns"),
     path("returns/<int:pk>/", returns.return_detail, name="return"),

@@ -29,6 +29,7 @@ from .reviews import seed_reviews
 from .sales import seed_catalogue_sales
 from .shops import FIRST_SHOPS
 from .shops_more import MORE_SHOPS
+from .support import seed_support
 
 PASSWORD = "demo-pass-2026"  # noqa: S105 - the published demo password
 
@@ -198,6 +199,7 @@ def seed() -> dict:
         last_name="Girard",
     )
     reviews = seed_catalogue_sales() + seed_reviews()
+    seed_support(staff=staff, buyer=buyer)
     return {
         "staff": staff,
         "buyer": buyer,

@@ -8,6 +8,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from .health import record_heartbeat
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,4 +34,6 @@ def run_all(*, now=None) -> dict[str, int]:
 
 @shared_task(name="marketplace.jobs.run_due_jobs")
 def run_due_jobs(**kwargs):
-    return run_all()
+    results = run_all()
+    record_heartbeat()  # GET /health/: beat ran recently
+    return results

@@ -9,11 +9,19 @@ by size, safely shared by every web, worker and beat process writing it
 ``.__<name>.lock`` file beside it). Its folder is created if need be; a
 LOG_FILE that cannot be written stops the start, as a missing SECRET_KEY does.
 
-To add a destination (Sentry) or a format (JSON lines), add a formatter or
-a handler here and name it in ``root["handlers"]``.
+``LOG_FORMAT=json`` writes one JSON object per line (console and file):
+``timestamp`` (UTC, ISO 8601), ``level``, ``logger``, ``message``,
+``request_id`` (marketplace.request_id: the same in the web process and in
+the tasks a request queued; ``-`` outside both), ``process``, and
+``exception`` (the traceback) when there is one. ``plain`` (the default)
+keeps ``time level pid logger: message``. Errors also go to Sentry when
+``SENTRY_DSN`` is set (marketplace.sentry).
 """
 
+import json
+import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -38,9 +46,55 @@ def _writable_folder(log_file: str) -> None:
         raise ImproperlyConfigured(f"LOG_FILE: {folder} is not writable.")
 
 
-def logging_config(*, level: str = "WARNING", log_file: str = "") -> dict:
-    """A ``dictConfig`` for ``level``, and ``log_file`` when it is not empty."""
-    handlers = {"console": {"class": "logging.StreamHandler"}}
+LOG_FORMATS = ("plain", "json")
+# The record's own attributes: everything else was passed in ``extra``.
+_RECORD_ATTRIBUTES = frozenset(
+    vars(logging.LogRecord("", 0, "", 0, "", None, None))
+) | {"message", "asctime", "request_id"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record, on one line (newlines are escaped)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "timestamp": datetime.fromtimestamp(record.created, tz=UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None) or "-",
+            "process": record.process,
+        }
+        for key, value in vars(record).items():
+            if key not in _RECORD_ATTRIBUTES and key not in line:
+                line[key] = value
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def logging_config(
+    *, level: str = "WARNING", log_file: str = "", log_format: str = "plain"
+) -> dict:
+    """A ``dictConfig`` for ``level``, ``log_format`` (``plain`` or
+    ``json``), and ``log_file`` when it is not empty."""
+    if log_format not in LOG_FORMATS:
+        raise ImproperlyConfigured(
+            f"LOG_FORMAT: {log_format!r} is not one of {', '.join(LOG_FORMATS)}."
+        )
+    handlers = {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": log_format,
+            "filters": ["request_id"],
+        }
+    }
     if log_file:
         _writable_folder(log_file)
         handlers["file"] = {
@@ -52,7 +106,8 @@ def logging_config(*, level: str = "WARNING", log_file: str = "") -> dict:
             "maxBytes": LOG_FILE_MAX_BYTES,
             "backupCount": LOG_FILE_BACKUPS,
             "encoding": "utf-8",
-            "formatter": "plain",
+            "formatter": log_format,
+            "filters": ["request_id"],
         }
     return {
         "version": 1,
@@ -61,7 +116,9 @@ def logging_config(*, level: str = "WARNING", log_file: str = "") -> dict:
             "plain": {
                 "format": "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"
             },
+            "json": {"()": JsonFormatter},
         },
+        "filters": {"request_id": {"()": "marketplace.request_id.RequestIdFilter"}},
         "handlers": handlers,
         "root": {"handlers": list(handlers), "level": level},
     }

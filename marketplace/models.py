@@ -59,3 +59,19 @@ class TransitionRecord(models.Model):
         if sentence is None:
             return self.note
         return render_sentence(sentence, self.note_values or {}, note=self.note)
+
+
+class Heartbeat(models.Model):
+    """When a background process last proved it runs: ``beat`` is written
+    when Celery beat starts and each time its periodic jobs run (or
+    ``manage.py run_due_jobs`` runs them); ``GET /health/`` reads it."""
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self):
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -11,7 +11,10 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.cache_config import default_cache_url
 from marketplace.log_config import logging_config
+from marketplace.sentry import init_sentry
+from marketplace.storage_config import storage_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -72,6 +75,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer carries X-Request-ID, every log line its id.
+    "marketplace.request_id.RequestIdMiddleware",
+    # GET /health/ answers here, before the HTTPS redirect and the host
+    # check (a load balancer polls each node by its address, over HTTP).
+    "marketplace.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the session or the database: a NUL byte in the
@@ -159,18 +167,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
-# Public files (shop and item photos) and private files (personalisation and
-# return photos) live in two separate folders: only the public one is served
-# as static media; private files go through views that check who asks.
+# Public files (shop and item photos) and private files (personalisation,
+# return, message and review photos) live apart: only the public ones have
+# URLs; private files go through views that check who asks. STORAGE_URL
+# unset: two folders of MEDIA_ROOT; s3://bucket?endpoint_url=...: object
+# storage, public/ and private/ prefixes (marketplace/storage_config.py).
+STORAGE_URL = env.str("STORAGE_URL", default="")
+_storage = storage_config(STORAGE_URL, media_root=MEDIA_ROOT, media_url=MEDIA_URL)
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "public", "base_url": MEDIA_URL},
-    },
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": None},
-    },
+    **_storage.storages,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -179,9 +184,17 @@ STORAGES = {
         ),
     },
 }
-# CACHE_URL: e.g. redis://127.0.0.1:6379/1 in production (login lockouts
-# and message burst limits live there, shared by every web process).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://marketplace")}
+# CACHE_URL: e.g. redis://127.0.0.1:6379/1 (rate limits live there, shared
+# by every web process). Unset with a Redis broker: the broker's Redis on the
+# next database number; unset without a broker: in-process memory
+# (marketplace/cache_config.py). check --deploy refuses an in-process cache.
+CACHES = {
+    "default": env.cache_url_config(
+        default_cache_url(
+            env.str("CACHE_URL", default=""), env.str("CELERY_BROKER_URL", default="")
+        )
+    )
+}
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
@@ -242,6 +255,9 @@ DUE_JOBS = [
     "orders.jobs.retry_pending_refunds",
     "returns.jobs.escalate_unanswered_returns",
     "returns.jobs.expire_unshipped_returns",
+    "returns.jobs.remind_waiting_returns",
+    "returns.jobs.escalate_stuck_returns",
+    "orders.jobs.remind_cancellation_requests",
     "artists.jobs.send_back_in_stock_alerts",
     "payouts.jobs.run_payouts",
     "payouts.jobs.retry_pending_payouts",
@@ -265,6 +281,13 @@ AUTO_DELIVERY_DAYS = env.float("AUTO_DELIVERY_DAYS", default=30)
 NOT_RECEIVED_AFTER_DAYS = env.float("NOT_RECEIVED_AFTER_DAYS", default=14)
 RETURN_SHIP_BACK_DAYS = env.float("RETURN_SHIP_BACK_DAYS", default=14)
 RETURN_ANSWER_DAYS = env.float("RETURN_ANSWER_DAYS", default=3)
+RETURN_RECEIVE_DAYS = env.float("RETURN_RECEIVE_DAYS", default=10)
+# A return's refund is due this many business days (Monday to Friday) after
+# the artist marks it received (seed 002); a late one shows in staff's queue.
+REFUND_DUE_BUSINESS_DAYS = env.int("REFUND_DUE_BUSINESS_DAYS", default=3)
+# The one reminder of a waiting return goes out this many days before its
+# deadline (at most halfway through the wait).
+RETURN_REMINDER_DAYS = env.float("RETURN_REMINDER_DAYS", default=2)
 # An order left awaiting payment this long (a crash between reserving stock
 # and paying) is failed and its stock released by the periodic jobs.
 PAYMENT_TIMEOUT_MINUTES = env.float("PAYMENT_TIMEOUT_MINUTES", default=30)
@@ -391,7 +414,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        # Public photos may come from the object storage (STORAGE_URL).
+        "img-src": ["'self'", "data:", *_storage.media_origins],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -403,10 +427,25 @@ CONTENT_SECURITY_POLICY = {
 
 # Logs at LOG_LEVEL and above go to the console and, when LOG_FILE is set, to
 # that file (rotated by size; a daemonised gunicorn drops the console).
+# LOG_FORMAT=json: one JSON object per line, with the request id
+# (marketplace/log_config.py, marketplace/request_id.py).
 LOG_FILE = env.str("LOG_FILE", default="")
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = logging_config(
-    level=env.str("LOG_LEVEL", default="WARNING"), log_file=LOG_FILE
+    level=env.str("LOG_LEVEL", default="WARNING"),
+    log_file=LOG_FILE,
+    log_format=LOG_FORMAT,
 )
-# With LOG_FILE set, Celery workers keep these handlers (so task errors reach
-# the file too) instead of replacing them with their own.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = not LOG_FILE
+# With LOG_FILE set or JSON lines asked for, Celery workers keep these
+# handlers (so task errors reach the file too, in the same format) instead of
+# replacing them with their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not (LOG_FILE or LOG_FORMAT == "json")
+
+# Errors to Sentry only when SENTRY_DSN is set (marketplace/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+init_sentry(
+    SENTRY_DSN,
+    environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+    release=env.str("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)

@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from marketplace.storage import public_media
 
 
 class FaviconView(RedirectView):
@@ -35,12 +35,7 @@ urlpatterns = [
         name="api-docs",
     ),
     # Public media only (shop and item photos); private files have their own views.
-    re_path(
-        r"^media/(?P<path>.*)$",
-        serve,
-        {"document_root": settings.STORAGES["default"]["OPTIONS"]["location"]},
-        name="media",
-    ),
+    re_path(r"^media/(?P<path>.*)$", public_media, name="media"),
 ]
 
 # Errors: JSON {"detail"} under /api/, pages elsewhere; a database outage is

@@ -418,3 +418,7 @@ class StaffActionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The support inbox (a page of its own, registered with this module).
+from . import support_admin  # noqa: E402, F401

@@ -36,9 +36,18 @@ from .services import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
 class ThreadSerializer(serializers.ModelSerializer):
     buyer = serializers.CharField(
-        source="buyer.username", help_text="The buyer's username."
+        source="buyer.username",
+        help_text="The buyer's username; for a support thread, whoever opened it.",
     )
-    artist = serializers.CharField(source="artist.slug", help_text="The shop's slug.")
+    artist = serializers.CharField(
+        source="artist.slug",
+        allow_null=True,
+        help_text="The shop's slug; null for a support thread.",
+    )
+    support = serializers.BooleanField(
+        source="is_support",
+        help_text="A thread with the marketplace team (POST support/).",
+    )
     artist_order = serializers.IntegerField(
         source="artist_order_id",
         allow_null=True,
@@ -63,6 +72,7 @@ class ThreadSerializer(serializers.ModelSerializer):
             "kind",
             "buyer",
             "artist",
+            "support",
             "artist_order",
             "return_request",
             "item",
@@ -75,6 +85,8 @@ class ThreadSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_return_request(self, thread) -> int | None:
+        if thread.is_support:
+            return thread.support_return_request_id
         return_request = thread.return_request_or_none
         return return_request.pk if return_request is not None else None
 
@@ -86,9 +98,11 @@ class ThreadSerializer(serializers.ModelSerializer):
 
     def get_role(self, thread) -> str:
         user = self.context["request"].user
+        if thread.is_support and thread.buyer_id == user.pk:
+            return thread.opened_as
         if thread.buyer_id == user.pk:
             return Role.BUYER
-        if thread.artist.user_id == user.pk:
+        if thread.artist_id and thread.artist.user_id == user.pk:
             return Role.ARTIST
         return "staff"
 
@@ -139,7 +153,7 @@ class MessageSerializer(serializers.ModelSerializer):
         if message.is_staff_post:
             return str(_("Atelier team"))
         thread = message.thread
-        if message.author_id == thread.artist.user_id:
+        if thread.artist_id and message.author_id == thread.artist.user_id:
             return thread.artist.name
         if message.author_id == thread.buyer_id:
             return thread.buyer_name
@@ -387,3 +401,72 @@ class ThreadMessagesView(APIView):
             MessageSerializer(message, context={"request": request}).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+# --- support ------------------------------------------------------------------------
+
+
+class SupportCreateSerializer(MessageCreateSerializer):
+    subject = serializers.CharField(max_length=SUBJECT_MAX_LENGTH)
+    artist_order = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="One of the caller's artist orders (as its buyer or its artist).",
+    )
+    return_request = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="One of the caller's return requests (as its buyer or its artist).",
+    )
+    # A string checked below, not a ChoiceField: its enum would be a second
+    # name for the choice set of the sign-up's ``role`` (RoleEnum).
+    side = serializers.CharField(
+        required=False,
+        help_text="`buyer` or `artist`. Without an order or a return request: "
+        "write as a buyer (default) or as the artist of one's shop.",
+    )
+
+    def validate_side(self, value):
+        if value not in Role.CHOICES:
+            raise serializers.ValidationError(_("Choose buyer or artist."))
+        return value
+
+
+class SupportView(APIView):
+    """A buyer or an artist writes to the marketplace team: a new support
+    thread (``support: true``), answered by staff; replies go through
+    ``threads/{id}/messages/``."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={
+            "application/json": SupportCreateSerializer,
+            "multipart/form-data": SupportCreateSerializer,
+        },
+        responses={
+            201: ThreadDetailSerializer,
+            429: OpenApiResponse(description="Too many messages in a short time."),
+        },
+    )
+    def post(self, request):
+        serializer = SupportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        artist_order, return_request = selectors.support_about(
+            user=request.user,
+            artist_order=data.get("artist_order"),
+            return_request=data.get("return_request"),
+        )
+        photos = _photos(request, data)
+        _burst(request)
+        thread = services.support_thread_open(
+            opener=request.user,
+            subject=data["subject"],
+            body=data.get("body", ""),
+            photos=photos,
+            artist_order=artist_order,
+            return_request=return_request,
+            side=data.get("side"),
+        )
+        return _thread_response(request, thread, status_code=status.HTTP_201_CREATED)

@@ -98,3 +98,16 @@ def post_from_form(request, form, post):
     except DomainError as error:
         form.add_domain_error(error)
     return None
+
+
+class SupportForm(MessageForm):
+    """A question to the marketplace team: what it is about, and the
+    message."""
+
+    field_order = ["subject", "body", "photos"]
+
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=SUBJECT_MAX_LENGTH,
+        error_messages={"required": _("Say in a few words what it is about.")},
+    )

@@ -29,10 +29,23 @@ class ThreadKind(models.TextChoices):
     ITEM = "item", _("an item")
     ARTIST_ORDER = "artist_order", _("an order")
     RETURN_REQUEST = "return_request", _("a return request")
+    SUPPORT = "support", _("the marketplace team")
+
+
+class SupportSide(models.TextChoices):
+    """Who opened a support thread: a buyer (from the account) or an artist
+    (from the seller dashboard)."""
+
+    BUYER = "buyer", _("as a buyer")
+    ARTIST = "artist", _("as an artist")
 
 
 class Thread(models.Model):
-    """A conversation between one buyer and one artist's shop."""
+    """A conversation between one buyer and one artist's shop; or, for a
+    support thread (``kind`` "support"), between the person who opened it
+    (``buyer``, whatever their side: ``opened_as``) and the marketplace
+    team, with no shop, about an artist order, a return request
+    (``support_return_request``) or nothing in particular."""
 
     kind = models.CharField(
         _("about"),
@@ -49,8 +62,26 @@ class Thread(models.Model):
     artist = models.ForeignKey(
         "artists.Artist",
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="message_threads",
         verbose_name=_("artist"),
+        help_text=_("Empty for a support thread."),
+    )
+    opened_as = models.CharField(
+        _("opened"),
+        max_length=10,
+        choices=SupportSide.choices,
+        blank=True,
+        help_text=_("For a support thread: the side of the person who opened it."),
+    )
+    support_return_request = models.ForeignKey(
+        "returns.ReturnRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="support_threads",
+        verbose_name=_("return request asked about"),
     )
     artist_order = models.ForeignKey(
         "orders.ArtistOrder",
@@ -105,10 +136,26 @@ class Thread(models.Model):
                 condition=~Q(kind="artist_order") | Q(artist_order__isnull=False),
                 name="order_thread_has_its_order",
             ),
+            # A support thread has no shop and says on which side it was
+            # opened; every other thread has its shop and no side.
+            models.CheckConstraint(
+                condition=Q(
+                    kind="support",
+                    artist__isnull=True,
+                    opened_as__in=["buyer", "artist"],
+                )
+                | (
+                    ~Q(kind="support")
+                    & Q(artist__isnull=False, opened_as="")
+                    & Q(support_return_request__isnull=True)
+                ),
+                name="support_thread_shape",
+            ),
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.buyer} ↔ {self.artist}: {self.display_subject}"
+        other = self.artist if self.artist_id else _("Atelier team")
+        return f"#{self.pk} {self.buyer} ↔ {other}: {self.display_subject}"
 
     def get_absolute_url(self):
         return reverse("messaging:thread", kwargs={"pk": self.pk})
@@ -123,10 +170,16 @@ class Thread(models.Model):
             return None
 
     @property
+    def is_support(self) -> bool:
+        return self.kind == ThreadKind.SUPPORT
+
+    @property
     def display_subject(self) -> str:
         """The subject, or what the thread is about, in the active language."""
         if self.subject:
             return self.subject
+        if self.is_support:
+            return str(_("Question to the marketplace team"))
         if self.kind == ThreadKind.ARTIST_ORDER and self.artist_order_id:
             return str(_("Order %(number)s")) % {
                 "number": self.artist_order.order.number
@@ -157,15 +210,33 @@ class Thread(models.Model):
     @property
     def buyer_name(self) -> str:
         """The buyer as the artist knows them: the name the order is shipped
-        to (as on the artist's orders), else the account's name."""
-        if self.artist_order_id:
+        to (as on the artist's orders), else the account's name. For a
+        support thread: the account's name."""
+        if self.artist_order_id and not self.is_support:
             return self.artist_order.order.shipping_name
         return self.buyer.get_full_name() or self.buyer.username
 
     def is_participant(self, user) -> bool:
         return bool(user.is_authenticated) and (
-            user.pk == self.buyer_id or user.pk == self.artist.user_id
+            user.pk == self.buyer_id
+            or (self.artist_id is not None and user.pk == self.artist.user_id)
         )
+
+
+class SupportThreadManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=ThreadKind.SUPPORT)
+
+
+class SupportThread(Thread):
+    """The support threads, for the staff's support inbox in the admin."""
+
+    objects = SupportThreadManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("support thread")
+        verbose_name_plural = _("support inbox")
 
 
 class ReportReason(models.TextChoices):

@@ -126,7 +126,9 @@ def inbox_rows(threads) -> list[Thread]:
     for thread in threads:
         thread.about = _thread_about(thread)
         thread.with_name = (
-            thread.artist.name
+            _("Atelier team")
+            if thread.is_support
+            else thread.artist.name
             if getattr(thread, "role_for_user", None) == "buyer"
             else thread.buyer_name
         )
@@ -134,6 +136,8 @@ def inbox_rows(threads) -> list[Thread]:
 
 
 def _thread_about(thread) -> str:
+    if thread.is_support:
+        return _support_about(thread)
     return_request = thread.return_request_or_none
     if return_request is not None:
         line = return_request.line
@@ -153,4 +157,12 @@ def _thread_about(thread) -> str:
     if thread.kind == ThreadKind.ITEM and thread.item_id:
         if thread.item.title != thread.display_subject:
             return thread.item.title
+    return capfirst(thread.get_kind_display())
+
+
+def _support_about(thread) -> str:
+    if thread.support_return_request_id:
+        return _("Return request #%(id)s") % {"id": thread.support_return_request_id}
+    if thread.artist_order_id:
+        return _("Order %(number)s") % {"number": thread.artist_order.order.number}
     return capfirst(thread.get_kind_display())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import statistics
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     F,
     FilteredRelation,
     IntegerField,
@@ -19,12 +20,17 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from artists.models import Artist
+from marketplace.errors import DomainError
+from orders.selectors import artist_orders_visible_to
+from returns.selectors import return_requests_visible_to
 
-from .models import Message, MessagePhoto, Thread, ThreadKind
+from .models import Message, MessagePhoto, SupportSide, Thread, ThreadKind
 
 
 class Role:
@@ -34,11 +40,17 @@ class Role:
 
 
 def _participant_q(user, *, prefix: str = "", role: str | None = None) -> Q:
+    """Threads ``user`` takes part in; a support thread (whose ``buyer`` is
+    whoever opened it) counts on the side it was opened from."""
     condition = Q(pk__in=[])
     if role in (None, "", Role.BUYER):
-        condition |= Q(**{f"{prefix}buyer": user})
+        condition |= Q(**{f"{prefix}buyer": user}) & ~Q(
+            **{f"{prefix}opened_as": SupportSide.ARTIST}
+        )
     if role in (None, "", Role.ARTIST):
-        condition |= Q(**{f"{prefix}artist__user": user})
+        condition |= Q(**{f"{prefix}artist__user": user}) | Q(
+            **{f"{prefix}buyer": user, f"{prefix}opened_as": SupportSide.ARTIST}
+        )
     return condition
 
 
@@ -68,7 +80,12 @@ def threads_for_user(*, user, role: str | None = None) -> QuerySet[Thread]:
     return (
         Thread.objects.filter(_participant_q(user, role=role))
         .select_related(
-            "buyer", "artist", "artist_order__order", "item", "return_request"
+            "buyer",
+            "artist",
+            "artist_order__order",
+            "item",
+            "return_request",
+            "support_return_request",
         )
         .annotate(
             my_read=FilteredRelation(
@@ -83,7 +100,9 @@ def threads_for_user(*, user, role: str | None = None) -> QuerySet[Thread]:
                 ),
             ),
             role_for_user=Case(
-                When(buyer=user, then=Value(Role.BUYER)), default=Value(Role.ARTIST)
+                When(opened_as=SupportSide.ARTIST, then=Value(Role.ARTIST)),
+                When(buyer=user, then=Value(Role.BUYER)),
+                default=Value(Role.ARTIST),
             ),
             has_unread=Case(
                 When(unread__gt=0, then=Value(0)),
@@ -103,7 +122,12 @@ def thread_get_for_user(*, user, pk) -> Thread:
     if not user.is_authenticated:
         raise Http404
     threads = Thread.objects.select_related(
-        "buyer", "artist__user", "artist_order__order", "item", "return_request"
+        "buyer",
+        "artist__user",
+        "artist_order__order",
+        "item",
+        "return_request",
+        "support_return_request__line",
     )
     if not user.is_staff:
         threads = threads.filter(_participant_q(user))
@@ -138,7 +162,10 @@ def unread_counts(*, user) -> dict[str, int]:
         )
         .filter(_unread_message_q(user, prefix="", read_state="my_read"))
         .aggregate(
-            total=Count("id"), shop=Count("id", filter=Q(thread__artist__user=user))
+            total=Count("id"),
+            shop=Count(
+                "id", filter=_participant_q(user, prefix="thread__", role="artist")
+            ),
         )
     )
     return {"total": counts["total"] or 0, "shop": counts["shop"] or 0}
@@ -206,6 +233,92 @@ def existing_contact_thread(
     if item is not None:
         return threads.filter(kind=ThreadKind.ITEM, item=item).first()
     return threads.filter(kind=ThreadKind.GENERAL).first()
+
+
+def support_about(*, user, artist_order=None, return_request=None) -> tuple:
+    """The artist order and the return request, given by id, that ``user``
+    asks the marketplace team about: its own, as their buyer or their
+    artist (None for an id not given).
+
+    :raises DomainError: on ``artist_order`` or ``return_request`` for
+        another's (never confirming it exists).
+    """
+    found_order = found_request = None
+    # Both sides of a user's own; staff (who answer, never open) see none.
+    role = None if not user.is_staff else "nobody"
+    if artist_order not in (None, ""):
+        found_order = (
+            artist_orders_visible_to(user=user, role=role)
+            .prefetch_related(None)
+            .filter(pk=_int_or_none(artist_order))
+            .first()
+        )
+        if found_order is None:
+            raise DomainError(
+                _("This order is not one of yours."), field="artist_order"
+            )
+    if return_request not in (None, ""):
+        found_request = (
+            return_requests_visible_to(user=user, role=role)
+            .prefetch_related(None)
+            .select_related("artist")
+            .filter(pk=_int_or_none(return_request))
+            .first()
+        )
+        if found_request is None:
+            raise DomainError(
+                _("This return request is not one of yours."), field="return_request"
+            )
+    return found_order, found_request
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def with_support_waiting(threads: QuerySet[Thread]) -> QuerySet[Thread]:
+    """``threads`` (support threads) with ``waiting_since``: when the
+    opener's first message not answered yet was sent (None when the last
+    word is the team's: answered), and ``waiting_text``: the opener's latest
+    message. Subqueries of the same query, whatever the number of rows."""
+    last_staff_at = (
+        Message.objects.filter(thread=OuterRef("pk"), is_staff_post=True)
+        .order_by("-created_at", "-id")
+        .values("created_at")[:1]
+    )
+    unanswered = Message.objects.filter(
+        thread=OuterRef("pk"),
+        system=False,
+        is_staff_post=False,
+        created_at__gt=Coalesce(
+            OuterRef("last_staff_at"), Value(EPOCH, output_field=DateTimeField())
+        ),
+    )
+    return threads.annotate(last_staff_at=Subquery(last_staff_at)).annotate(
+        waiting_since=Subquery(
+            unanswered.order_by("created_at", "id").values("created_at")[:1]
+        ),
+        waiting_text=Subquery(
+            unanswered.order_by("-created_at", "-id").values("body")[:1]
+        ),
+    )
+
+
+def support_threads_waiting() -> QuerySet[Thread]:
+    """Support threads whose opener waits for the team's answer (the last
+    message is not from staff), the longest waiting first."""
+    return (
+        with_support_waiting(Thread.objects.filter(kind=ThreadKind.SUPPORT))
+        .filter(waiting_since__isnull=False)
+        .select_related("buyer", "artist_order__order")
+        .order_by("waiting_since", "id")
+    )
 
 
 def flagged_messages() -> QuerySet[Message]:

@@ -6,12 +6,10 @@ the logged-in user takes part in (any thread for staff): others get a 404.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_POST
 from artists import selectors as catalog
 from artists.models import Item
 from marketplace.errors import DomainError
+from marketplace.storage import private_file_response
 from orders.selectors import artist_order_get_for_user
 
 from . import presenters, rules, selectors, services
@@ -34,10 +33,26 @@ from .selectors import Role
 
 def _shop_layout(request, thread) -> bool:
     """Whether ``thread`` is shown inside the seller dashboard: the user is
-    its artist (and not also its buyer)."""
+    its artist (and not also its buyer), or opened it from the dashboard."""
+    if thread.is_support:
+        return thread.buyer_id == request.user.pk and thread.opened_as == Role.ARTIST
     return (
         thread.artist.user_id == request.user.pk and thread.buyer_id != request.user.pk
     )
+
+
+def _viewer_side(request, thread) -> str:
+    if thread.is_support and thread.buyer_id == request.user.pk:
+        return thread.opened_as
+    if thread.buyer_id == request.user.pk:
+        return Role.BUYER
+    if thread.artist_id and thread.artist.user_id == request.user.pk:
+        return Role.ARTIST
+    return "staff"
+
+
+def _shop_artist(request, thread):
+    return thread.artist or catalog.artist_for_user(request.user)
 
 
 THREADS_PER_PAGE = 30
@@ -118,15 +133,9 @@ def thread_detail(request, pk):
             "thread_messages": list(selectors.thread_messages(thread=thread)),
             "form": form,
             "viewer_is_participant": thread.is_participant(request.user),
-            "viewer_side": (
-                Role.BUYER
-                if thread.buyer_id == request.user.pk
-                else Role.ARTIST
-                if thread.artist.user_id == request.user.pk
-                else "staff"
-            ),
+            "viewer_side": _viewer_side(request, thread),
             "moderation_form": ModerationForm(),
-            "artist": thread.artist if shop else None,
+            "artist": _shop_artist(request, thread) if shop else None,
             "dash_section": "messages",
         },
         status=400 if request.method == "POST" else 200,
@@ -240,12 +249,7 @@ def contact_order(request, pk):
 def message_photo(request, pk):
     """A message photo, only for the two participants and staff."""
     photo = selectors.message_photo_get_for_user(user=request.user, pk=pk)
-    content_type = (
-        mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
-    )
-    response = FileResponse(photo.image.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(photo.image, cache_control="private, max-age=3600")
 
 
 def _message_url(message) -> str:
@@ -299,7 +303,7 @@ def message_report(request, pk):
             "message": message,
             "thread": thread,
             "form": form,
-            "artist": thread.artist if shop else None,
+            "artist": _shop_artist(request, thread) if shop else None,
             "dash_section": "messages",
         },
         status=400 if request.method == "POST" else 200,

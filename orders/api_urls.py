@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, receipt_api
+from . import api, api_actions, change_api, receipt_api
 
 urlpatterns = [
     path("cart/", api.CartView.as_view(), name="api-cart"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("artist-orders/", api.ArtistOrderListView.as_view(), name="api-artist-orders"),
     path(
         "artist-orders/<int:pk>/",
-        api.ArtistOrderDetailView.as_view(),
+        change_api.ArtistOrderDetailChangeView.as_view(),
         name="api-artist-order",
     ),
     path(
@@ -67,5 +67,15 @@ urlpatterns = [
         "artist-orders/<int:pk>/refund-lost/",
         api.ArtistOrderRefundLostView.as_view(),
         name="api-artist-order-refund-lost",
+    ),
+    path(
+        "artist-orders/<int:pk>/cancellation-request/withdraw/",
+        api_actions.ArtistOrderWithdrawCancellationView.as_view(),
+        name="api-artist-order-withdraw-cancellation",
+    ),
+    path(
+        "artist-orders/<int:pk>/refused-at-customs/",
+        api_actions.ArtistOrderRefusedAtCustomsView.as_view(),
+        name="api-artist-order-refused-at-customs",
     ),
 ]

@@ -36,6 +36,16 @@ def shipping_address(order: Order) -> dict:
     }
 
 
+def artist_order_shipping_address(artist_order: ArtistOrder) -> dict:
+    """Where ``artist_order`` goes: the address the buyer changed it to
+    before acceptance, else the order's."""
+    ship_to = artist_order.ship_to
+    return {
+        **ship_to.as_dict(),
+        "country_name": country_name(ship_to.country.code),
+    }
+
+
 def _lines(artist_order: ArtistOrder) -> list[dict]:
     return [
         {
@@ -103,7 +113,7 @@ def new_order_context(*, artist_order: ArtistOrder, recipient) -> dict:
             "order_number": order.number,
             "artist_name": artist_order.artist.name,
             **_artist_block(artist_order),
-            "shipping_address": shipping_address(order),
+            "shipping_address": artist_order_shipping_address(artist_order),
             "customs_notice": needs_customs_notice(order.shipping_country),
             "dashboard_url": dashboard_url(artist_order),
         }
@@ -144,7 +154,8 @@ def artist_order_email_context(
             "acceptance_deadline": format_date(artist_order.acceptance_deadline),
             "refusal_reason": artist_order.refusal_reason,
             "return_window_days": artist_order.terms.get("return_window_days"),
-            "shipping_address": shipping_address(order),
+            "shipping_address": artist_order_shipping_address(artist_order),
+            "gift_message": artist_order.gift_message,
         }
         context.update(format_values(extra))
     return context

@@ -164,3 +164,21 @@ class DashboardOrderFilterForm(forms.Form):
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": "MP-2026-000123"}
         )
+
+
+class RefusedAtCustomsForm(forms.Form):
+    """The artist records a parcel the buyer refused at customs."""
+
+    return_postage = forms.DecimalField(
+        label=_("Return postage you paid (€)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        help_text=_(
+            "Deducted from the refund, at most the pieces' worth. Enter 0 if "
+            "the parcel came back for free."
+        ),
+    )
+    restock = forms.BooleanField(
+        label=_("Put the pieces back in stock"), required=False
+    )

@@ -11,13 +11,22 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from marketplace.errors import Conflict
+from marketplace.notifications.models import Notification
 
 from . import hooks
-from .models import ArtistOrder, ArtistOrderState, NotReceivedStatus
+from .models import (
+    ArtistOrder,
+    ArtistOrderState,
+    CancellationRequest,
+    CancellationStatus,
+    NotReceivedStatus,
+)
 from .rules import acceptance_reminder_lead, return_period
 from .services import (
     artist_order_complete,
@@ -28,6 +37,7 @@ from .services import (
     retry_pending_refunds_due,
 )
 from .services.payment import fail_stale_payments_before, stale_payment_cutoff
+from .services.reminders import cancellation_request_remind
 
 logger = logging.getLogger(__name__)
 S = ArtistOrderState
@@ -139,3 +149,36 @@ def retry_pending_refunds(*, now=None) -> int:
     """Ask the provider again for every pending refund whose back-off is over
     (or whose task was lost). Returns how many were tried."""
     return retry_pending_refunds_due(now=now)
+
+
+def remind_cancellation_requests(*, now=None) -> int:
+    """Remind the artist, once, of each cancellation request left open for
+    half of ``STAFF_CANCELLATION_WAIT_HOURS``: after that wait it shows in
+    staff's escalation queue (the consequence; staff may refuse the order
+    from the admin)."""
+    now = now or timezone.now()
+    wait = timedelta(
+        hours=float(getattr(settings, "STAFF_CANCELLATION_WAIT_HOURS", 24))
+    )
+    reminded = Notification.objects.filter(
+        dedupe_key=Concat(
+            Value("cancellation-reminder:"), Cast(OuterRef("pk"), CharField())
+        )
+    )
+    due = (
+        CancellationRequest.objects.filter(
+            status=CancellationStatus.OPEN,
+            created_at__lte=now - wait / 2,
+            created_at__gt=now - wait,
+        )
+        .exclude(Exists(reminded))
+        .select_related("artist_order")
+        .order_by("created_at", "id")
+    )
+    done = 0
+    for request in list(due[:BATCH]):
+        if cancellation_request_remind(
+            request=request, deadline=request.created_at + wait, now=now
+        ):
+            done += 1
+    return done

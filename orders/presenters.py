@@ -10,14 +10,26 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from marketplace.money import to_money
+
 from . import rules, selectors
+from .forms import RefusedAtCustomsForm
 from .models import ArtistOrderState, CancellationStatus, NotReceivedStatus
 from .tracking import tracking_url
 
 BUYER_ACTIONS = frozenset(
-    {"cancel", "request_cancellation", "confirm_delivery", "report_not_received"}
+    {
+        "cancel",
+        "change",
+        "request_cancellation",
+        "withdraw_cancellation",
+        "confirm_delivery",
+        "report_not_received",
+    }
 )
-ARTIST_ACTIONS = frozenset({"accept", "refuse", "ship", "reship", "refund_lost"})
+ARTIST_ACTIONS = frozenset(
+    {"accept", "refuse", "ship", "reship", "refund_lost", "refused_at_customs"}
+)
 
 # History rows are labelled by their transition; unknown ones by the state
 # they reached.
@@ -30,6 +42,7 @@ TRANSITION_LABELS = {
     "cancel": gettext_lazy("Cancelled by the buyer"),
     "request_cancellation": gettext_lazy("Cancellation requested"),
     "decline_cancellation": gettext_lazy("Cancellation request declined"),
+    "withdraw_cancellation": gettext_lazy("Cancellation request withdrawn"),
     "ship": gettext_lazy("Shipped"),
     "reship": gettext_lazy("Shipped again"),
     "report_not_received": gettext_lazy("Reported as not received"),
@@ -37,7 +50,11 @@ TRANSITION_LABELS = {
     "complete": gettext_lazy("Completed"),
     "close_lost": gettext_lazy("Closed: lost parcel refunded"),
     "refund_lost": gettext_lazy("Lost parcel refunded"),
+    "refused_at_customs": gettext_lazy("Refused at customs"),
     "delay_notified": gettext_lazy("Dispatch delayed"),
+    "change_lines": gettext_lazy("Quantities lowered by the buyer"),
+    "change_address": gettext_lazy("Shipping address changed by the buyer"),
+    "change_gift_message": gettext_lazy("Gift message changed by the buyer"),
 }
 
 
@@ -96,12 +113,27 @@ def timeline(artist_order, *, viewer, messages=()) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
+def customs_refusal(artist_order) -> dict | None:
+    """The breakdown of a parcel refused at customs (``items_amount``,
+    ``postage_amount``, ``amount``, as Decimals), from the prefetched
+    history; None when it was not."""
+    for event in artist_order.history.all():
+        if event.transition == "refused_at_customs":
+            values = event.note_values or {}
+            return {
+                key: to_money(values.get(key) or 0)
+                for key in ("items_amount", "postage_amount", "amount")
+            }
+    return None
+
+
 def decorate_artist_order(artist_order, *, user, side: str, messages=()):
     """Attach what a page shows of ``artist_order`` to it: ``actions`` (the
     actions ``user`` may take now on that ``side``, "buyer" or "artist"),
     ``timeline`` (with ``messages``, see ``timeline``), ``tracking_link``,
     ``cancellation`` / ``open_cancellation``, ``report`` / ``open_report``,
-    ``overdue`` and ``report_available_at``. Reads prefetched rows only."""
+    ``overdue``, ``report_available_at`` and ``customs_refusal``. Reads
+    prefetched rows only."""
     allowed = rules.allowed_actions(artist_order=artist_order, user=user)
     artist_order.actions = allowed & (
         BUYER_ACTIONS if side == "buyer" else ARTIST_ACTIONS
@@ -128,6 +160,10 @@ def decorate_artist_order(artist_order, *, user, side: str, messages=()):
         report if report and report.status == NotReceivedStatus.OPEN else None
     )
     artist_order.overdue = rules.is_shipping_overdue(artist_order)
+    artist_order.customs_refusal = customs_refusal(artist_order)
+    if "refused_at_customs" in artist_order.actions:
+        artist_order.customs_base = rules.customs_refund_base(artist_order)
+        artist_order.customs_form = RefusedAtCustomsForm(prefix="customs")
     artist_order.report_available_at = (
         rules.not_received_available_at(artist_order)
         if artist_order.state == ArtistOrderState.SHIPPED

@@ -197,6 +197,25 @@ def open_not_received_report(artist_order: ArtistOrder) -> NotReceivedReport | N
     return None
 
 
+def crosses_customs(artist_order: ArtistOrder) -> bool:
+    """The parcel crossed a customs border (seed 000): sent to another
+    country with the shop or the destination outside the EU (reads
+    ``artist``, ``order``)."""
+    origin = str(artist_order.artist.country).upper()
+    destination = str(artist_order.ship_to.country.code).upper()
+    if origin == destination:
+        return False
+    return origin not in EU_COUNTRIES or destination not in EU_COUNTRIES
+
+
+def customs_refund_base(artist_order: ArtistOrder) -> Decimal:
+    """What a parcel refused at customs refunds before the return postage:
+    the pieces as paid (after discount; the original shipping is the
+    buyer's, seed 000), within what may still be refunded."""
+    items = to_money(artist_order.items_total - artist_order.discount)
+    return max(min(items, to_money(artist_order.refundable)), Decimal("0.00"))
+
+
 def is_buyer(artist_order: ArtistOrder, user) -> bool:
     return bool(
         user is not None
@@ -213,17 +232,20 @@ def is_artist_or_staff(artist_order: ArtistOrder, user) -> bool:
 
 def allowed_actions(*, artist_order: ArtistOrder, user, now=None) -> frozenset[str]:
     """What ``user`` may do on ``artist_order`` now, among ``accept, refuse,
-    ship, cancel, request_cancellation, confirm_delivery,
-    report_not_received, reship, refund_lost``. Pages show exactly these
+    ship, cancel, change, request_cancellation, withdraw_cancellation,
+    confirm_delivery, report_not_received, reship, refund_lost,
+    refused_at_customs``. Pages show exactly these
     buttons; the services refuse the others anyway."""
     now = now or timezone.now()
     state = artist_order.state
     actions: set[str] = set()
     if is_buyer(artist_order, user):
         if state == S.AWAITING_ACCEPTANCE:
-            actions.add("cancel")
+            actions.update({"cancel", "change"})
         elif state == S.ACCEPTED and open_cancellation_request(artist_order) is None:
             actions.add("request_cancellation")
+        elif state == S.ACCEPTED:
+            actions.add("withdraw_cancellation")
         elif state == S.SHIPPED:
             actions.add("confirm_delivery")
             available_at = not_received_available_at(artist_order)
@@ -240,4 +262,6 @@ def allowed_actions(*, artist_order: ArtistOrder, user, now=None) -> frozenset[s
             actions.update({"refuse", "ship"})
         elif state == S.SHIPPED and open_not_received_report(artist_order) is not None:
             actions.update({"reship", "refund_lost"})
+        if state in (S.SHIPPED, S.DELIVERED) and crosses_customs(artist_order):
+            actions.add("refused_at_customs")
     return frozenset(actions)

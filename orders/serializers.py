@@ -11,6 +11,7 @@ from rest_framework import serializers
 from marketplace.errors import DomainError
 
 from . import selectors
+from .address_serializers import ShippingAddressOutSerializer, ShipToOutSerializer
 from .models import (
     ArtistOrder,
     ArtistOrderEvent,
@@ -39,6 +40,8 @@ ACTIONS = [
     "report_not_received",
     "reship",
     "refund_lost",
+    "withdraw_cancellation",
+    "refused_at_customs",
 ]
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -275,15 +278,6 @@ class NotReceivedReportSerializer(serializers.ModelSerializer):
         fields = ["status", "note", "created_at", "resolved_at"]
 
 
-class ShippingAddressOutSerializer(serializers.Serializer):
-    name = serializers.CharField(source="shipping_name")
-    line1 = serializers.CharField(source="shipping_line1")
-    line2 = serializers.CharField(source="shipping_line2")
-    city = serializers.CharField(source="shipping_city")
-    postcode = serializers.CharField(source="shipping_postcode")
-    country = serializers.CharField(source="shipping_country.code")
-
-
 class ArtistOrderSerializer(serializers.ModelSerializer):
     """An artist order, with its refunds, its latest cancellation request and
     not-received report, and the actions the caller may take now (read from
@@ -298,7 +292,7 @@ class ArtistOrderSerializer(serializers.ModelSerializer):
     cancellation_request = serializers.SerializerMethodField()
     not_received_report = serializers.SerializerMethodField()
     history = HistorySerializer(many=True)
-    shipping_address = ShippingAddressOutSerializer(source="order")
+    shipping_address = ShipToOutSerializer(source="ship_to")
     created = serializers.DateTimeField(source="created_at")
     refused_reason = serializers.CharField(source="refusal_reason")
     tracking_url = serializers.SerializerMethodField()
@@ -338,6 +332,7 @@ class ArtistOrderSerializer(serializers.ModelSerializer):
             "terms",
             "shipping_zone",
             "shipping_address",
+            "gift_message",
             "paid_at",
             "accepted_at",
             "shipped_at",

@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from artists.models import Item, Variant
 from marketplace.errors import Conflict, DomainError, PaymentDeclined
 from marketplace.forms import form_errors_text
+from marketplace.storage import private_file_response
 
 from . import selectors, services
 from .forms import (
@@ -179,7 +180,9 @@ def cart_line_photo(request, pk):
     line = selectors.cart_line_get(cart=selectors.cart_for_request(request), pk=pk)
     if not line.personalisation_photo:
         raise Http404
-    return FileResponse(line.personalisation_photo.open("rb"))
+    return private_file_response(
+        line.personalisation_photo, cache_control="private, no-store"
+    )
 
 
 def _address_initial(request, cart) -> dict:
@@ -311,4 +314,6 @@ def checkout(request):
 def personalisation_photo(request, pk):
     """A personalisation photo, for the buyer, the artist of the line and staff."""
     line = selectors.order_line_get_for_photo(user=request.user, pk=pk)
-    return FileResponse(line.personalisation_photo.open("rb"))
+    return private_file_response(
+        line.personalisation_photo, cache_control="private, max-age=3600"
+    )

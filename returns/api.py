@@ -10,9 +10,7 @@ calling a buyer action, staff calling an action only the artist takes) is a
 
 from __future__ import annotations
 
-import mimetypes
-
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -29,6 +27,7 @@ from rest_framework.views import APIView
 
 from marketplace.errors import DomainError
 from marketplace.parsers import JSONParser
+from marketplace.storage import private_file_response
 from orders.models import OrderLine
 from orders.serializers import ConflictSerializer
 
@@ -37,10 +36,13 @@ from .filters import ReturnRequestFilter
 from .serializers import (
     EscalateSerializer,
     InstructionsSerializer,
+    OutOfStockSerializer,
+    ReceiveSerializer,
     RefundInputSerializer,
     RejectSerializer,
     ReturnRequestCreateSerializer,
     ReturnRequestSerializer,
+    ShipReplacementSerializer,
     TrackingSerializer,
 )
 
@@ -162,12 +164,7 @@ class ReturnPhotoView(APIView):
         found = selectors.return_photo_get_for_user(user=request.user, pk=photo)
         if found.request_id != pk:
             raise Http404
-        content_type = (
-            mimetypes.guess_type(found.image.name)[0] or "application/octet-stream"
-        )
-        response = FileResponse(found.image.open("rb"), content_type=content_type)
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return private_file_response(found.image, cache_control="private, max-age=3600")
 
 
 # Transitions -------------------------------------------------------------------
@@ -273,12 +270,20 @@ class ReturnShipBackView(ReturnActionView):
 
 @extend_schema_view(
     post=_action_schema(
-        summary="Confirm the piece came back (artist): the refund can start."
+        request=ReceiveSerializer,
+        summary=(
+            "Confirm the piece came back (artist): the refund can start; "
+            "`restock` puts it back in stock."
+        ),
     )
 )
 class ReturnReceiveView(ReturnActionView):
+    input_serializer_class = ReceiveSerializer
+
     def perform(self, *, return_request, user, data):
-        services.return_request_receive(return_request=return_request, by=user)
+        services.return_request_receive(
+            return_request=return_request, by=user, restock=data["restock"]
+        )
 
 
 @extend_schema_view(
@@ -300,13 +305,26 @@ class ReturnRefundView(ReturnActionView):
 
 
 @extend_schema_view(
-    post=_action_schema(
-        request=TrackingSerializer,
-        summary="Ship the replacement of an exchange (artist).",
+    post=extend_schema(
+        request=ShipReplacementSerializer,
+        responses={
+            200: ReturnRequestSerializer,
+            409: OpenApiResponse(
+                OutOfStockSerializer,
+                description=(
+                    "Not allowed in the current state, or not enough pieces left "
+                    "in stock (`code: out_of_stock`): convert to a refund instead."
+                ),
+            ),
+        },
+        summary=(
+            "Ship the replacement of an exchange (artist): its pieces are taken "
+            "from stock."
+        ),
     )
 )
 class ReturnShipReplacementView(ReturnActionView):
-    input_serializer_class = TrackingSerializer
+    input_serializer_class = ShipReplacementSerializer
 
     def perform(self, *, return_request, user, data):
         services.return_request_ship_replacement(
@@ -314,6 +332,7 @@ class ReturnShipReplacementView(ReturnActionView):
             by=user,
             carrier=data["carrier"],
             tracking_number=data["tracking_number"],
+            variant=data.get("variant"),
         )
 
 

@@ -94,8 +94,14 @@ def held_quantity(*, line: OrderLine, exclude_pk=None) -> int:
 
 
 def _refunded_away(artist_order) -> bool:
-    """Lost and refunded, or refunded in full: nothing left to send back."""
+    """Lost and refunded, refused at customs (closed without delivery), or
+    refunded in full: nothing left to send back."""
     if artist_order.paid > 0 and artist_order.refunded >= artist_order.paid:
+        return True
+    if (
+        artist_order.state == ArtistOrderState.COMPLETED
+        and artist_order.delivered_at is None
+    ):
         return True
     prefetched = getattr(artist_order, "_prefetched_objects_cache", {}).get("refunds")
     if prefetched is not None:

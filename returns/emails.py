@@ -77,6 +77,11 @@ def return_email_context(*, return_request, recipient, **extra) -> dict:
             )
             or "",
             "refund_amount": format_amount(rr.refund_amount),
+            "shipping_deduction": (
+                format_amount(rr.refund_shipping_deduction)
+                if rr.refund_shipping_deduction
+                else ""
+            ),
             "refund_note": rr.refund_note,
             "buyer_url": rr.get_absolute_url(),
             "dashboard_url": dashboard_url(rr),

@@ -19,6 +19,7 @@ from marketplace.notifications.formatting import format_amount
 from orders.forms import ShipForm
 
 from .models import ARTIST_FAULT_REASONS, ReturnKind, ReturnReason
+from .postage import free_shipping_threshold, line_deduction, line_deduction_preview
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 MAX_PHOTOS = 5
@@ -174,6 +175,18 @@ class ReturnRequestForm(DomainErrorFormMixin, forms.Form):
         if not eligibility.exchange_allowed:
             for name in ("desired_replacement", "desired_text"):
                 del self.fields[name]
+        # Free shipping given back (seed 002): what each quantity would
+        # deduct, shown before sending; the buyer confirms it.
+        preview = line_deduction_preview(line=line, most=most)
+        if not any(row.amount > 0 for row in preview):
+            preview = []
+        self.deduction_preview = preview
+        self.deduction_threshold = free_shipping_threshold(line.artist_order)
+        if preview:
+            self.fields["accept_shipping_deduction"] = forms.BooleanField(
+                label=_("I understand that the postage is deducted from my refund"),
+                required=False,
+            )
 
     def clean(self):
         data = super().clean()
@@ -191,7 +204,37 @@ class ReturnRequestForm(DomainErrorFormMixin, forms.Form):
                 "desired_replacement",
                 _("Choose the piece you would like instead, or describe it."),
             )
+        self._check_shipping_deduction(data)
         return data
+
+    def _check_shipping_deduction(self, data) -> None:
+        """A return that deducts the free-shipping postage needs the
+        buyer's confirmation, with the amount for the chosen quantity."""
+        if "accept_shipping_deduction" not in self.fields:
+            return
+        if data.get("accept_shipping_deduction") or not data.get("quantity"):
+            return
+        deduction = line_deduction(
+            line=self.line,
+            quantity=data["quantity"],
+            reason=data.get("reason") or "",
+            kind=data.get("kind") or "",
+        )
+        if deduction.amount > 0:
+            self.add_error(
+                "accept_shipping_deduction",
+                _(
+                    "With this return you keep %(kept)s € of pieces, under the "
+                    "%(threshold)s € that got you free shipping: %(amount)s € of "
+                    "postage will be deducted from your refund. Tick the box to "
+                    "confirm."
+                )
+                % {
+                    "kept": format_amount(deduction.kept),
+                    "threshold": format_amount(deduction.threshold),
+                    "amount": format_amount(deduction.amount),
+                },
+            )
 
 
 class ShipBackForm(ShipForm):
@@ -237,6 +280,17 @@ class RejectForm(DomainErrorFormMixin, forms.Form):
     )
 
 
+class ReceiveForm(DomainErrorFormMixin, forms.Form):
+    restock = forms.BooleanField(
+        label=_("Put back in stock"),
+        required=False,
+        help_text=_(
+            "The returned pieces go back into the stock of this variant; buyers "
+            "waiting for it are emailed."
+        ),
+    )
+
+
 class RefundForm(DomainErrorFormMixin, forms.Form):
     amount = forms.DecimalField(
         label=_("Amount to refund (€)"), max_digits=12, decimal_places=2, min_value=0
@@ -276,5 +330,37 @@ class RefundForm(DomainErrorFormMixin, forms.Form):
         return data
 
 
-class ShipReplacementForm(ShipForm):
-    """The replacement parcel of an exchange."""
+class ShipReplacementForm(DomainErrorFormMixin, ShipForm):
+    """The replacement parcel of an exchange, and the piece sent (its stock
+    goes down): one of ``variants``, ``initial_variant`` chosen."""
+
+    variant = forms.TypedChoiceField(
+        label=_("Piece sent"),
+        coerce=int,
+        # Left out (an old page, a script): the service's default piece.
+        required=False,
+        empty_value=None,
+        help_text=_("Its stock goes down by the quantity exchanged."),
+    )
+    field_order = ["variant", "carrier", "tracking_number"]
+
+    def __init__(self, *args, variants=(), initial_variant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["variant"]
+        field.choices = [
+            (
+                variant.pk,
+                _("%(title)s — %(variant)s (%(stock)s in stock)")
+                % {
+                    "title": variant.item.title,
+                    "variant": variant.name,
+                    "stock": variant.stock,
+                },
+            )
+            for variant in variants
+        ]
+        if len(field.choices) < 2:
+            # Nothing to choose from: the service takes its default.
+            del self.fields["variant"]
+        elif initial_variant is not None:
+            self.initial.setdefault("variant", initial_variant.pk)

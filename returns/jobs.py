@@ -17,18 +17,22 @@ from django_fsm import ConcurrentTransition
 from marketplace.errors import Conflict
 
 from .models import ReturnRequest, ReturnState
-from .rules import ship_back_due_at
-from .services import return_request_escalate, return_request_expire
+from .rules import REMINDED, reminder_due_at, reminder_lead, ship_back_due_at
+from .services import (
+    return_request_escalate,
+    return_request_expire,
+    return_request_remind,
+)
 
 logger = logging.getLogger(__name__)
 BATCH = 500
 
 
-def _each(queryset, action) -> int:
+def _each(queryset, action, *, order_by=("id",)) -> int:
     done = 0
     # A list, not a cursor: each service commits its own transaction. What
     # is left beyond the batch waits for the next run.
-    for return_request in list(queryset.order_by("id")[:BATCH]):
+    for return_request in list(queryset.order_by(*order_by)[:BATCH]):
         try:
             if action(return_request) is not False:
                 done += 1
@@ -67,3 +71,59 @@ def expire_unshipped_returns(*, now=None) -> int:
         return return_request_expire(return_request=return_request, now=now)
 
     return _each(candidates, expire)
+
+
+# The field each reminded state starts its wait at, and the shortest wait
+# (days) of that state: the candidates of ``remind_waiting_returns``.
+WAIT_STARTS = {
+    ReturnState.REQUESTED: ("created_at", lambda: settings.RETURN_ANSWER_DAYS),
+    ReturnState.ACCEPTED: ("answered_at", lambda: settings.RETURN_SHIP_BACK_DAYS),
+    ReturnState.IN_TRANSIT: ("shipped_back_at", lambda: settings.RETURN_RECEIVE_DAYS),
+    # Business days are at least as many calendar days.
+    ReturnState.RECEIVED: ("received_at", lambda: settings.REFUND_DUE_BUSINESS_DAYS),
+}
+
+
+def remind_waiting_returns(*, now=None) -> int:
+    """Remind, once per state, whoever a request waits on, before its
+    deadline (``rules.reminder_due_at``: ``RETURN_REMINDER_DAYS`` before,
+    at most halfway): the artist to answer, to mark the parcel received, to
+    refund it; the buyer to send it back."""
+    now = now or timezone.now()
+    done = 0
+    for state in REMINDED:
+        started, shortest = WAIT_STARTS[state]
+        span = timedelta(days=shortest())
+        candidates = ReturnRequest.objects.filter(
+            state=state, **{f"{started}__lte": now - span + reminder_lead(span)}
+        ).exclude(reminded_state=state)
+
+        def remind(return_request):
+            due = reminder_due_at(return_request)
+            if due is None or due > now:
+                return False
+            return return_request_remind(return_request=return_request, now=now)
+
+        done += _each(candidates, remind, order_by=(started, "id"))
+    return done
+
+
+def escalate_stuck_returns(*, now=None) -> int:
+    """Pass to staff every request sent back and not marked received, or
+    received and neither refunded nor its replacement shipped, within
+    ``settings.RETURN_RECEIVE_DAYS``; the artist and the buyer are
+    emailed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RETURN_RECEIVE_DAYS)
+    done = 0
+    for state, started in (
+        (ReturnState.IN_TRANSIT, "shipped_back_at"),
+        (ReturnState.RECEIVED, "received_at"),
+    ):
+        due = ReturnRequest.objects.filter(state=state, **{f"{started}__lte": cutoff})
+        done += _each(
+            due,
+            lambda rr: return_request_escalate(return_request=rr, by=None, now=now),
+            order_by=(started, "id"),
+        )
+    return done

@@ -1,6 +1,9 @@
 """Return and exchange requests: one per order line (or part of its
 quantity), with photos, a history and a thread; run by ``returns.services``."""
 
+from datetime import datetime
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,6 +15,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from marketplace.models import TransitionRecord
 from marketplace.storage import private_storage
+from orders.rules import add_business_days as business_days_after
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -66,6 +70,15 @@ OPEN_STATES = frozenset(
     {R.REQUESTED, R.ACCEPTED, R.IN_TRANSIT, R.RECEIVED, R.ESCALATED}
 )
 FINAL_STATES = frozenset(set(R.values) - OPEN_STATES)
+
+
+def add_business_days(start, days: int):
+    """``start`` plus ``days`` business days (Monday to Friday, as orders
+    count them; public holidays are not counted out), at the same local
+    time of day."""
+    local = timezone.localtime(start)
+    day = business_days_after(local.date(), max(int(days), 0))
+    return timezone.make_aware(datetime.combine(day, local.time()))
 
 
 class ReturnRequest(ConcurrentTransitionMixin, models.Model):
@@ -146,6 +159,11 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
     refund_includes_shipping = models.BooleanField(
         _("refund includes the original shipping"), default=False
     )
+    # The free-shipping postage this refund deducted (returns.postage): at
+    # most once per artist order over all its returns.
+    refund_shipping_deduction = models.DecimalField(
+        _("free-shipping postage deducted"), default=Decimal("0.00"), **MONEY
+    )
     refund = models.ForeignKey(
         "orders.Refund",
         on_delete=models.PROTECT,
@@ -170,6 +188,15 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
     shipped_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The one reminder of the state the request waits in (``returns.jobs``):
+    # the state it was sent for, and when.
+    reminded_state = models.CharField(
+        _("reminder sent for"), max_length=24, choices=ReturnState.choices, blank=True
+    )
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # Stamped at reception: REFUND_DUE_BUSINESS_DAYS business days later
+    # (seed 002); a refund still missing then shows in staff's queue.
+    refund_due_at = models.DateTimeField(_("refund due by"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -242,6 +269,9 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=[R.ACCEPTED, R.IN_TRANSIT], target=R.RECEIVED)
     def receive(self, *, at=None):
         self.received_at = at or timezone.now()
+        self.refund_due_at = add_business_days(
+            self.received_at, settings.REFUND_DUE_BUSINESS_DAYS
+        )
 
     def _is_return(self) -> bool:
         return self.kind == ReturnKind.RETURN
@@ -272,7 +302,13 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
     def convert_to_refund(self, *, at=None):
         self.closed_at = at or timezone.now()
 
-    @transition(field=state, source=[R.REJECTED, R.REQUESTED], target=R.ESCALATED)
+    # Requests left waiting too long on the artist go to staff too: not
+    # answered, not marked received, or received and not refunded.
+    @transition(
+        field=state,
+        source=[R.REJECTED, R.REQUESTED, R.IN_TRANSIT, R.RECEIVED],
+        target=R.ESCALATED,
+    )
     def escalate(self, *, message: str = "", at=None):
         self.escalation_message = message
         self.escalated_at = at or timezone.now()
@@ -327,6 +363,16 @@ class ReturnEvent(TransitionRecord):
     NOTE_SENTENCES = {
         "refunded": _("%(amount)s € refunded."),
         "no_answer_in_time": _("No answer from the artist in time."),
+        "not_received_in_time": _(
+            "The artist did not mark the parcel received in time."
+        ),
+        "not_refunded_in_time": _("The artist did not refund the return in time."),
+        # What an exchange or a return did to the stock.
+        "restocked": _("%(quantity)s × %(title)s (%(variant)s) put back in stock."),
+        "not_restocked": _("Not put back in stock."),
+        "replacement_from_stock": _(
+            "%(note)s — %(quantity)s × %(title)s (%(variant)s) taken from stock."
+        ),
     }
 
     request = models.ForeignKey(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -17,6 +18,7 @@ from orders.tracking import tracking_url
 from . import rules
 from .eligibility import line_eligibility
 from .models import ReturnKind, ReturnState
+from .postage import deduction_shown
 
 BUYER_ACTIONS = frozenset({"ship_back", "withdraw", "escalate"})
 ARTIST_ACTIONS = frozenset(
@@ -42,6 +44,9 @@ TRANSITION_LABELS = {
     "convert_to_refund": gettext_lazy("Refunded instead of replaced"),
     "escalate": gettext_lazy("Sent to the marketplace team"),
     "auto_escalate": gettext_lazy("Sent to the marketplace team: no answer in time"),
+    "escalate_stuck": gettext_lazy(
+        "Sent to the marketplace team: the artist did not act in time"
+    ),
     "staff_accept": gettext_lazy("Accepted by the marketplace team"),
     "staff_refund": gettext_lazy("Refunded by decision of the marketplace team"),
     "staff_close": gettext_lazy("Closed by the marketplace team"),
@@ -177,7 +182,8 @@ def decorate(return_request, *, user, side: str, messages=()):
     """Attach what a page shows of ``return_request`` to it: ``actions``
     (what ``user`` may do now on that ``side``, "buyer" or "artist"),
     ``steps``, ``timeline`` (with ``messages``, see ``timeline``),
-    ``replacement``, its deadlines and the tracking links."""
+    ``replacement``, its deadlines, the tracking links and the
+    free-shipping postage deducted (``shipping_deduction``)."""
     allowed = rules.allowed_return_actions(return_request=return_request, user=user)
     return_request.actions = allowed & (
         BUYER_ACTIONS if side == "buyer" else ARTIST_ACTIONS
@@ -191,7 +197,19 @@ def decorate(return_request, *, user, side: str, messages=()):
         else None
     )
     return_request.ship_back_due = rules.ship_back_due_at(return_request)
+    # After the piece is sent back: reception, then refund due dates, and
+    # when staff takes over (``rules``).
+    return_request.receive_due = rules.receive_due_at(return_request)
+    return_request.refund_due = rules.refund_due_at(return_request)
+    return_request.stuck_due = rules.stuck_due_at(return_request)
+    return_request.refund_late = rules.is_refund_late(return_request)
+    return_request.refund_due_business_days = settings.REFUND_DUE_BUSINESS_DAYS
+    return_request.stuck_escalation = (
+        return_request.state == S.ESCALATED
+        and rules.escalated_when_stuck(return_request)
+    )
     return_request.postage_by_artist = rules.postage_paid_by_artist(return_request)
+    return_request.shipping_deduction = deduction_shown(return_request)
     return_request.return_tracking_link = (
         tracking_url(
             return_request.return_carrier, return_request.return_tracking_number

@@ -21,7 +21,9 @@ from .models import (
     ReturnKind,
     ReturnRequest,
     ReturnState,
+    add_business_days,
 )
+from .postage import items_refund, request_deduction
 
 R = ReturnState
 
@@ -51,6 +53,116 @@ def ship_back_due_at(return_request: ReturnRequest) -> dt.datetime | None:
         )
         due = max(due, end_of_deadline)
     return due
+
+
+def receive_due_at(return_request: ReturnRequest) -> dt.datetime | None:
+    """Until when the artist may mark a parcel sent back received before
+    the request passes to staff: ``settings.RETURN_RECEIVE_DAYS`` after it
+    was sent back. None when it was not sent back."""
+    if return_request.shipped_back_at is None:
+        return None
+    return return_request.shipped_back_at + dt.timedelta(
+        days=settings.RETURN_RECEIVE_DAYS
+    )
+
+
+def refund_due_at(return_request: ReturnRequest) -> dt.datetime | None:
+    """When the refund (or the replacement) of a received return is due:
+    ``settings.REFUND_DUE_BUSINESS_DAYS`` business days after the artist
+    marked it received (seed 002). Later, it shows in staff's queue as late.
+    None before reception."""
+    if return_request.received_at is None:
+        return None
+    return return_request.refund_due_at or add_business_days(
+        return_request.received_at, settings.REFUND_DUE_BUSINESS_DAYS
+    )
+
+
+def refund_escalation_at(return_request: ReturnRequest) -> dt.datetime | None:
+    """When a received return still not refunded (nor its replacement
+    shipped) passes to staff: ``settings.RETURN_RECEIVE_DAYS`` after
+    reception."""
+    if return_request.received_at is None:
+        return None
+    return return_request.received_at + dt.timedelta(days=settings.RETURN_RECEIVE_DAYS)
+
+
+def stuck_due_at(return_request: ReturnRequest) -> dt.datetime | None:
+    """When a request waiting on the artist after the buyer sent it back
+    escalates (by the periodic job, or the buyer): ``receive_due_at`` in
+    ``in_transit``, ``refund_escalation_at`` in ``received``; None in the
+    other states."""
+    if return_request.state == R.IN_TRANSIT:
+        return receive_due_at(return_request)
+    if return_request.state == R.RECEIVED:
+        return refund_escalation_at(return_request)
+    return None
+
+
+def is_refund_late(return_request: ReturnRequest, now=None) -> bool:
+    """A received request whose refund (or replacement) is past its due
+    date."""
+    due = refund_due_at(return_request)
+    return (
+        return_request.state == R.RECEIVED
+        and due is not None
+        and due <= (now or timezone.now())
+    )
+
+
+def escalated_when_stuck(return_request: ReturnRequest) -> bool:
+    """The request reached staff after the buyer sent the piece back (not
+    received or not refunded in time): accepting it again makes no sense,
+    staff refund or close it."""
+    return (
+        return_request.shipped_back_at is not None
+        or return_request.received_at is not None
+    )
+
+
+# The state a request waits in → who is reminded before its deadline.
+REMINDED = {
+    R.REQUESTED: "artist",
+    R.ACCEPTED: "buyer",
+    R.IN_TRANSIT: "artist",
+    R.RECEIVED: "artist",
+}
+
+
+def waiting_deadline(return_request: ReturnRequest):
+    """``(since, deadline)`` of the state ``return_request`` waits in: the
+    answer, the parcel sent back, its reception, its refund (the first
+    deadline of ``received``, the refund's due date); None when nothing
+    waits on someone."""
+    rr = return_request
+    if rr.state == R.REQUESTED:
+        return rr.created_at, answer_due_at(rr)
+    if rr.state == R.ACCEPTED and rr.answered_at is not None:
+        return rr.answered_at, ship_back_due_at(rr)
+    if rr.state == R.IN_TRANSIT and rr.shipped_back_at is not None:
+        return rr.shipped_back_at, receive_due_at(rr)
+    if rr.state == R.RECEIVED and rr.received_at is not None:
+        return rr.received_at, refund_due_at(rr)
+    return None
+
+
+def reminder_lead(span: dt.timedelta) -> dt.timedelta:
+    """How long before a deadline ``span`` after the start of a wait the
+    reminder goes: ``settings.RETURN_REMINDER_DAYS``, at most half the
+    wait."""
+    return min(dt.timedelta(days=settings.RETURN_REMINDER_DAYS), span / 2)
+
+
+def reminder_due_at(return_request: ReturnRequest) -> dt.datetime | None:
+    """When the one reminder of the state ``return_request`` waits in is
+    due (None when nothing waits, or it was sent for this state)."""
+    if return_request.reminded_state == return_request.state:
+        return None
+    window = waiting_deadline(return_request)
+    if window is None or window[1] is None:
+        return None
+    since, deadline = window
+    return deadline - reminder_lead(deadline - since)
 
 
 def postage_paid_by_artist(return_request: ReturnRequest) -> bool:
@@ -112,19 +224,36 @@ def return_refund_amount(return_request: ReturnRequest) -> Decimal:
     """What the return of ``return_request`` refunds by default: the unit
     price times the quantity (less its share of a discount the artist order
     had), plus the artist order's shipping fee when the terms or an
-    artist-fault reason say so and the whole artist order comes back; never
-    more than what may still be refunded on the artist order."""
+    artist-fault reason say so and the whole artist order comes back, less
+    the free-shipping postage when what the buyer keeps falls under the
+    threshold (``returns.postage``); never more than what may still be
+    refunded on the artist order."""
+    return refund_breakdown(return_request)["amount"]
+
+
+def refund_breakdown(return_request: ReturnRequest, *, forecast: bool = False) -> dict:
+    """``return_refund_amount`` in its parts: ``items`` (the pieces, less
+    their share of a discount), ``shipping`` (the original shipping when
+    due), ``deduction`` (the free-shipping postage, ``returns.postage``;
+    ``forecast`` counts every running return as coming back) and
+    ``amount``."""
     rr = return_request
     artist_order = rr.artist_order
-    line = rr.line
-    items = to_money(line.unit_price * rr.quantity)
-    if artist_order.discount > 0 and artist_order.items_total > 0:
-        share = items * artist_order.discount / artist_order.items_total
-        items = max(to_money(items - share), ZERO)
-    amount = items
-    if includes_shipping(rr):
-        amount += artist_order.shipping_fee
-    return max(min(to_money(amount), to_money(artist_order.refundable)), ZERO)
+    items = items_refund(
+        artist_order=artist_order, unit_price=rr.line.unit_price, quantity=rr.quantity
+    )
+    shipping = artist_order.shipping_fee if includes_shipping(rr) else ZERO
+    deduction = request_deduction(rr, items=items, forecast=forecast).amount
+    amount = max(
+        min(to_money(items + shipping - deduction), to_money(artist_order.refundable)),
+        ZERO,
+    )
+    return {
+        "items": items,
+        "shipping": shipping,
+        "deduction": deduction,
+        "amount": amount,
+    }
 
 
 def is_buyer(return_request: ReturnRequest, user) -> bool:
@@ -167,6 +296,8 @@ def allowed_return_actions(
             actions.update({"ship_back", "withdraw"})
         elif state == R.REJECTED and not pieces_taken_again(rr):
             actions.add("escalate")
+        elif state in (R.IN_TRANSIT, R.RECEIVED) and stuck_due_at(rr) <= now:
+            actions.add("escalate")
     if is_artist(rr, user) or is_staff(user):
         if state == R.REQUESTED:
             actions.update({"accept", "reject"})
@@ -178,7 +309,9 @@ def allowed_return_actions(
             else:
                 actions.add("refund")
     if is_staff(user) and state == R.ESCALATED:
-        actions.update({"accept", "refund", "staff_decide"})
+        actions.update({"refund", "staff_decide"})
+        if not escalated_when_stuck(rr):
+            actions.add("accept")
     return frozenset(actions)
 
 

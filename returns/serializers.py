@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,8 +10,9 @@ from rest_framework import serializers
 from orders.tracking import tracking_url
 
 from .models import ReturnEvent, ReturnKind, ReturnReason, ReturnRequest
+from .postage import deduction_shown, may_deduct
 from .presenters import replacement_label
-from .rules import allowed_return_actions
+from .rules import allowed_return_actions, stuck_due_at
 
 ACTIONS = [
     "accept",
@@ -66,6 +68,20 @@ class ReturnRefundSerializer(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
 
 
+class ReturnRequestListSerializer(serializers.ListSerializer):
+    """A page of requests: the rows the free-shipping deduction reads are
+    fetched at once, for the requests that may have one."""
+
+    def to_representation(self, data):
+        requests = list(data.all() if hasattr(data, "all") else data)
+        prefetch_related_objects(
+            [rr.artist_order for rr in requests if may_deduct(rr)],
+            "lines",
+            "return_requests",
+        )
+        return super().to_representation(requests)
+
+
 class ReturnRequestSerializer(serializers.ModelSerializer):
     """A return request as its buyer, its artist and staff read it (the
     rows it reads are fetched with it by ``selectors.return_requests_visible_to``;
@@ -94,10 +110,13 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
     return_tracking_url = serializers.SerializerMethodField()
     replacement_tracking_url = serializers.SerializerMethodField()
     refund = serializers.SerializerMethodField()
+    shipping_deduction = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    escalates_at = serializers.SerializerMethodField()
 
     class Meta:
         model = ReturnRequest
+        list_serializer_class = ReturnRequestListSerializer
         fields = [
             "id",
             "artist_order",
@@ -133,6 +152,7 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
             "replacement_tracking_url",
             "refund_amount",
             "refund_note",
+            "shipping_deduction",
             "refund",
             "allowed_actions",
             "thread",
@@ -143,7 +163,16 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
             "shipped_back_at",
             "received_at",
             "closed_at",
+            "refund_due_at",
+            "escalates_at",
         ]
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_escalates_at(self, return_request):
+        """When a request sent back (or received) and left by the artist
+        passes to staff, and the buyer may escalate it; null otherwise."""
+        due = stuck_due_at(return_request)
+        return serializers.DateTimeField().to_representation(due) if due else None
 
     def get_desired_replacement(self, return_request) -> str:
         """The wanted replacement in words: the variant or item asked for,
@@ -178,6 +207,14 @@ class ReturnRequestSerializer(serializers.ModelSerializer):
             return_request.replacement_carrier,
             return_request.replacement_tracking_number,
         )
+
+    @extend_schema_field(serializers.DecimalField(**MONEY))
+    def get_shipping_deduction(self, return_request) -> str:
+        """The free-shipping postage deducted from the refund (seed 002):
+        what a refunded request deducted, or what an open return would
+        deduct if it and the order's other running returns were refunded;
+        "0.00" when nothing."""
+        return f"{deduction_shown(return_request):.2f}"
 
     @extend_schema_field(ReturnRefundSerializer(allow_null=True))
     def get_refund(self, return_request) -> dict | None:
@@ -270,6 +307,28 @@ class TrackingSerializer(serializers.Serializer):
     tracking_number = serializers.CharField(max_length=80)
 
 
+class ShipReplacementSerializer(TrackingSerializer):
+    variant = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The variant sent (one of the shop's). Default: the buyer's wanted "
+            "variant, else the line's own. Its stock goes down by the quantity."
+        ),
+    )
+
+
+class ReceiveSerializer(serializers.Serializer):
+    restock = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Put the returned pieces back into the stock of the line's variant "
+            "(buyers waiting for it are emailed). Default false."
+        ),
+    )
+
+
 class RefundInputSerializer(serializers.Serializer):
     amount = serializers.DecimalField(
         required=False,
@@ -284,6 +343,22 @@ class RefundInputSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text="Required when the amount is lower than the computed one.",
+    )
+
+
+class OutOfStockSerializer(serializers.Serializer):
+    """The 409 of ``ship-replacement``: a state that does not allow it, or
+    (``code: out_of_stock``) not enough pieces left for the replacement."""
+
+    detail = serializers.CharField()
+    state = serializers.CharField(help_text="The current state.")
+    code = serializers.CharField(required=False, help_text="`out_of_stock`.")
+    variant = serializers.IntegerField(
+        required=False, help_text="The variant the replacement is taken from."
+    )
+    stock = serializers.IntegerField(required=False, help_text="Pieces left.")
+    instead = serializers.CharField(
+        required=False, help_text="What the artist may do instead: `convert_to_refund`."
     )
 
 

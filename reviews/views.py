@@ -11,18 +11,16 @@ a message.
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from marketplace.errors import Conflict, DomainError
 from marketplace.forms import refused_message
+from marketplace.storage import private_file_response
 
 from . import rules, selectors, services
 from .forms import ReviewForm
@@ -180,10 +178,5 @@ def review_photo(request, pk):
     """A review photo: anyone while its review is visible; its author and
     staff while it is hidden."""
     photo = selectors.review_photo_get_for_user(user=request.user, pk=pk)
-    content_type = (
-        mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
-    )
-    response = FileResponse(photo.image.open("rb"), content_type=content_type)
     # Not cached by shared caches: hiding the review must stop serving it.
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return private_file_response(photo.image, cache_control="private, max-age=300")

@@ -44,6 +44,9 @@ from orders.services.refunds import ALERT_AFTER_ATTEMPTS
 from payouts.admin_queries import payouts_left_to_staff
 from returns.models import ReturnRequest, ReturnState
 
+from . import stuck
+from .support_queue import support_row, support_waiting
+
 ROW_LIMIT = 200
 
 KINDS = {
@@ -56,6 +59,8 @@ KINDS = {
     "refunds": gettext_lazy("Refunds failed or stuck"),
     "payouts": gettext_lazy("Payouts failed, left to staff"),
     "emails": gettext_lazy("Emails that could not be sent"),
+    "support": gettext_lazy("Support threads waiting for an answer"),
+    **stuck.KINDS,
 }
 
 
@@ -221,6 +226,8 @@ QUERIES = {
     "refunds": refunds_failed_or_stuck,
     "payouts": payouts_failed,
     "emails": emails_failed,
+    "support": support_waiting,
+    **stuck.QUERIES,
 }
 
 
@@ -246,7 +253,7 @@ def _shop_row(artist, now) -> Row:
 def _return_row(rr, now) -> Row:
     order = rr.artist_order.order
     since = rr.escalated_at or rr.updated_at or rr.created_at
-    detail = rr.escalation_message or _("No answer from the artist in time.")
+    detail = rr.escalation_message or stuck.escalation_reason(rr)
     return Row(
         kind="returns",
         title=_(
@@ -440,6 +447,8 @@ ROW_BUILDERS = {
     "refunds": _refund_row,
     "payouts": _payout_row,
     "emails": _email_row,
+    "support": lambda thread, now: support_row(thread, now, row_class=Row),
+    **{kind: stuck.row_builder(kind, Row) for kind in stuck.KINDS},
 }
 
 

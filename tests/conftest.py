@@ -13,6 +13,7 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.db import connection
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from tests.factories import ArtistFactory, UserFactory, VariantFactory
@@ -125,6 +126,20 @@ def _default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+# Each test process counts its rate limits in its own memory: with
+# CELERY_BROKER_URL set (the PostgreSQL and Redis run) the default cache would
+# be Redis, shared by the pytest-xdist processes, and _empty_cache's clear()
+# of one would wipe the counters of a test running in the other.
+# tests/infra/test_cache_default.py proves the default itself.
+TEST_CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tests",
+    }
+}
+override_settings(CACHES=TEST_CACHES).enable()
 
 
 @pytest.fixture(autouse=True)

@@ -27,10 +27,21 @@ from messaging.presenters import return_request_messages
 from messaging.services import return_request_message_post, thread_mark_read
 from orders.tracking import known_carriers
 from returns import rules, selectors, services
-from returns.forms import AcceptForm, RefundForm, RejectForm, ShipReplacementForm
+from returns.forms import (
+    AcceptForm,
+    ReceiveForm,
+    RefundForm,
+    RejectForm,
+    ShipReplacementForm,
+)
 from returns.models import ReturnState
 from returns.presenters import decorate
 from returns.selectors import artist_return_queues
+from returns.services.stock import (
+    OutOfStock,
+    replacement_options,
+    replacement_variant,
+)
 
 from ..access import artist_required
 
@@ -93,6 +104,10 @@ def _detail_page(request, return_request, *, status=200, **forms_):
         or "convert_to_refund" in return_request.actions
     ):
         computed = rules.return_refund_amount(return_request)
+    variant, options = None, []
+    if "ship_replacement" in return_request.actions:
+        variant = replacement_variant(return_request)
+        options = replacement_options(return_request)
     context = {
         "artist": request.artist,
         "rr": return_request,
@@ -105,7 +120,14 @@ def _detail_page(request, return_request, *, status=200, **forms_):
         "reject_form": RejectForm(),
         "refund_form": RefundForm(computed=computed, prefix="refund"),
         "convert_form": RefundForm(computed=computed, prefix="convert"),
-        "replacement_form": ShipReplacementForm(prefix="replacement"),
+        "replacement_form": ShipReplacementForm(
+            prefix="replacement", variants=options, initial_variant=variant
+        ),
+        "receive_form": ReceiveForm(),
+        # The variant a replacement is taken from, and whether it is short.
+        "replacement_variant": variant,
+        "out_of_stock": "ship_replacement" in return_request.actions
+        and (variant is None or variant.stock < return_request.quantity),
         "message_form": MessageForm(),
         "carriers": known_carriers(),
         "now": timezone.now(),
@@ -128,7 +150,8 @@ def _back(return_request):
 
 def _run(request, return_request, *, form, form_name, call, success):
     """Validate ``form``, run ``call(data)``; a domain error goes back on the
-    form (400), a state that no longer allows it becomes a message."""
+    form (400), and so does a replacement out of stock (409, with the refund
+    offered instead); a state that no longer allows it becomes a message."""
     if not form.is_valid():
         return _detail_page(request, return_request, status=400, **{form_name: form})
     try:
@@ -136,6 +159,9 @@ def _run(request, return_request, *, form, form_name, call, success):
     except DomainError as error:
         add_domain_error(form, error)
         return _detail_page(request, return_request, status=400, **{form_name: form})
+    except OutOfStock as error:
+        form.add_error(None, str(error))
+        return _detail_page(request, return_request, status=409, **{form_name: form})
     except Conflict as error:
         refused_message(request, error)
     else:
@@ -182,16 +208,23 @@ def return_reject(request, pk):
 @artist_required
 def return_receive(request, pk):
     return_request = _request(request, pk)
-    try:
-        services.return_request_receive(return_request=return_request, by=request.user)
-    except (Conflict, DomainError) as error:
-        refused_message(request, error)
-    else:
-        messages.success(
-            request,
-            _("Marked as received. The buyer was told that the refund can start."),
-        )
-    return _back(return_request)
+    return _run(
+        request,
+        return_request,
+        form=ReceiveForm(request.POST),
+        form_name="receive_form",
+        call=lambda data: services.return_request_receive(
+            return_request=return_request, by=request.user, restock=data["restock"]
+        ),
+        success=(
+            _(
+                "Marked as received and put back in stock. The buyer was told that "
+                "the refund can start."
+            )
+            if request.POST.get("restock")
+            else _("Marked as received. The buyer was told that the refund can start.")
+        ),
+    )
 
 
 def _refund(request, pk, *, prefix, service, success):
@@ -247,13 +280,18 @@ def return_ship_replacement(request, pk):
     return _run(
         request,
         return_request,
-        form=ShipReplacementForm(request.POST, prefix="replacement"),
+        form=ShipReplacementForm(
+            request.POST,
+            prefix="replacement",
+            variants=replacement_options(return_request),
+        ),
         form_name="replacement_form",
         call=lambda data: services.return_request_ship_replacement(
             return_request=return_request,
             by=request.user,
             carrier=data["carrier"],
             tracking_number=data["tracking_number"],
+            variant=data.get("variant"),
         ),
         success=_("Replacement shipped. The buyer received the tracking number."),
     )

@@ -11,6 +11,8 @@ from .moderation import (
     require_staff,
     staff_action_record,
 )
+from .support import support_side_for, support_thread_open
+from .support_emails import SUPPORT_ANSWERED_EVENT, SUPPORT_MESSAGE_EVENT
 from .system import system_message_post
 from .threads import (
     BODY_MAX_LENGTH,
@@ -29,6 +31,8 @@ from .threads import (
 __all__ = [
     "BODY_MAX_LENGTH",
     "NEW_MESSAGE_EVENT",
+    "SUPPORT_ANSWERED_EVENT",
+    "SUPPORT_MESSAGE_EVENT",
     "SUBJECT_MAX_LENGTH",
     "artist_order_message_post",
     "artist_order_threads_mark_read",
@@ -40,6 +44,8 @@ __all__ = [
     "require_staff",
     "return_request_message_post",
     "staff_action_record",
+    "support_side_for",
+    "support_thread_open",
     "system_message_post",
     "thread_for_artist_order",
     "thread_for_return_request",

@@ -81,6 +81,8 @@ def message_flag(
             .select_related("thread__artist")
             .get(pk=message.pk)
         )
+        if locked.thread.kind == "support":  # already with the team
+            raise DomainError(_("A support thread is already with the team."))
         if not by.is_staff:
             if (
                 not locked.thread.is_participant(by)

@@ -32,6 +32,7 @@ from ..models import (
     ThreadReadState,
 )
 from .moderation import staff_action_record
+from .support_emails import notify_support_message
 
 logger = logging.getLogger(__name__)
 
@@ -305,9 +306,11 @@ def message_post(*, thread: Thread, author, body: str, photos=()) -> Message:
 
 
 def _post_checked(*, thread: Thread, author, body: str, photos: list) -> Message:
-    artist_user_id = Artist.objects.filter(pk=thread.artist_id).values_list(
-        "user_id", flat=True
-    )[0]
+    artist_user_id = (  # None for a support thread: its opener and staff
+        Artist.objects.filter(pk=thread.artist_id)
+        .values_list("user_id", flat=True)
+        .first()
+    )
     participant = author.pk in (thread.buyer_id, artist_user_id)
     if not participant and not author.is_staff:
         raise DomainError(_("You cannot write in this conversation."))
@@ -344,6 +347,9 @@ def _post(
         staff_action_record(
             by=author, action=StaffActionKind.STAFF_POST, target=message, reason=""
         )
+    if thread.kind == ThreadKind.SUPPORT:  # the team, or the opener, is told
+        notify_support_message(message=message, photo_count=len(photos))
+        return message
     for recipient in _recipients(thread=thread, author=author):
         _notify_new_message(
             recipient=recipient, message=message, photo_count=len(photos)

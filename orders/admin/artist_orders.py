@@ -241,6 +241,8 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
         "delay_notified_at",
         "carrier",
         "tracking_number",
+        "changed_address",
+        "gift_message",
         "paid_at",
         "accepted_at",
         "shipped_at",
@@ -283,6 +285,8 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
                     "dispatch_date",
                     "carrier",
                     "tracking_number",
+                    "changed_address",
+                    "gift_message",
                 ]
             },
         ),
@@ -354,7 +358,14 @@ class ArtistOrderAdmin(TransitionAdminMixin, admin.ModelAdmin):
         allowed = rules.allowed_actions(artist_order=obj, user=request.user)
         names = [
             name
-            for name in ("accept", "refuse", "ship", "reship", "refund_lost")
+            for name in (
+                "accept",
+                "refuse",
+                "ship",
+                "reship",
+                "refund_lost",
+                "refused_at_customs",
+            )
             if name in allowed
         ]
         if obj.state == S.AWAITING_ACCEPTANCE:

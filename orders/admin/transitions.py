@@ -20,6 +20,7 @@ from marketplace.admin import (
 from marketplace.notifications.formatting import format_amount
 
 from .. import services
+from ..forms import RefusedAtCustomsForm
 from ..services import staff as staff_services
 
 
@@ -85,6 +86,21 @@ def _refund_lost(request, obj, data):
     return gettext("The lost parcel of order %(number)s is refunded: %(amount)s €.") % {
         "number": obj.order.number,
         "amount": format_amount(refund.amount),
+    }
+
+
+def _refused_at_customs(request, obj, data):
+    refund = services.artist_order_refused_at_customs(
+        artist_order=obj,
+        by=request.user,
+        return_postage=data["return_postage"],
+        restock=data["restock"],
+    )
+    return gettext(
+        "Order %(number)s is closed as refused at customs: the buyer is refunded %(amount)s €."
+    ) % {
+        "number": obj.order.number,
+        "amount": format_amount(refund.amount if refund else 0),
     }
 
 
@@ -194,6 +210,16 @@ ARTIST_ORDER_TRANSITIONS = {
         danger=True,
         help_text=_(
             "The parcel reported as not received is refunded in full (what is left of the order) and the order is closed; the buyer is emailed."
+        ),
+    ),
+    "refused_at_customs": StaffTransition(
+        name="refused_at_customs",
+        label=_("Refused at customs…"),
+        run=_refused_at_customs,
+        form_class=RefusedAtCustomsForm,
+        danger=True,
+        help_text=_(
+            "The buyer refused the parcel at customs and it came back: the pieces are refunded less the return postage the artist paid, the order is closed; the buyer is emailed."
         ),
     ),
     "refund": StaffTransition(

@@ -11,6 +11,9 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 HALF_CENT = Decimal("0.005")
+HALF_CENT_VALUE = Value(
+    HALF_CENT, output_field=models.DecimalField(max_digits=12, decimal_places=3)
+)
 
 
 def to_the_cent(field: str, expression) -> Q:

@@ -1,6 +1,7 @@
 """Orders, split into one artist order per artist, their lines (a snapshot
 of what was bought) and the history of each artist order."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,14 +10,14 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from artists.models import Artist, Variant
 from marketplace.models import TransitionRecord
 from marketplace.storage import private_storage
 
-from .fields import MONEY, personalisation_path, to_the_cent
+from .fields import HALF_CENT_VALUE, MONEY, personalisation_path, to_the_cent
 
 
 class OrderNumberCounter(models.Model):
@@ -188,6 +189,29 @@ def order_status(order: "Order") -> str:
     return OrderStatus.PAID
 
 
+@dataclass(frozen=True)
+class ShipTo:
+    """A shipping address as pages, emails and the API show it."""
+
+    name: str
+    line1: str
+    line2: str
+    city: str
+    postcode: str
+    country: Country
+    changed: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "line1": self.line1,
+            "line2": self.line2,
+            "city": self.city,
+            "postcode": self.postcode,
+            "country": str(self.country.code),
+        }
+
+
 class ArtistOrder(ConcurrentTransitionMixin, models.Model):
     """One artist's part of an order; the artist runs it through its states."""
 
@@ -237,6 +261,13 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
     delay_notified_at = models.DateTimeField(
         _("buyer told of the delay at"), null=True, blank=True
     )
+    # The address the buyer moved this part to before acceptance (the keys
+    # of checkout's address); empty: the order's address.
+    changed_address = models.JSONField(
+        _("shipping address changed by the buyer"), default=dict, blank=True
+    )
+    # Non-empty makes it a gift order: its packing slip shows no prices.
+    gift_message = models.CharField(_("gift message"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -263,8 +294,12 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
                 condition=Q(refunded__gte=0) & Q(refunded__lte=F("paid")),
                 name="artist_order_refunded_within_paid",
             ),
+            # A change before acceptance lowers the total and refunds the
+            # difference: what was paid never exceeds the total plus what
+            # was refunded (to the cent, for SQLite's floating point).
             models.CheckConstraint(
-                condition=Q(paid__gte=0) & Q(paid__lte=F("total")),
+                condition=Q(paid__gte=0)
+                & Q(paid__lt=F("total") + F("refunded") + HALF_CENT_VALUE),
                 name="artist_order_paid_within_total",
             ),
         ]
@@ -322,6 +357,14 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
         """A parcel reported lost and refunded in full: nothing more to do."""
         self.closed_at = at or timezone.now()
 
+    @transition(field=state, source=[S.SHIPPED, S.DELIVERED], target=S.COMPLETED)
+    def refuse_at_customs(self, *, at=None):
+        """The buyer refused the parcel at customs; it came back to the
+        artist and is refunded less the return postage: nothing more to do.
+        It was never delivered (an automatic delivery is undone)."""
+        self.delivered_at = None
+        self.closed_at = at or timezone.now()
+
     @property
     def payment_failed(self) -> bool:
         """Whether the checkout's payment failed (``fail_payment``): cancelled
@@ -332,6 +375,35 @@ class ArtistOrder(ConcurrentTransitionMixin, models.Model):
     def refundable(self) -> Decimal:
         """What can still be refunded: paid minus the non-failed refunds."""
         return self.paid - self.refunded
+
+    @property
+    def is_gift(self) -> bool:
+        return bool(self.gift_message)
+
+    @property
+    def ship_to(self) -> ShipTo:
+        """Where this part goes: the address the buyer changed it to before
+        acceptance, else the order's (reads ``order``)."""
+        address = self.changed_address or {}
+        if address:
+            return ShipTo(
+                name=address.get("name", ""),
+                line1=address.get("line1", ""),
+                line2=address.get("line2", ""),
+                city=address.get("city", ""),
+                postcode=address.get("postcode", ""),
+                country=Country(code=address.get("country", "")),
+                changed=True,
+            )
+        order = self.order
+        return ShipTo(
+            name=order.shipping_name,
+            line1=order.shipping_line1,
+            line2=order.shipping_line2,
+            city=order.shipping_city,
+            postcode=order.shipping_postcode,
+            country=order.shipping_country,
+        )
 
 
 class OrderLine(models.Model):
@@ -385,6 +457,14 @@ class ArtistOrderEvent(TransitionRecord):
         "delivery_confirmed_by_staff": _("Delivery confirmed by the marketplace team."),
         "delivered_automatically": _("Marked delivered automatically."),
         "lost_parcel_refunded": _("Parcel lost: %(amount)s € refunded."),
+        "lines_lowered": _("%(summary)s. Refunded: %(amount)s €."),
+        "address_changed": _("New shipping address: %(address)s."),
+        "gift_message_set": _("Gift message: “%(note)s”"),
+        "gift_message_removed": _("Gift message removed."),
+        "refused_at_customs": _(
+            "Parcel refused at customs: %(items_amount)s € of pieces less "
+            "%(postage_amount)s € of return postage, %(amount)s € refunded."
+        ),
         "dispatch_delayed": _(
             "Not dispatched by the expected date: the buyer was told."
         ),

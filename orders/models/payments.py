@@ -61,6 +61,8 @@ class RefundReason(models.TextChoices):
     RETURN = "return", _("return")
     LOST_PARCEL = "lost_parcel", _("lost parcel")
     STAFF = "staff", _("decided by staff")
+    CUSTOMS_REFUSAL = "customs_refusal", _("refused at customs")
+    CHANGE = "change", _("order changed by the buyer")
 
 
 class RefundStatus(models.TextChoices):

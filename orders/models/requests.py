@@ -1,6 +1,8 @@
 """What a buyer asks of an artist order after the artist accepted it: to
 cancel it, or to do something about a parcel that never arrived."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -59,6 +61,14 @@ class CancellationRequest(models.Model):
 
     def __str__(self):
         return f"{self.artist_order} ({self.get_status_display()})"
+
+    @property
+    def staff_takes_over_at(self):
+        """When an open request the artist has not answered goes to the
+        marketplace team's queue (``STAFF_CANCELLATION_WAIT_HOURS``, 24 by
+        default); the artist is reminded halfway."""
+        hours = float(getattr(settings, "STAFF_CANCELLATION_WAIT_HOURS", 24))
+        return self.created_at + timedelta(hours=hours)
 
 
 class NotReceivedStatus(models.TextChoices):

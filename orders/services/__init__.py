@@ -4,14 +4,18 @@ API, admin action, periodic job).
 
 One module per step: ``cart``, ``checkout``, ``payment`` (what follows a
 checkout's charge), ``acceptance`` (accept, refuse, time out),
-``cancellation``, ``delivery`` (ship, deliver, complete, not received),
+``cancellation``, ``changes`` (before acceptance), ``delivery`` (ship, deliver, complete, not received),
 ``reminders``, ``staff``, ``refunds``; ``steps`` and ``history`` hold what
 they share. Import from here:
 ``from orders.services import checkout, artist_order_accept``.
 """
 
 from .acceptance import artist_order_accept, artist_order_refuse, artist_order_time_out
-from .cancellation import artist_order_cancel, order_cancel
+from .cancellation import (
+    artist_order_cancel,
+    cancellation_request_withdraw,
+    order_cancel,
+)
 from .cart import (
     cart_add_line,
     cart_apply_discount,
@@ -22,7 +26,9 @@ from .cart import (
     cart_update_line,
     clean_country,
 )
+from .changes import artist_order_change
 from .checkout import checkout, next_order_number, validate_shipping_address
+from .customs import artist_order_refused_at_customs
 from .delivery import (
     CancellationRequestOpen,
     artist_order_complete,
@@ -52,10 +58,12 @@ __all__ = [
     "CancellationRequestOpen",
     "artist_order_accept",
     "artist_order_cancel",
+    "artist_order_change",
     "artist_order_complete",
     "artist_order_confirm_delivery",
     "artist_order_notify_delay",
     "artist_order_refund_lost",
+    "artist_order_refused_at_customs",
     "artist_order_refuse",
     "artist_order_remind_acceptance",
     "artist_order_report_not_received",
@@ -65,6 +73,7 @@ __all__ = [
     "artist_order_staff_confirm_delivery",
     "artist_order_staff_refund",
     "artist_order_time_out",
+    "cancellation_request_withdraw",
     "cart_add_line",
     "cart_apply_discount",
     "cart_merge",

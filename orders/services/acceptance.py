@@ -20,6 +20,7 @@ from ..models import (
     Refund,
     RefundReason,
 )
+from .changes import changed_by_buyer_meanwhile
 from .discounts import give_code_use_back_if_unsold
 from .history import log_transition, release_stock_of
 from .steps import (
@@ -38,9 +39,17 @@ def artist_order_accept(*, artist_order: ArtistOrder, by) -> ArtistOrder:
     """The artist accepts the order: ``accepted``; the buyer is emailed.
 
     :raises PermissionDenied: ``by`` is not the artist (or staff).
-    :raises Conflict: not awaiting acceptance.
+    :raises Conflict: not awaiting acceptance, or the buyer changed it since
+        ``artist_order`` was read (the artist accepts what they saw).
     """
     with changing(artist_order, check=require_artist(by)) as locked:
+        if changed_by_buyer_meanwhile(artist_order, locked):
+            raise Conflict(
+                _(
+                    "The buyer changed this order meanwhile: please look at it again before accepting."
+                ),
+                state=locked.state,
+            )
         now = timezone.now()
         from_state = run_transition(
             locked, locked.accept, conflict=conflict, saved=("accepted_at",), at=now

@@ -192,3 +192,46 @@ def order_cancel(*, order: Order, by, reason: str = "") -> dict[int, str]:
                 state=order_status(locked_order),
             )
     return outcomes
+
+
+def cancellation_request_withdraw(
+    *, artist_order: ArtistOrder, by
+) -> CancellationRequest:
+    """The buyer withdraws its open cancellation request: ``withdrawn``; the
+    artist is emailed that the order goes on as usual. The request no
+    longer holds the artist's payout nor shows in staff's queue (both read
+    open requests only).
+
+    :raises PermissionDenied: ``by`` is not the buyer.
+    :raises Conflict: no open cancellation request (never filed, or already
+        answered by the artist: refused or shipped).
+    """
+    with changing(artist_order, check=require_buyer(by)) as locked:
+        request = (
+            CancellationRequest.objects.select_for_update()
+            .filter(artist_order=locked, status=CancellationStatus.OPEN)
+            .first()
+        )
+        if request is None:
+            raise conflict(
+                locked,
+                _("There is no open cancellation request on this order to withdraw."),
+            )
+        now = timezone.now()
+        request.status = CancellationStatus.WITHDRAWN
+        request.resolved_at = now
+        request.save(update_fields=["status", "resolved_at"])
+        log_transition(
+            artist_order=locked,
+            from_state=locked.state,
+            transition="withdraw_cancellation",
+            by=by,
+            at=now,
+        )
+        email(
+            recipient=artist_user_of(locked),
+            event="cancellation_withdrawn",
+            artist_order=locked,
+            dedupe_key=f"cancellation-withdrawn:{request.pk}",
+        )
+    return request

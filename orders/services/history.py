@@ -23,14 +23,19 @@ SYSTEM_MESSAGE_EVENTS = {
     "time_out": "order_timed_out",
     "cancel": "order_cancelled",
     "request_cancellation": "cancellation_requested",
+    "withdraw_cancellation": "cancellation_withdrawn",
     "ship": "order_shipped",
     "confirm_delivery": "order_delivered",
     "complete": "order_completed",
     "report_not_received": "not_received_reported",
     "reship": "order_reshipped",
     "refund_lost": "lost_parcel_refunded",
+    "refused_at_customs": "order_refused_at_customs",
     "delay_notified": "order_delayed",
     "staff_refund": "order_refunded",
+    "change_lines": "order_lines_changed",
+    "change_address": "order_address_changed",
+    "change_gift_message": "order_gift_message_changed",
 }
 # The payment is the birth of the artist order, not a change the two sides
 # talk about (the order confirmation and new-order emails announce it), and a

@@ -7,7 +7,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import ArtistOrder, ArtistOrderState
+from ..models import (
+    ArtistOrder,
+    ArtistOrderState,
+    CancellationRequest,
+    CancellationStatus,
+)
 from ..rules import is_shipping_overdue
 from .history import log_transition
 from .steps import artist_user_of, buyer_of, email, lock
@@ -63,5 +68,34 @@ def artist_order_notify_delay(*, artist_order: ArtistOrder, today=None) -> bool:
             event="order_delayed",
             artist_order=artist_order,
             dedupe_key=f"order-delayed:{artist_order.pk}",
+        )
+    return True
+
+
+def cancellation_reminder_key(request: CancellationRequest) -> str:
+    """The outbox key of the one reminder of a cancellation request."""
+    return f"cancellation-reminder:{request.pk}"
+
+
+def cancellation_request_remind(
+    *, request: CancellationRequest, deadline, now=None
+) -> bool:
+    """Remind the artist, once, of an open cancellation request before
+    ``deadline`` (when it goes to the marketplace team): refuse the order
+    (the buyer is refunded) or ship it. The outbox row is the record. False
+    when the request is no longer open or the deadline has passed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        artist_order = lock(request.artist_order)
+        request = CancellationRequest.objects.get(pk=request.pk)
+        if request.status != CancellationStatus.OPEN or deadline <= now:
+            return False
+        email(
+            recipient=artist_user_of(artist_order),
+            event="cancellation_reminder",
+            artist_order=artist_order,
+            dedupe_key=cancellation_reminder_key(request),
+            reason=request.reason,
+            deadline=deadline,
         )
     return True

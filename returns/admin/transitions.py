@@ -9,7 +9,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.admin import (
-    ConfirmForm,
     ReasonForm,
     StaffTransition,
     TrackingForm,
@@ -50,6 +49,14 @@ class RefundForm(forms.Form):
     )
 
 
+class ReceiveForm(forms.Form):
+    restock = forms.BooleanField(
+        label=_("Put the returned pieces back in stock"),
+        required=False,
+        help_text=_("Buyers waiting for this variant are emailed."),
+    )
+
+
 class CloseForm(forms.Form):
     note = forms.CharField(
         label=_("Why the request is closed (the buyer and the artist read it)"),
@@ -84,7 +91,9 @@ def _reject(request, obj, data):
 
 
 def _receive(request, obj, data):
-    services.return_request_receive(return_request=obj, by=request.user)
+    services.return_request_receive(
+        return_request=obj, by=request.user, restock=data.get("restock", False)
+    )
     return gettext(
         "The item of the %(request)s is received: the buyer was told the refund can start."
     ) % {"request": _label(obj)}
@@ -162,7 +171,7 @@ RETURN_TRANSITIONS = {
         name="receive",
         label=_("Mark received"),
         run=_receive,
-        form_class=ConfirmForm,
+        form_class=ReceiveForm,
         help_text=_(
             "The artist has the item back: the buyer is emailed that the refund (or the replacement) can start."
         ),
@@ -184,7 +193,7 @@ RETURN_TRANSITIONS = {
         run=_ship_replacement,
         form_class=TrackingForm,
         help_text=_(
-            "The artist sent the replacement of this exchange: the buyer is emailed the tracking number."
+            "The artist sent the replacement of this exchange: its pieces are taken from stock (refused when none is left: refund instead) and the buyer is emailed the tracking number."
         ),
     ),
     "convert_to_refund": StaffTransition(

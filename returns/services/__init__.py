@@ -41,6 +41,7 @@ from .create import return_request_create
 from .staff import (
     return_refund_confirmed,
     return_request_expire,
+    return_request_remind,
     return_request_staff_decide,
 )
 
@@ -54,6 +55,7 @@ __all__ = [
     "return_request_receive",
     "return_request_refund",
     "return_request_reject",
+    "return_request_remind",
     "return_request_ship_back",
     "return_request_ship_replacement",
     "return_request_staff_decide",

@@ -1,7 +1,8 @@
 """The artist's answers to a return request (staff may run them too):
 accept it with return instructions, reject it with a reason, mark the item
-received, refund it, or for an exchange ship the replacement or refund it
-instead. Each runs the steps of ``steps`` in one transaction."""
+received (and put it back in stock), refund it, or for an exchange ship the
+replacement (taken from stock) or refund it instead. Each runs the steps of
+``steps`` in one transaction; ``stock`` moves the pieces."""
 
 from __future__ import annotations
 
@@ -17,7 +18,13 @@ from orders.models import Refund, RefundReason
 from orders.services import refund_create
 
 from ..models import ReturnRequest, ReturnState
-from ..rules import includes_shipping, is_staff, return_refund_amount, ship_back_due_at
+from ..rules import (
+    escalated_when_stuck,
+    includes_shipping,
+    is_staff,
+    refund_breakdown,
+    ship_back_due_at,
+)
 from .steps import (
     TEXT_MAX_LENGTH,
     artist_user_of,
@@ -30,6 +37,7 @@ from .steps import (
     log,
     require_artist,
 )
+from .stock import put_back, stock_values, take_replacement
 
 R = ReturnState
 INSTRUCTIONS_MAX_LENGTH = 5000
@@ -44,8 +52,17 @@ def accept_locked(
     note_decision: bool,
 ) -> None:
     """Accept a locked request with the return instructions; the buyer is
-    emailed them (and the artist too when staff decided, ``note_decision``)."""
+    emailed them (and the artist too when staff decided, ``note_decision``).
+    A request escalated after the piece was sent back is not accepted again.
+    """
     rr = return_request
+    if rr.state == R.ESCALATED and escalated_when_stuck(rr):
+        raise conflict(
+            rr,
+            _(
+                "The piece was already sent back: refund the buyer or close the request."
+            ),
+        )
     instructions = clean_text(
         instructions,
         field="instructions",
@@ -152,24 +169,41 @@ def return_request_reject(
     return return_request
 
 
-def return_request_receive(*, return_request: ReturnRequest, by) -> ReturnRequest:
+def return_request_receive(
+    *, return_request: ReturnRequest, by, restock: bool = False
+) -> ReturnRequest:
     """The artist has the item back: ``received``; the buyer is emailed
-    that the refund (or the replacement) can start.
+    that the refund (or the replacement) can start. With ``restock`` the
+    returned pieces go back into the stock of the line's variant in the
+    same transaction (waiting back-in-stock alerts are emailed); the
+    history says whether they did.
 
     :raises PermissionDenied: ``by`` is not the artist (or staff).
     :raises Conflict: not accepted nor sent back.
+    :raises DomainError: field ``restock``: the variant no longer exists.
     """
     with changing(return_request, check=require_artist(by)) as rr:
         now = timezone.now()
         from_state = run_transition(
-            rr, rr.receive, conflict=conflict, saved=("received_at",), at=now
+            rr,
+            rr.receive,
+            conflict=conflict,
+            saved=("received_at", "refund_due_at"),
+            at=now,
         )
+        if restock:
+            variant = put_back(rr)
+            note_event, note_values = "restocked", stock_values(variant, rr.quantity)
+        else:
+            note_event, note_values = "not_restocked", {}
         log(
             rr,
             from_state=from_state,
             transition="receive",
             by=by,
             at=now,
+            note_event=note_event,
+            note_values=note_values,
             event="return_received",
         )
         email(rr, recipient=buyer_of(rr), event="return_received")
@@ -187,7 +221,8 @@ def refund_locked(
     """
     rr = return_request
     note = clean_text(note, field="note", max_length=TEXT_MAX_LENGTH, required=False)
-    default = return_refund_amount(rr)
+    breakdown = refund_breakdown(rr)
+    default = breakdown["amount"]
     with_shipping = includes_shipping(rr)
     staff = is_staff(by)
     if amount in (None, ""):
@@ -229,6 +264,7 @@ def refund_locked(
     rr.refund_amount = refund.amount
     rr.refund_note = note
     rr.refund_includes_shipping = with_shipping and value >= default
+    rr.refund_shipping_deduction = breakdown["deduction"]
     now = timezone.now()
     from_state = run_transition(
         rr,
@@ -239,6 +275,7 @@ def refund_locked(
             "refund_amount",
             "refund_note",
             "refund_includes_shipping",
+            "refund_shipping_deduction",
             "closed_at",
         ),
         at=now,
@@ -341,14 +378,26 @@ def return_request_convert_to_refund(
 
 
 def return_request_ship_replacement(
-    *, return_request: ReturnRequest, by, carrier: str, tracking_number: str
+    *,
+    return_request: ReturnRequest,
+    by,
+    carrier: str,
+    tracking_number: str,
+    variant=None,
 ) -> ReturnRequest:
     """The artist ships the replacement of a received exchange:
-    ``replacement_shipped``; the buyer is emailed the tracking.
+    ``replacement_shipped``, its pieces taken from stock in the same
+    transaction: of ``variant`` (an id; one of the shop's) when the artist
+    chose one, else of the buyer's wanted variant of this shop, else of the
+    line's own (``stock.take_replacement``); the buyer is emailed the
+    tracking.
 
     :raises PermissionDenied: ``by`` is not the artist (or staff).
-    :raises Conflict: not a received exchange.
-    :raises DomainError: carrier or tracking number missing.
+    :raises Conflict: not a received exchange; ``OutOfStock`` (a
+        ``Conflict``) when not enough pieces are left: nothing changes, the
+        artist may convert the exchange to a refund instead.
+    :raises DomainError: carrier or tracking number missing; ``variant``
+        not one of the shop's.
     """
     with changing(return_request, check=require_artist(by)) as rr:
         if not can_proceed(rr.ship_replacement):
@@ -356,6 +405,7 @@ def return_request_ship_replacement(
                 raise conflict(rr, _("Only an exchange gets a replacement."))
             raise conflict(rr)
         carrier, tracking_number = clean_tracking(carrier, tracking_number)
+        taken = take_replacement(rr, variant=variant)
         now = timezone.now()
         from_state = run_transition(
             rr,
@@ -373,6 +423,8 @@ def return_request_ship_replacement(
             by=by,
             at=now,
             note=f"{carrier} {tracking_number}",
+            note_event="replacement_from_stock",
+            note_values=stock_values(taken, rr.quantity),
             event="return_replacement_shipped",
             context={"carrier": carrier, "tracking_number": tracking_number},
         )

@@ -12,7 +12,7 @@ from marketplace.notifications.formatting import format_date
 from marketplace.transitions import clean_text, clean_tracking, run_transition
 
 from ..models import ReturnRequest, ReturnState
-from ..rules import answer_due_at, pieces_taken_again
+from ..rules import answer_due_at, pieces_taken_again, stuck_due_at
 from .steps import (
     TEXT_MAX_LENGTH,
     artist_user_of,
@@ -25,6 +25,8 @@ from .steps import (
 )
 
 R = ReturnState
+# Why a request sent back escalates (``ReturnEvent.NOTE_SENTENCES``).
+STUCK_NOTES = {R.IN_TRANSIT: "not_received_in_time", R.RECEIVED: "not_refunded_in_time"}
 
 
 def return_request_ship_back(
@@ -93,28 +95,38 @@ def return_request_escalate(
     *, return_request: ReturnRequest, by, message: str = "", now=None
 ) -> ReturnRequest:
     """Pass the request to staff: ``escalated``. The buyer does it with a
-    message once the artist rejected it, or left it unanswered for
-    ``RETURN_ANSWER_DAYS``; the system (``by=None``, the periodic job) does
-    it for unanswered requests. The artist is emailed (and the buyer, when
-    the system escalates).
+    message once the artist rejected it, left it unanswered for
+    ``RETURN_ANSWER_DAYS``, or left the piece sent back not marked received
+    (or received and not refunded) for ``RETURN_RECEIVE_DAYS``; the system
+    (``by=None``, the periodic jobs) does it for those but the rejected.
+    The artist is emailed (and the buyer, when the system escalates).
 
     :raises PermissionDenied: ``by`` is neither the buyer nor the system.
-    :raises Conflict: not rejected nor requested, requested and the artist
-        still has time to answer, or rejected and some of its pieces are
-        under another request since.
+    :raises Conflict: not rejected, requested, sent back nor received; the
+        artist still has time; or rejected and some of its pieces are under
+        another request since.
     :raises DomainError: no ``message`` from the buyer.
     """
     now = now or timezone.now()
     with changing(
         return_request, check=require_buyer(by) if by is not None else None
     ) as rr:
-        if not can_proceed(rr.escalate) or (by is None and rr.state != R.REQUESTED):
+        if not can_proceed(rr.escalate) or (by is None and rr.state == R.REJECTED):
             raise conflict(rr)
         if rr.state == R.REQUESTED and answer_due_at(rr) > now:
             raise conflict(
                 rr,
                 _("The artist has until %(date)s to answer this request.")
                 % {"date": format_date(answer_due_at(rr))},
+            )
+        stuck = STUCK_NOTES.get(rr.state, "")
+        if stuck and stuck_due_at(rr) > now:
+            raise conflict(
+                rr,
+                _(
+                    "The artist has until %(date)s: after that you can ask the marketplace team."
+                )
+                % {"date": format_date(stuck_due_at(rr))},
             )
         if rr.state == R.REJECTED and pieces_taken_again(rr):
             raise conflict(
@@ -146,11 +158,13 @@ def return_request_escalate(
         log(
             rr,
             from_state=from_state,
-            transition="escalate",
+            # Its own name: a request may reach staff twice (rejected, then
+            # accepted by staff, then stuck), each announced once.
+            transition="escalate_stuck" if stuck else "escalate",
             by=by,
             at=at,
             note=message,
-            note_event="" if message else "no_answer_in_time",
+            note_event="" if message else (stuck or "no_answer_in_time"),
             event="return_escalated",
         )
         email(
@@ -158,7 +172,16 @@ def return_request_escalate(
             recipient=artist_user_of(rr),
             event="return_escalated",
             by_system=by is None,
+            stuck=stuck,
+            key=stuck or None,
         )
         if by is None:
-            email(rr, recipient=buyer_of(rr), event="return_escalated", by_system=True)
+            email(
+                rr,
+                recipient=buyer_of(rr),
+                event="return_escalated",
+                by_system=True,
+                stuck=stuck,
+                key=stuck or None,
+            )
     return return_request

@@ -15,7 +15,13 @@ from marketplace.transitions import clean_text, run_transition
 from orders.models import Refund, RefundReason
 
 from ..models import ReturnRequest, ReturnState
-from ..rules import ship_back_due_at
+from ..rules import (
+    REMINDED,
+    reminder_due_at,
+    ship_back_due_at,
+    stuck_due_at,
+    waiting_deadline,
+)
 from .artist import accept_locked, staff_refund_locked
 from .steps import (
     TEXT_MAX_LENGTH,
@@ -147,5 +153,44 @@ def return_refund_confirmed(*, refund: Refund) -> bool:
             recipient=buyer_of(rr),
             event="return_refund_confirmed",
             key=str(refund.pk),
+        )
+    return True
+
+
+def return_request_remind(*, return_request: ReturnRequest, now=None) -> bool:
+    """Remind, once per state, the person a request waits on before its
+    deadline (``rules.reminder_due_at``): the artist to answer, to mark the
+    parcel received or to refund it, the buyer to send the piece back. The
+    reminder is recorded on the request (``reminded_state``). False when
+    nothing is due: already reminded, not waiting, not yet time, or the
+    deadline has passed (the consequence follows instead).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        ReturnRequest.objects.select_for_update(of=("self",)).filter(
+            pk=return_request.pk
+        ).first()
+        rr = ReturnRequest.objects.select_related(
+            "artist_order__order", "artist_order__artist__user", "line", "buyer"
+        ).get(pk=return_request.pk)
+        due = reminder_due_at(rr)
+        if due is None or due > now or rr.state not in REMINDED:
+            return False
+        deadline = waiting_deadline(rr)[1]
+        if deadline <= now:
+            return False
+        rr.reminded_state = rr.state
+        rr.reminded_at = now
+        rr.save(update_fields=["reminded_state", "reminded_at", "updated_at"])
+        recipient = (
+            buyer_of(rr) if REMINDED[rr.state] == "buyer" else artist_user_of(rr)
+        )
+        email(
+            rr,
+            recipient=recipient,
+            event="return_reminder",
+            key=rr.state,
+            deadline=deadline,
+            escalates_at=stuck_due_at(rr),
         )
     return True

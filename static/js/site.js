@@ -93,3 +93,39 @@
   togglePhotos();
   toggleReplacement();
 })();
+
+/* The free-shipping notice of the return request form (seed 002): only the
+   line of the chosen quantity shows, and none for an exchange or a reason
+   that is the artist's fault (nothing is deducted then). Without
+   JavaScript every quantity is listed; the server checks anyway. */
+(function () {
+  "use strict";
+
+  var notice = document.getElementById("shipping-deduction");
+  var form = notice && notice.closest("form");
+  if (!form) { return; }
+  var quantity = form.querySelector("[name=quantity]");
+  var reason = form.querySelector("select[data-photo-reasons]");
+  var faultReasons = reason ? (reason.dataset.photoReasons || "").split(/\s+/) : [];
+  var confirmRow = form.querySelector('[data-field="accept_shipping_deduction"]');
+
+  var update = function () {
+    var kind = form.querySelector("input[name=kind]:checked");
+    var noDeduction = (kind && kind.value !== "return") ||
+      (reason && faultReasons.indexOf(reason.value) !== -1);
+    var chosen = quantity ? String(quantity.value) : "";
+    var deducts = false;
+    notice.querySelectorAll("li[data-quantity]").forEach(function (row) {
+      var isChosen = row.dataset.quantity === chosen;
+      row.hidden = !isChosen;
+      if (isChosen && parseFloat(row.dataset.amount) > 0) { deducts = true; }
+    });
+    notice.hidden = Boolean(noDeduction);
+    if (confirmRow && !confirmRow.classList.contains("has-error")) {
+      confirmRow.hidden = Boolean(noDeduction) || !deducts;
+    }
+  };
+  form.addEventListener("change", update);
+  form.addEventListener("input", update);
+  update();
+})();

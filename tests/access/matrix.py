@@ -184,10 +184,14 @@ MATRIX: dict[str, Rule] = {
     "account:order_receipt": page_of_buyer("order_number"),
     "account:order_receipt_pdf": page_of_buyer("order_number"),
     "account:artist_order_cancel": page_of_buyer("order_and_part", method="post"),
+    "account:artist_order_change": page_of_buyer("order_and_part"),
     "account:artist_order_confirm_delivery": page_of_buyer(
         "order_and_part", method="post"
     ),
     "account:artist_order_report_not_received": page_of_buyer(
+        "order_and_part", method="post"
+    ),
+    "account:artist_order_withdraw_cancellation": page_of_buyer(
         "order_and_part", method="post"
     ),
     "account:personalisation_photo": page_of_buyer(
@@ -216,11 +220,13 @@ MATRIX: dict[str, Rule] = {
     "dashboard:payout": page_of_artist("payout"),
     # Each artist's own statement of the month: the path names no one's object.
     "dashboard:money_statement": page_of_artist("month", other_artist=OK),
+    "dashboard:order_packing_slip": page_of_artist("artist_order"),
     "dashboard:order_accept": page_of_artist("artist_order", method="post"),
     "dashboard:order_refuse": page_of_artist("artist_order", method="post"),
     "dashboard:order_ship": page_of_artist("artist_order", method="post"),
     "dashboard:order_reship": page_of_artist("artist_order", method="post"),
     "dashboard:order_refund_lost": page_of_artist("artist_order", method="post"),
+    "dashboard:order_refused_at_customs": page_of_artist("artist_order", method="post"),
     "dashboard:return": page_of_artist("return_request"),
     "dashboard:return_accept": page_of_artist("return_request", method="post"),
     "dashboard:return_reject": page_of_artist("return_request", method="post"),
@@ -331,6 +337,10 @@ MATRIX: dict[str, Rule] = {
     "api-artist-order-ship": api_artist_action("artist_order", TRACKING),
     "api-artist-order-reship": api_artist_action("artist_order", TRACKING),
     "api-artist-order-refund-lost": api_artist_action("artist_order"),
+    "api-artist-order-refused-at-customs": api_artist_action(
+        "artist_order", {"return_postage": "1.00"}
+    ),
+    "api-artist-order-withdraw-cancellation": api_buyer_action("artist_order"),
     "api-artist-order-cancel": api_buyer_action("artist_order"),
     "api-artist-order-confirm-delivery": api_buyer_action("artist_order"),
     "api-artist-order-report-not-received": api_buyer_action("artist_order"),

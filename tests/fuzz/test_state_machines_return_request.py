@@ -8,7 +8,11 @@ the right and the wrong people, checking after every step that
   sum of the non-failed refunds; a refunded request has its refund;
 - each state is reached only along the design's table, with one history
   row per move chaining from the first state without a gap; a refused call
-  (409, 400, 403) changes nothing.
+  (409, 400, 403) changes nothing;
+- stock and the pieces moved by returns add up: the variant's stock is what
+  it started with, plus the pieces put back in stock on receipt and by
+  hand, minus the replacements shipped, and never below 0 (a replacement
+  with too few pieces left is refused).
 
 How many runs: ``FUZZ_MACHINE_EXAMPLES`` (tests/fuzz/machines.py).
 """
@@ -29,9 +33,11 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from artists.models import Variant
+from artists.stock import stock_set
 from orders.models import ArtistOrder
 from returns import services as returns
-from returns.models import ReturnRequest, ReturnState
+from returns.models import ReturnEvent, ReturnRequest, ReturnState
 from tests.factories import UserFactory
 from tests.orders.factories import make_artist
 from tests.returns.factories import make_line
@@ -77,6 +83,8 @@ HOLDS_QUANTITY = [
     R.ESCALATED,
 ]
 LINE_QUANTITY = 4
+# Little stock, so that replacements are refused for want of it too.
+STOCK_AT_START = 1
 
 
 class ReturnMachine(Isolated):
@@ -97,6 +105,9 @@ class ReturnMachine(Isolated):
         )
         self.reason = reason
         self.request_ids: list[int] = []
+        self.variant_id = self.line.variant_id
+        Variant.objects.filter(pk=self.variant_id).update(stock=STOCK_AT_START)
+        self.raised_by_hand = 0
 
     def who(self, name):
         return {
@@ -195,7 +206,7 @@ class ReturnMachine(Isolated):
             elif request.state == R.ACCEPTED:
                 self.ship_back(rr, "buyer") if path != 1 else self.receive(rr, "artist")
             elif request.state == R.IN_TRANSIT:
-                self.receive(rr, "artist")
+                self.receive(rr, "artist", restock=path % 2 == 0)
             elif request.state == R.RECEIVED and request.kind == "exchange":
                 self.ship_replacement(rr) if path % 2 else self.convert_to_refund(
                     rr, None
@@ -240,13 +251,26 @@ class ReturnMachine(Isolated):
             ),
         )
 
-    @rule(rr=requests, by=st.sampled_from(["artist", "staff", "buyer"]))
-    def receive(self, rr, by):
+    @rule(
+        rr=requests,
+        by=st.sampled_from(["artist", "staff", "buyer"]),
+        restock=st.booleans(),
+    )
+    def receive(self, rr, by, restock=False):
         self.step(
             rr,
             "receive",
-            lambda r: returns.return_request_receive(return_request=r, by=self.who(by)),
+            lambda r: returns.return_request_receive(
+                return_request=r, by=self.who(by), restock=restock
+            ),
         )
+
+    @rule(pieces=st.integers(min_value=1, max_value=2))
+    def raise_stock(self, pieces):
+        """The artist adds pieces on the item page."""
+        variant = Variant.objects.get(pk=self.variant_id)
+        stock_set(variant=variant, stock=variant.stock + pieces)
+        self.raised_by_hand += pieces
 
     @rule(
         rr=requests,
@@ -345,11 +369,26 @@ class ReturnMachine(Isolated):
             lambda r: returns.return_request_expire(return_request=r, now=now),
         )
 
+    def stock_moved_by_returns(self) -> int:
+        """Pieces put back on receipt minus the replacements shipped."""
+        restocked = ReturnEvent.objects.filter(
+            request_id__in=self.request_ids, note_event="restocked"
+        ).aggregate(total=Sum("request__quantity"))["total"]
+        shipped = ReturnRequest.objects.filter(
+            pk__in=self.request_ids, state=R.REPLACEMENT_SHIPPED
+        ).aggregate(total=Sum("quantity"))["total"]
+        return (restocked or 0) - (shipped or 0)
+
     @invariant()
     def quantities_money_and_history_are_straight(self):
         if not hasattr(self, "line"):
             return
         assert self.held() <= LINE_QUANTITY
+        stock = Variant.objects.get(pk=self.variant_id).stock
+        assert stock >= 0
+        assert stock == (
+            STOCK_AT_START + self.raised_by_hand + self.stock_moved_by_returns()
+        )
         assert_money_safe([self.line.artist_order])
         for rr in ReturnRequest.objects.filter(pk__in=self.request_ids):
             rows = assert_history_chains(rr, "")

@@ -58,7 +58,7 @@ class TestCancellation:
         assert response.json()["outcome"] == "requested"
         assert response.json()["state"] == "accepted"
         assert response.json()["cancellation_request"]["status"] == "open"
-        assert response.json()["allowed_actions"] == []
+        assert response.json()["allowed_actions"] == ["withdraw_cancellation"]
         assert Notification.objects.filter(
             recipient=artist.user, event="cancellation_requested"
         ).exists()

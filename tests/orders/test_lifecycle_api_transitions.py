@@ -86,7 +86,7 @@ class TestEveryTransitionFromEveryState:
         )
 
         buyer_expected = {
-            "awaiting_acceptance": ["cancel"],
+            "awaiting_acceptance": ["cancel", "change"],
             "accepted": ["request_cancellation"],
             "shipped": ["confirm_delivery", "report_not_received"],
         }.get(state, [])

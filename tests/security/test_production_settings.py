@@ -92,17 +92,39 @@ class TestDeploymentChecklist:
         assert result.returncode != 0
         assert "SECRET_KEY is missing or weak while DEBUG is off" in result.stderr
 
-    def test_check_deploy_warns_when_the_cache_is_not_shared_between_processes(self):
+    @pytest.mark.parametrize(
+        "cache_env",
+        [
+            {"CACHE_URL": "locmemcache://"},
+            {"CACHE_URL": "dummycache://"},
+            # Neither a cache nor a broker: the in-process development default.
+            {"CACHE_URL": "", "CELERY_BROKER_URL": ""},
+        ],
+    )
+    def test_check_deploy_fails_with_an_error_when_the_cache_is_in_process(
+        self, cache_env
+    ):
+        # Issue 18: a warning let a multi-process site count its rate limits
+        # per process; with DEBUG off it is an error, at the default level.
+        result = run_manage("check", "--deploy", extra_env=cache_env)
+
+        assert result.returncode != 0
+        assert "marketplace.E001" in result.stderr
+        assert "ERRORS:" in result.stderr
+
+    def test_check_deploy_passes_with_a_redis_broker_and_no_cache_url(self):
+        # The default cache is then the broker's Redis (another database).
         result = run_manage(
             "check",
             "--deploy",
-            "--fail-level",
-            "WARNING",
-            extra_env={"CACHE_URL": "locmemcache://"},
+            extra_env={
+                "CACHE_URL": "",
+                "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+            },
         )
 
-        assert result.returncode != 0
-        assert "marketplace.W001" in result.stdout + result.stderr
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "marketplace." not in result.stdout + result.stderr
 
     def test_production_turns_on_https_only_cookies_and_hsts(self, production_settings):
         assert production_settings["DEBUG"] is False

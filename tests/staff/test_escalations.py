@@ -15,6 +15,7 @@ from messaging.models import Message
 from orders import services as order_services
 from orders.models import ArtistOrder, CancellationRequest, NotReceivedReport
 from returns.models import ReturnRequest
+from staff.escalations import KINDS
 from tests.factories import ArtistFactory
 from tests.orders.factories import make_artist, make_artist_order
 from tests.returns.factories import make_line, make_return
@@ -150,6 +151,10 @@ class TestEscalationQueue:
             "refunds": 0,
             "payouts": 0,
             "emails": 0,
+            "support": 0,
+            "late_refunds": 0,
+            "stuck_returns": 0,
+            "shipping": 0,
         }
         assert QUEUE in index.content.decode()
 
@@ -183,7 +188,7 @@ class TestEscalationQueue:
 
         assert len(response.context["rows"]) == 21
         assert len(large) == len(small)
-        assert len(large) <= 20  # 2 (session, user) + 2 per kind
+        assert len(large) <= 2 + 2 * len(KINDS)  # session, user; 2 per kind
 
     def test_a_shop_awaiting_approval_links_to_its_approve_button(self, staff_client):
         pending = ArtistFactory(name="Terre & Feu", location="Lyon", approved_at=None)

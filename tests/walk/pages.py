@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from artists.models import Artist, Category, Item, Variant
-from messaging.models import Message, Thread
+from messaging.models import Message, SupportThread, Thread
 from orders.models import (
     ArtistOrder,
     CancellationRequest,
@@ -103,6 +103,18 @@ def buyer_pages() -> list[Page]:
         pages.append(Page(f"order {key}", reverse("account:order", args=[number])))
     number = _demo_order(buyer, "awaiting_acceptance").number
     pages.append(Page("receipt", reverse("account:order_receipt", args=[number])))
+    waiting = _demo_order(buyer, "awaiting_acceptance").artist_orders.filter(
+        state="awaiting_acceptance"
+    )
+    if waiting.exists():
+        pages.append(
+            Page(
+                "change order",
+                reverse(
+                    "account:artist_order_change", args=[number, waiting.first().pk]
+                ),
+            )
+        )
     pages.append(Page("returns", reverse("returns:list")))
     for request in ReturnRequest.objects.filter(buyer=buyer).order_by("pk"):
         pages.append(
@@ -120,6 +132,8 @@ def buyer_pages() -> list[Page]:
         Page("messages", reverse("messaging:inbox")),
         Page("conversation", conversation(buyer).get_absolute_url()),
         Page("contact a shop", reverse("messaging:contact", args=["mika-silver"])),
+        Page("contact the team", reverse("messaging:support")),
+        Page("support thread", support_thread(buyer).get_absolute_url()),
     ]
     return pages
 
@@ -133,11 +147,19 @@ def conversation(buyer: User) -> Thread:
     """The thread where the buyer and a shop wrote to each other."""
     return (
         Message.objects.filter(
-            thread__buyer=buyer, author=buyer, thread__artist_order__isnull=False
+            thread__buyer=buyer,
+            author=buyer,
+            thread__artist_order__isnull=False,
+            thread__artist__isnull=False,
         )
         .first()
         .thread
     )
+
+
+def support_thread(opener: User) -> Thread:
+    """The demo's support thread opened by ``opener`` (demo/support.py)."""
+    return Thread.objects.filter(kind="support", buyer=opener).first()
 
 
 def artist_pages() -> list[Page]:
@@ -167,6 +189,14 @@ def artist_pages() -> list[Page]:
                     reverse("dashboard:order", args=[artist_order.pk]),
                 )
             )
+    slip_order = orders.filter(state="accepted").first()
+    if slip_order is not None:
+        pages.append(
+            Page(
+                "packing slip",
+                reverse("dashboard:order_packing_slip", args=[slip_order.pk]),
+            )
+        )
     scarf = _item("Herringbone wool scarf")
     pages += [
         Page("items", reverse("dashboard:items")),
@@ -195,6 +225,8 @@ def artist_pages() -> list[Page]:
         Page("payout", reverse("dashboard:payout", args=[payout.pk])),
         Page("shop messages", reverse("messaging:shop_inbox")),
         Page("conversation", conversation(buyer).get_absolute_url()),
+        Page("contact the team", reverse("messaging:support") + "?side=artist"),
+        Page("support thread", support_thread(jonas.user).get_absolute_url()),
         Page("public shop", jonas.get_absolute_url()),
     ]
     return pages
@@ -240,6 +272,8 @@ def staff_pages() -> list[Page]:
         Page("artist", _change(Artist, Artist.objects.get(slug="jonas-weaves").pk)),
         Page("item", _change(Item, _item("Hammered silver ring").pk)),
         Page("payout", _change(Payout, Payout.objects.get(status="failed").pk)),
+        Page("support inbox", _changelist(SupportThread)),
+        Page("support thread", _change(SupportThread, support_thread(buyer).pk)),
         *reviews,
     ]
 
@@ -262,6 +296,7 @@ def user_content() -> tuple[frozenset[str], tuple[str, ...]]:
         names.update({artist.name, artist.slug, artist.location})
     for item in Item.objects.all():
         names.add(item.title)
+    names.update(Thread.objects.values_list("subject", flat=True))
     names.update(Variant.objects.values_list("name", flat=True))
     sentences = {
         *Message.objects.exclude(body="").values_list("body", flat=True),

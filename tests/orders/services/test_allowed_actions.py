@@ -26,7 +26,7 @@ class TestAllowedActions:
         def actions(user):
             return allowed_actions(artist_order=fresh(artist_order), user=user)
 
-        assert actions(buyer) == {"cancel"}
+        assert actions(buyer) == {"cancel", "change"}
         assert actions(artist.user) == {"accept", "refuse"}
         assert actions(staff) == {"accept", "refuse"}
         assert actions(other_buyer) == set()
@@ -36,7 +36,7 @@ class TestAllowedActions:
         assert actions(buyer) == {"request_cancellation"}
         assert actions(artist.user) == {"refuse", "ship"}
         artist_order_cancel(artist_order=artist_order, by=buyer)
-        assert actions(buyer) == set()
+        assert actions(buyer) == {"withdraw_cancellation"}
 
         artist_order_ship(
             artist_order=artist_order,
