@@ -42,6 +42,7 @@ ACTIONS = [
     "refund_lost",
     "withdraw_cancellation",
     "refused_at_customs",
+    "change",
 ]
 
 MONEY = {"max_digits": 12, "decimal_places": 2}

@@ -17,10 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import truncatechars
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +41,7 @@ from orders.models import (
 from orders.services.refunds import ALERT_AFTER_ATTEMPTS
 from payouts.admin_queries import payouts_left_to_staff
 from returns.models import ReturnRequest, ReturnState
+from staff.admin_links import change_url, transition_url, user_url
 
 from . import stuck
 from .support_queue import support_row, support_waiting
@@ -96,25 +95,6 @@ class Row:
     @property
     def age(self) -> timedelta:
         return max(timezone.now() - self.since, timedelta(0))
-
-
-def _change_url(obj) -> str:
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
-def _transition_url(obj, action: str) -> str:
-    """The page of a transition button of ``obj``'s admin page."""
-    opts = obj._meta
-    return reverse(
-        f"admin:{opts.app_label}_{opts.model_name}_transition",
-        kwargs={"object_id": obj.pk, "action": action},
-    )
-
-
-def _user_url(user_id) -> str:
-    opts = get_user_model()._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[user_id])
 
 
 # Querysets (the one query of each kind) ------------------------------------------------
@@ -242,10 +222,10 @@ def _shop_row(artist, now) -> Row:
         % {"name": artist.name, "where": where, "user": artist.user.email},
         detail=_("Opened and waiting: buyers cannot see it until it is approved."),
         since=artist.created_at,
-        url=_change_url(artist),
+        url=change_url(artist),
         links=[
-            (_("approve"), _transition_url(artist, "approve")),
-            (_("artist"), _user_url(artist.user_id)),
+            (_("approve"), transition_url(artist, "approve")),
+            (_("artist"), user_url(artist.user_id)),
         ],
     )
 
@@ -268,10 +248,10 @@ def _return_row(rr, now) -> Row:
         },
         detail=truncatechars(f"{rr.get_reason_display()}: {detail}", 160),
         since=since,
-        url=_change_url(rr),
+        url=change_url(rr),
         links=[
-            (_("buyer"), _user_url(rr.buyer_id)),
-            (_("artist order"), _change_url(rr.artist_order)),
+            (_("buyer"), user_url(rr.buyer_id)),
+            (_("artist order"), change_url(rr.artist_order)),
         ],
     )
 
@@ -294,8 +274,8 @@ def _acceptance_row(artist_order, now) -> Row:
         },
         detail=detail,
         since=artist_order.paid_at or artist_order.created_at,
-        url=_change_url(artist_order),
-        links=[(_("artist"), _change_url(artist_order.artist))],
+        url=change_url(artist_order),
+        links=[(_("artist"), change_url(artist_order.artist))],
         overdue=deadline <= now,
     )
 
@@ -313,8 +293,8 @@ def _report_row(report, now) -> Row:
         },
         detail=truncatechars(report.note, 160) or _("No note."),
         since=report.created_at,
-        url=_change_url(artist_order),
-        links=[(_("report"), _change_url(report))],
+        url=change_url(artist_order),
+        links=[(_("report"), change_url(report))],
     )
 
 
@@ -326,8 +306,8 @@ def _cancellation_row(request, now) -> Row:
         % {"number": artist_order.order.number, "artist": artist_order.artist.name},
         detail=truncatechars(request.reason, 160) or _("No reason given."),
         since=request.created_at,
-        url=_change_url(artist_order),
-        links=[(_("request"), _change_url(request))],
+        url=change_url(artist_order),
+        links=[(_("request"), change_url(request))],
     )
 
 
@@ -336,12 +316,12 @@ def _message_row(message, now) -> Row:
     text = system_text(message) if message.system else message.body
     author = message.author.email if message.author_id else _("system")
     links = [
-        (_("dismiss the report"), _transition_url(message, "dismiss_report")),
-        (_("hide"), _transition_url(message, "hide")),
+        (_("dismiss the report"), transition_url(message, "dismiss_report")),
+        (_("hide"), transition_url(message, "hide")),
         (_("conversation"), thread.get_absolute_url()),
     ]
     if message.author_id:
-        links.append((_("author"), _user_url(message.author_id)))
+        links.append((_("author"), user_url(message.author_id)))
     why = " — ".join(
         str(part)
         for part in (message.get_flagged_category_display(), message.flagged_reason)
@@ -353,7 +333,7 @@ def _message_row(message, now) -> Row:
         % {"author": author, "buyer": thread.buyer.email, "artist": thread.artist.name},
         detail=truncatechars(f"“{text}”" + (f" — {why}" if why else ""), 200),
         since=message.flagged_at,
-        url=_change_url(message),
+        url=change_url(message),
         links=links,
     )
 
@@ -380,10 +360,10 @@ def _refund_row(refund, now) -> Row:
         },
         detail=truncatechars(detail, 160),
         since=refund.updated_at or refund.created_at,
-        url=_change_url(refund),
+        url=change_url(refund),
         links=[
-            (_("artist order"), _change_url(artist_order)),
-            (_("buyer"), _user_url(order.buyer_id)),
+            (_("artist order"), change_url(artist_order)),
+            (_("buyer"), user_url(order.buyer_id)),
         ],
         overdue=refund.status == RefundStatus.FAILED,
     )
@@ -407,10 +387,10 @@ def _payout_row(payout, now) -> Row:
         },
         detail=truncatechars(detail, 160),
         since=payout.failed_at or payout.updated_at,
-        url=_change_url(payout),
+        url=change_url(payout),
         links=[
-            (_("artist balance"), _change_url(account)),
-            (_("artist"), _change_url(payout.artist)),
+            (_("artist balance"), change_url(account)),
+            (_("artist"), change_url(payout.artist)),
         ],
         overdue=True,
     )
@@ -427,11 +407,11 @@ def _email_row(notification, now) -> Row:
         % {"event": notification.event, "address": notification.to_email},
         detail=truncatechars(detail, 160),
         since=notification.first_attempt_at or notification.created_at,
-        url=_change_url(notification),
+        url=change_url(notification),
         links=[
-            (_("retry"), _transition_url(notification, "retry")),
-            (_("mark as handled"), _transition_url(notification, "mark_handled")),
-            (_("recipient"), _user_url(notification.recipient_id)),
+            (_("retry"), transition_url(notification, "retry")),
+            (_("mark as handled"), transition_url(notification, "mark_handled")),
+            (_("recipient"), user_url(notification.recipient_id)),
         ],
         overdue=True,
     )

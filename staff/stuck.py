@@ -15,9 +15,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +24,7 @@ from marketplace.notifications.formatting import format_amount, format_date
 from orders.models import ArtistOrder, ArtistOrderState
 from returns.models import ReturnRequest, ReturnState
 from returns.rules import escalated_when_stuck, receive_due_at, refund_escalation_at
+from staff.admin_links import change_url, transition_url, user_url
 
 KINDS = {
     "late_refunds": gettext_lazy("Return refunds overdue"),
@@ -38,24 +37,6 @@ def shipping_overdue_wait() -> timedelta:
     """How long after its expected dispatch date an accepted artist order
     still not shipped enters the queue."""
     return timedelta(days=float(getattr(settings, "STAFF_SHIPPING_OVERDUE_DAYS", 7)))
-
-
-def _change_url(obj) -> str:
-    opts = obj._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-
-
-def _transition_url(obj, action: str) -> str:
-    opts = obj._meta
-    return reverse(
-        f"admin:{opts.app_label}_{opts.model_name}_transition",
-        kwargs={"object_id": obj.pk, "action": action},
-    )
-
-
-def _user_url(user_id) -> str:
-    opts = get_user_model()._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[user_id])
 
 
 def _returns() -> QuerySet:
@@ -128,9 +109,9 @@ def _return_title(rr) -> str:
 
 def _return_links(rr) -> list[tuple[str, str]]:
     return [
-        (_("refund"), _transition_url(rr, "refund")),
-        (_("buyer"), _user_url(rr.buyer_id)),
-        (_("artist order"), _change_url(rr.artist_order)),
+        (_("refund"), transition_url(rr, "refund")),
+        (_("buyer"), user_url(rr.buyer_id)),
+        (_("artist order"), change_url(rr.artist_order)),
     ]
 
 
@@ -147,7 +128,7 @@ def _late_refund_row(rr, now) -> dict:
             "escalation": format_date(refund_escalation_at(rr)),
         },
         "since": rr.refund_due_at,
-        "url": _change_url(rr),
+        "url": change_url(rr),
         "links": _return_links(rr),
         "overdue": True,
     }
@@ -166,9 +147,9 @@ def _stuck_return_row(rr, now) -> dict:
             "due": format_date(receive_due_at(rr)),
         },
         "since": receive_due_at(rr),
-        "url": _change_url(rr),
+        "url": change_url(rr),
         "links": [
-            (_("mark received"), _transition_url(rr, "receive")),
+            (_("mark received"), transition_url(rr, "receive")),
             *_return_links(rr)[1:],
         ],
         "overdue": True,
@@ -188,10 +169,10 @@ def _shipping_row(artist_order, now) -> dict:
         )
         % {"date": format_date(artist_order.dispatch_date)},
         "since": artist_order.accepted_at or artist_order.created_at,
-        "url": _change_url(artist_order),
+        "url": change_url(artist_order),
         "links": [
-            (_("refuse and refund"), _transition_url(artist_order, "refuse")),
-            (_("artist"), _change_url(artist_order.artist)),
+            (_("refuse and refund"), transition_url(artist_order, "refuse")),
+            (_("artist"), change_url(artist_order.artist)),
         ],
         "overdue": True,
     }
