@@ -33,6 +33,7 @@ from django.core.files.storage import storages
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.utils.log import log_response
 
 from .celery import app as celery_app
 from .models import Heartbeat
@@ -146,10 +147,18 @@ def health(request: HttpRequest) -> JsonResponse:
         status=503 if failing else 200,
     )
     response["Cache-Control"] = "no-store"
-    # A balancer polls every few seconds: a failing dependency is logged
-    # once per check as a warning (run_checks), not as a server error (and
-    # a Sentry event) per poll.
-    response._has_been_logged = True
+    if failing:
+        # A balancer polls every few seconds: the 503 is logged here as a
+        # warning (and each failing check by run_checks), so that Django's
+        # handler does not log it again as a server error (and a Sentry
+        # event) per poll.
+        log_response(
+            "Health check failing: %s",
+            ", ".join(failing),
+            response=response,
+            request=request,
+            level="warning",
+        )
     return response
 
 

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from marketplace.celery import app
+from marketplace.models import Heartbeat
+from tests.conftest import _database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,7 +57,8 @@ def test_workers_wait_for_the_broker_but_publishers_never_do():
 
 
 @pytest.mark.worker
-def test_beat_starts_with_the_schedule(tmp_path):
+@pytest.mark.django_db(transaction=True)
+def test_beat_starts_with_the_schedule_and_records_its_heartbeat(tmp_path):
     log_path = tmp_path / "beat.log"
     with open(log_path, "wb") as log:
         beat = subprocess.Popen(  # noqa: S603 - fixed command line
@@ -73,7 +77,12 @@ def test_beat_starts_with_the_schedule(tmp_path):
                 str(tmp_path / "beat.pid"),
             ],
             cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            # The test database: beat's start writes its heartbeat there.
+            env={
+                **os.environ,
+                "DATABASE_URL": _database_url(connection.settings_dict),
+                "PYTHONPATH": str(ROOT),
+            },
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -92,3 +101,4 @@ def test_beat_starts_with_the_schedule(tmp_path):
     output = log_path.read_text()
     assert "beat: Starting" in output
     assert "Traceback" not in output
+    assert Heartbeat.objects.filter(name="beat").exists()
