@@ -168,8 +168,6 @@ def _fresh(artist_order: ArtistOrder) -> ArtistOrder:
 def _take_to(artist_order: ArtistOrder, state: str, *, spec: DemoBuyer) -> None:
     """Move a paid artist order to ``state`` (one of ``STATES``, or
     ``delivered`` on the way to a return) as its artist and buyer would."""
-    artist = artist_order.artist.user
-    buyer = artist_order.order.buyer
     path = {
         "awaiting_acceptance": [],
         "accepted": ["accept"],
@@ -182,37 +180,45 @@ def _take_to(artist_order: ArtistOrder, state: str, *, spec: DemoBuyer) -> None:
         "not_received": ["accept", "ship", "report"],
     }[state]
     for step in path:
-        artist_order = _fresh(artist_order)
-        if step == "accept":
-            order_services.artist_order_accept(artist_order=artist_order, by=artist)
-        elif step == "ship":
-            order_services.artist_order_ship(
-                artist_order=artist_order,
-                by=artist,
-                carrier="Colissimo",
-                tracking_number=f"6A{artist_order.pk:011d}",
+        take_step(_fresh(artist_order), step, spec=spec)
+
+
+def take_step(artist_order: ArtistOrder, step: str, *, spec: DemoBuyer | None = None):
+    """One step of an artist order's life (``accept``, ``ship``, ``deliver``,
+    ``complete``, ``refuse``, ``cancel`` or ``report``), by whoever takes it;
+    the last three say what ``spec``'s buyer wrote."""
+    artist = artist_order.artist.user
+    buyer = artist_order.order.buyer
+    if step == "accept":
+        order_services.artist_order_accept(artist_order=artist_order, by=artist)
+    elif step == "ship":
+        order_services.artist_order_ship(
+            artist_order=artist_order,
+            by=artist,
+            carrier="Colissimo",
+            tracking_number=f"6A{artist_order.pk:011d}",
+        )
+    elif step == "deliver":
+        order_services.artist_order_confirm_delivery(
+            artist_order=artist_order, by=buyer
+        )
+    elif step == "complete":
+        order_services.artist_order_complete(artist_order=artist_order)
+    elif step == "refuse":
+        order_services.artist_order_refuse(
+            artist_order=artist_order, by=artist, reason=spec.refusal
+        )
+    elif step == "cancel":
+        order_services.artist_order_cancel(
+            artist_order=artist_order, by=buyer, reason=spec.cancellation
+        )
+    else:
+        # A parcel can be reported once it has had time to arrive; the
+        # demo does not wait two weeks.
+        with override_settings(NOT_RECEIVED_AFTER_DAYS=0):
+            order_services.artist_order_report_not_received(
+                artist_order=artist_order, by=buyer, note=spec.not_received
             )
-        elif step == "deliver":
-            order_services.artist_order_confirm_delivery(
-                artist_order=artist_order, by=buyer
-            )
-        elif step == "complete":
-            order_services.artist_order_complete(artist_order=artist_order)
-        elif step == "refuse":
-            order_services.artist_order_refuse(
-                artist_order=artist_order, by=artist, reason=spec.refusal
-            )
-        elif step == "cancel":
-            order_services.artist_order_cancel(
-                artist_order=artist_order, by=buyer, reason=spec.cancellation
-            )
-        else:
-            # A parcel can be reported once it has had time to arrive; the
-            # demo does not wait two weeks.
-            with override_settings(NOT_RECEIVED_AFTER_DAYS=0):
-                order_services.artist_order_report_not_received(
-                    artist_order=artist_order, by=buyer, note=spec.not_received
-                )
 
 
 def _converse(artist_order: ArtistOrder, *, spec: DemoBuyer) -> None:

@@ -21,6 +21,8 @@ from orders.models import ArtistOrder, ArtistOrderState, Cart, Order, OrderLine
 from reviews import services as review_services
 from reviews.models import Review
 
+from .orders import take_step
+
 
 @dataclass(frozen=True)
 class Sale:
@@ -146,24 +148,8 @@ def _complete(artist_order: ArtistOrder) -> None:
         artist_order = ArtistOrder.objects.select_related(
             "artist__user", "order__buyer"
         ).get(pk=artist_order.pk)
-        if artist_order.state != state:
-            continue
-        artist = artist_order.artist.user
-        if step == "accept":
-            order_services.artist_order_accept(artist_order=artist_order, by=artist)
-        elif step == "ship":
-            order_services.artist_order_ship(
-                artist_order=artist_order,
-                by=artist,
-                carrier="Colissimo",
-                tracking_number=f"6A{artist_order.pk:011d}",
-            )
-        elif step == "deliver":
-            order_services.artist_order_confirm_delivery(
-                artist_order=artist_order, by=artist_order.order.buyer
-            )
-        else:
-            order_services.artist_order_complete(artist_order=artist_order)
+        if artist_order.state == state:
+            take_step(artist_order, step)
 
 
 def _review(buyer: User, order: Order, pieces: tuple[Sale, ...]) -> int:

@@ -18,6 +18,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .errors import DomainError
+
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # Only these decoders ever see an upload (no EPS/Ghostscript, PDF, SVG...).
 # Camera JPEGs with a multi-picture segment open as "MPO": JPEG all the same.
@@ -110,3 +112,22 @@ def make_thumbnail(image_file, *, size=THUMBNAIL_SIZE) -> ContentFile:
         os.path.basename(getattr(image_file, "name", "") or "photo")
     )[0]
     return ContentFile(output.getvalue(), name=f"{base}-thumb.jpg")
+
+
+def clean_photos(photos) -> list[ContentFile]:
+    """``clean_image`` of each photo of ``photos``, in order.
+
+    :raises DomainError: on ``photos``, naming the first photo refused and why.
+    """
+    cleaned = []
+    for photo in photos:
+        try:
+            cleaned.append(clean_image(photo))
+        except ValidationError as error:
+            name = getattr(photo, "name", "") or _("photo")
+            raise DomainError(
+                _("%(name)s: %(error)s")
+                % {"name": name, "error": " ".join(error.messages)},
+                field="photos",
+            ) from None
+    return cleaned

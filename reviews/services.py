@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from artists.models import Artist, Item
 from marketplace.errors import Conflict, DomainError
-from marketplace.images import clean_image
+from marketplace.images import clean_photos
 from marketplace.notifications.services import notify
 from marketplace.transitions import clean_text
 from orders.models import OrderLine
@@ -71,18 +71,7 @@ def _clean_photos(photos, *, already: int = 0) -> list:
             _("At most %(count)s photos.") % {"count": rules.MAX_PHOTOS},
             field="photos",
         )
-    cleaned = []
-    for photo in photos:
-        try:
-            cleaned.append(clean_image(photo))
-        except ValidationError as error:
-            name = getattr(photo, "name", "") or _("photo")
-            raise DomainError(
-                _("%(name)s: %(error)s")
-                % {"name": name, "error": " ".join(error.messages)},
-                field="photos",
-            ) from None
-    return cleaned
+    return clean_photos(photos)
 
 
 def _store_photos(review: Review, cleaned: list, *, at, stored: list) -> None:

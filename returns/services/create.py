@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from artists.models import Item, Variant
 from marketplace.errors import DomainError
-from marketplace.images import clean_image
+from marketplace.images import clean_photos
 from marketplace.transitions import clean_text
 from orders.models import ArtistOrder, OrderLine
 
@@ -47,18 +47,7 @@ def _clean_photos(photos, *, reason: str) -> list:
         raise DomainError(
             _("At most %(count)s photos.") % {"count": MAX_PHOTOS}, field="photos"
         )
-    cleaned = []
-    for photo in photos:
-        try:
-            cleaned.append(clean_image(photo))
-        except ValidationError as error:
-            name = getattr(photo, "name", "") or _("photo")
-            raise DomainError(
-                _("%(name)s: %(error)s")
-                % {"name": name, "error": " ".join(error.messages)},
-                field="photos",
-            ) from None
-    return cleaned
+    return clean_photos(photos)
 
 
 def _clean_choice(value, choices, *, field: str, message) -> str:
